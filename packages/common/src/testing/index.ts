@@ -1,0 +1,1 @@
+export * from './zookeeper-server.js';
