@@ -1,1 +1,4 @@
-export {};
+export * from './driver/index.js';
+export * from './errors/cloud-error.js';
+export * from './time/clock.js';
+export * from './quota/quota-set.js';

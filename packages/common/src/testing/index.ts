@@ -1,1 +1,4 @@
+export * from './driver-contract.js';
+export * from './fake/fake-adapter.js';
+export * from './fake/fake-cloud.js';
 export * from './zookeeper-server.js';

@@ -1,0 +1,107 @@
+import type { QuotaSet } from '../quota/quota-set.js';
+
+/**
+ * The loaded configuration, as the framework sees it. Keys use Nodepool's names in
+ * `nodepool.yaml`; here they are camelCase. Driver-specific keys live in `settings`, typed by
+ * the driver that parsed them.
+ */
+export interface NodepoolConfig {
+  zookeeperServers: Array<{ host: string; port: number; chroot?: string }>;
+  zookeeperTls?: { cert: string; key: string; ca: string };
+  /** Session timeout, seconds (Nodepool's `zookeeper-timeout`, default 10). */
+  zookeeperTimeout: number;
+  labels: Map<string, LabelConfig>;
+  /** Seconds; 0 means held nodes never expire. */
+  maxHoldAge: number;
+  /** Per tenant name: limits such as `{ cores: 100, instances: 10, ram: 1024 }`. */
+  tenantResourceLimits: Map<string, QuotaSet>;
+  webapp: { port: number; listenAddress: string };
+  providers: Map<string, ProviderConfig>;
+  cloudpool: CloudpoolSettings;
+}
+
+export interface LabelConfig {
+  name: string;
+  minReady: number;
+  /** Seconds; 0 means ready nodes never expire. */
+  maxReadyAge: number;
+  /** Every pool that serves this label (filled by each ProviderConfig.load). */
+  pools: PoolConfig[];
+}
+
+export interface PoolConfig<S = Record<string, unknown>> {
+  name: string;
+  providerName: string;
+  /** Limits of this pool: max-servers → instances, max-cores → cores, max-ram → ram, max-volumes → volumes, max-volume-gb → volume-gb, plus max-resources. */
+  limits: QuotaSet;
+  priority: number;
+  nodeAttributes: Record<string, unknown>;
+  azs: string[];
+  labels: Map<string, PoolLabelConfig>;
+  /** Driver-specific pool keys (e.g. subnet-id, networks). */
+  settings: S;
+}
+
+export interface PoolLabelConfig<S = Record<string, unknown>> {
+  name: string;
+  poolName: string;
+  /** The `cloud-images` entry it boots, if any. */
+  cloudImage?: string;
+  /** User tags from the label config (applied before ours). */
+  tags: Record<string, string>;
+  /** Driver-specific label keys (instance-type, flavor-name, hardware-profile...). */
+  settings: S;
+}
+
+export interface CleanupSettings {
+  /** Seconds between leak-cleanup passes. */
+  interval: number;
+  /** Seconds a resource must exist before it may be deleted as leaked. */
+  minAge: number;
+  dryRun: boolean;
+  adoptNodepoolResources: boolean;
+  /** Mass-deletion breaker: a pass deleting more than this share of the provider's tagged instances deletes nothing. */
+  maxDeleteShare: number;
+  /** ... or more than this many resources. */
+  maxDeleteCount: number;
+}
+
+export interface CloudpoolSettings {
+  /** Pinned installation id; otherwise one is created in ZooKeeper. */
+  systemId?: string;
+  cleanup: CleanupSettings;
+}
+
+/** Settings every provider has, whatever its driver. Durations in seconds. */
+export interface ProviderCommonSettings {
+  /** Nodepool's `rate` as written (its unit depends on the driver). */
+  rate?: number;
+  /** Requests per second after applying the driver's meaning of `rate`. */
+  ratePerSecond: number;
+  launchRetries: number;
+  launchTimeout: number;
+  bootTimeout: number;
+  maxConcurrency: number;
+  priority: number;
+}
+
+/**
+ * A provider's configuration. Made by `Driver.getProviderConfig` from the raw YAML entry,
+ * validated against `getSchema()`, then `load()`ed.
+ */
+export interface ProviderConfig<S = Record<string, unknown>> {
+  readonly name: string;
+  readonly driver: string;
+  /** The zod schema of the whole provider entry: common keys plus the driver's own. */
+  getSchema(): import('zod').ZodType;
+  /**
+   * Takes the schema's parsed output, fills `pools`, `common` and `settings`, and registers each
+   * pool label with `config.labels` (an unknown label is an error naming the provider and pool).
+   */
+  load(parsed: unknown, config: NodepoolConfig): void;
+  readonly pools: Map<string, PoolConfig>;
+  readonly common: ProviderCommonSettings;
+  readonly settings: S;
+  /** A stable serialisation of the raw entry: a provider whose fingerprint changed is restarted on reload. */
+  readonly fingerprint: string;
+}

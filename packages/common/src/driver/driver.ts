@@ -1,0 +1,107 @@
+import type { Logger } from 'pino';
+import type { QuotaSet } from '../quota/quota-set.js';
+import type { Clock } from '../time/clock.js';
+import type { CloudInstance } from './adapter.js';
+import type { PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
+
+/**
+ * A cloud driver, found by the name in a provider's `driver:` key. Drivers are the workspace's
+ * packages (`aws`, `azure`, `openstack`), `fake` for tests, or any installed package whose
+ * default export satisfies this interface.
+ */
+export interface Driver {
+  readonly name: string;
+  /** Makes the (not yet loaded) config object for one raw `providers[]` entry. */
+  getProviderConfig(raw: Record<string, unknown>): ProviderConfig;
+  /** Makes the running provider for a loaded config. Nothing is called on the cloud until `start()`. */
+  getProvider(config: ProviderConfig, context: ProviderContext): Provider;
+}
+
+/** The narrow port through which every cloud call of a provider is paced (the provider's API queue). */
+export interface CloudCallQueue {
+  run<T>(call: { action: string; kind: 'read' | 'write'; priority?: number }, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+export interface ProviderContext {
+  /** This installation's id, written as `cloudpool_system_id` on every resource. */
+  systemId: string;
+  /** Every cloud call goes through it. */
+  queue: CloudCallQueue;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * Hooks the framework calls on a provider when something happened that it may care about.
+ * A callee may act on a notification or ignore it; every method name ends in `Notification`.
+ */
+export class ProviderNotifications {
+  /** A node of this provider was deleted and its record removed. */
+  nodeDeletedNotification(_node: { id: string; externalId: string | undefined }): void {}
+}
+
+/** Hooks the framework calls on a request handler; same rules as ProviderNotifications. */
+export class NodeRequestHandlerNotifications {
+  /** A ready node was reused for this request instead of launching a new one. */
+  nodeReusedNotification(_node: { id: string; label: string }): void {}
+}
+
+/**
+ * A running provider: one cloud account and region as configured.
+ *
+ * Idle state: `idle()` is called when a newer copy of this provider is starting (its config
+ * changed). From then on the provider runs nothing that is unsafe to run twice (leak cleanup,
+ * config synchronisation), takes no new requests, and lets in-flight launches and deletes
+ * finish. It is never un-idled; the framework stops it once the new copy is up.
+ */
+export interface Provider extends ProviderNotifications {
+  readonly name: string;
+  readonly config: ProviderConfig;
+  readonly idled: boolean;
+  /** Opens clients and starts the provider loop. */
+  start(): Promise<void>;
+  /** Stops taking work and resolves when in-flight launches and deletes have finished. Idempotent. */
+  stop(): Promise<void>;
+  /** See the interface comment. Idempotent. */
+  idle(): void;
+  /** The shared, briefly cached instance list (see CloudAdapter.listNodes). */
+  listNodes(): Promise<CloudInstance[]>;
+  /**
+   * Deletes a node's cloud resources and resolves when they are gone. Idempotent; an instance
+   * that is already gone resolves at once. Rejects with a CloudError when the cloud refuses.
+   */
+  cleanupNode(externalId: string): Promise<void>;
+  /** One leak-cleanup pass for this provider (does nothing once idled). */
+  cleanupLeakedResources(): Promise<void>;
+  /** A handler that launches the nodes of one request in one pool. */
+  getRequestHandler(pool: PoolConfig, requestId: string): NodeRequestHandler;
+
+  // Quota hooks (all cached by the provider; see CloudAdapter for semantics).
+  /** Cloud limits minus usage this provider does not manage. */
+  getQuotaLimits(): Promise<QuotaSet>;
+  /** What one node of `label` uses. */
+  quotaNeededByLabel(label: PoolLabelConfig): Promise<QuotaSet>;
+  /** Forgets cached limits; called after a cloud quota error. */
+  invalidateQuotaCache(): void;
+}
+
+/** The outcome of launching one node. */
+export type LaunchResult =
+  | { status: 'ready'; nodeId: string }
+  /** The cloud said quota: not a failure; the node is `aborted` and the pool pauses. */
+  | { status: 'aborted'; nodeId: string; reason: string }
+  | { status: 'failed'; nodeId: string; reason: string };
+
+/**
+ * Launches the nodes of one request in one pool. The framework calls `launch` once per node,
+ * then `poll()` on each tick until `launchesComplete()` is true.
+ */
+export interface NodeRequestHandler extends NodeRequestHandlerNotifications {
+  /** Starts launching the node with this id (its record is locked and `building`). Returns at once. */
+  launch(nodeId: string, label: PoolLabelConfig): void;
+  /** Advances every launch of this request without blocking. */
+  poll(): void;
+  /** True when every launch has ended; their outcomes are in `results()`. */
+  launchesComplete(): boolean;
+  results(): LaunchResult[];
+}

@@ -1,0 +1,55 @@
+/**
+ * The tags (or OpenStack metadata keys) cloudpool writes on every cloud resource it creates.
+ * The `nodepool_*` names are Nodepool's, so an installation can move between the two.
+ */
+export const TAG = {
+  nodeId: 'nodepool_node_id',
+  poolName: 'nodepool_pool_name',
+  providerName: 'nodepool_provider_name',
+  /** cloudpool's installation id: two installations sharing an account never touch each other's resources. */
+  systemId: 'cloudpool_system_id',
+  /** Any value protects a resource from leak cleanup. */
+  protect: 'cloudpool_protect',
+  buildId: 'nodepool_build_id',
+  uploadId: 'nodepool_upload_id',
+} as const;
+
+export interface NodeTagInput {
+  nodeId: string;
+  poolName: string;
+  providerName: string;
+  systemId: string;
+}
+
+/**
+ * The tags of a node's resources: the label's user tags first, then ours, which a user tag can
+ * never override (a user tag with one of our names is dropped).
+ */
+export function nodeTags(input: NodeTagInput, userTags: Record<string, string> = {}): Record<string, string> {
+  const ours: Record<string, string> = {
+    [TAG.nodeId]: input.nodeId,
+    [TAG.poolName]: input.poolName,
+    [TAG.providerName]: input.providerName,
+    [TAG.systemId]: input.systemId,
+  };
+  const user = Object.fromEntries(
+    Object.entries(userTags).filter(([key]) => !key.startsWith('nodepool_') && !key.startsWith('cloudpool_')),
+  );
+  return { ...user, ...ours };
+}
+
+/** Who a tagged resource belongs to, as read back from its tags. */
+export interface Ownership {
+  providerName: string;
+  systemId: string;
+  /** Under `cloudpool.cleanup.adopt-nodepool-resources`: a resource with our provider tag and no system id is ours. */
+  adoptNodepoolResources?: boolean;
+}
+
+/** Whether tags say the resource is this provider's and this installation's (safety rule 1 of leak cleanup). */
+export function isOurs(tags: Record<string, string>, owner: Ownership): boolean {
+  if (tags[TAG.providerName] !== owner.providerName) return false;
+  const systemId = tags[TAG.systemId];
+  if (systemId === undefined) return owner.adoptNodepoolResources === true;
+  return systemId === owner.systemId;
+}
