@@ -1,0 +1,1 @@
+export { ManualClock, systemClock, type Clock } from '@cloudpool/common';

@@ -1,0 +1,7 @@
+export * from './call-gate.js';
+export * from './clock.js';
+export * from './counters.js';
+export * from './knobs.js';
+export * from './random.js';
+export * from './simulated-cloud.js';
+export * from './tls.js';
