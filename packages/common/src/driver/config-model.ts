@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { QuotaSet } from '../quota/quota-set.js';
 
 /**
@@ -93,7 +94,7 @@ export interface ProviderConfig<S = Record<string, unknown>> {
   readonly name: string;
   readonly driver: string;
   /** The zod schema of the whole provider entry: common keys plus the driver's own. */
-  getSchema(): import('zod').ZodType;
+  getSchema(): ZodType;
   /**
    * Takes the schema's parsed output, fills `pools`, `common` and `settings`, and registers each
    * pool label with `config.labels` (an unknown label is an error naming the provider and pool).
