@@ -1,3 +1,4 @@
+export * from './cleanup/index.js';
 export * from './driver/index.js';
 export * from './errors/cloud-error.js';
 export * from './time/clock.js';

@@ -1,0 +1,34 @@
+import type { CleanupReport } from './leak-cleanup-worker.js';
+import { resourceKey } from './leak-rules.js';
+
+const ACTION: Record<string, string> = {
+  leaked: 'delete',
+  'not-ours': 'spare',
+  'no-reference': 'spare',
+  'in-use': 'spare',
+  protected: 'spare',
+  'first-sighting': 'spare (wait a pass)',
+  'too-young': 'spare (too young)',
+};
+
+/** A terminal table of a pass: every resource considered, its age, the rule that decided, and the action. */
+export function formatCleanupReport(report: CleanupReport): string {
+  const header = `provider ${report.provider}${report.dryRun ? ' (dry run: nothing deleted)' : ''}`;
+  if (report.aborted) return `${header}\n  aborted: ${report.aborted}`;
+  const rows = report.decisions.map((d) => {
+    const done = report.deleted.includes(d.resource) ? 'deleted' : report.failed.some((f) => f.resource === d.resource) ? 'delete failed' : '';
+    return [resourceKey(d.resource), formatAge(d.ageMs), d.rule, done || (ACTION[d.rule] ?? d.rule)];
+  });
+  const table = [['resource', 'age', 'rule', 'action'], ...rows];
+  const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
+  const lines = table.map((row) => '  ' + row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+  if (report.breakerTrip) lines.push(`  breaker tripped, nothing deleted: ${report.breakerTrip} (use --force to override)`);
+  return [header, ...lines].join('\n');
+}
+
+function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  return `${Math.round(s / 3600)}h`;
+}

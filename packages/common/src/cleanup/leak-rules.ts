@@ -1,0 +1,120 @@
+import type { CloudResource } from '../driver/adapter.js';
+import { isOurs, TAG, type Ownership } from '../driver/tags.js';
+
+/**
+ * Why a resource was spared or deleted, one name per safety rule (see the leak-cleanup issue):
+ * - `not-ours`: no provider tag of ours or another installation's system id (rule 1);
+ * - `no-reference`: carries neither a node id nor an upload id, so nothing says it leaked;
+ * - `in-use`: its node (or upload) exists in ZooKeeper in some state (rule 2);
+ * - `protected`: carries `cloudpool_protect` (rule 4);
+ * - `first-sighting`: leaked now, but not on the previous pass (rule 3);
+ * - `too-young`: younger than the minimum age (rule 3);
+ * - `leaked`: every rule passed: delete.
+ */
+export type LeakRule = 'not-ours' | 'no-reference' | 'in-use' | 'protected' | 'first-sighting' | 'too-young' | 'leaked';
+
+export interface LeakDecision {
+  resource: CloudResource;
+  rule: LeakRule;
+  /** Ms since the cloud created it, or since we first saw it when the cloud does not say. */
+  ageMs: number;
+}
+
+/** What ZooKeeper holds, read completely and freshly for this pass. */
+export interface ZooKeeperReferences {
+  /** Every node id, in every state. */
+  nodeIds: ReadonlySet<string>;
+  /** Every image upload id known to builders; undefined when not read (then uploads are spared). */
+  uploadIds?: ReadonlySet<string>;
+}
+
+export interface BreakerLimits {
+  /** Trip when the instances to delete exceed this share of the provider's tagged instances... */
+  maxDeleteShare: number;
+  /** ...or when the resources to delete exceed this count. */
+  maxDeleteCount: number;
+}
+
+/**
+ * The share rule looks at passes deleting at least this many instances; below it, a small
+ * installation whose only instance leaked could never be cleaned. The count rule still applies.
+ */
+export const SHARE_RULE_FLOOR = 3;
+
+export interface LeakPlanInput {
+  /** The complete listing: instances (as type `instance`) and every other resource. */
+  resources: readonly CloudResource[];
+  references: ZooKeeperReferences;
+  owner: Ownership;
+  now: number;
+  minAgeMs: number;
+  /** Resources found leaked on the previous pass: key → first time seen leaked. */
+  previouslyLeaked: ReadonlyMap<string, number>;
+  breaker: BreakerLimits;
+}
+
+export interface LeakPlan {
+  decisions: LeakDecision[];
+  /** Leaked resources in deletion order (lower `deletionOrder` first); empty when the breaker tripped. */
+  toDelete: CloudResource[];
+  /** Carry to the next pass as `previouslyLeaked`. */
+  leakedNow: Map<string, number>;
+  /** Why the breaker tripped, if it did; then nothing is deleted. */
+  breakerTrip: string | undefined;
+}
+
+export function resourceKey(resource: CloudResource): string {
+  return `${resource.type}:${resource.id}`;
+}
+
+/**
+ * Decides, for one pass over one provider, which resources are leaked and may be deleted.
+ * Pure: the caller guarantees that `resources` and `references` are complete reads (any failed
+ * or partial read must end the pass before planning).
+ */
+export function planLeakCleanup(input: LeakPlanInput): LeakPlan {
+  const leakedNow = new Map<string, number>();
+  const decisions = input.resources.map((resource): LeakDecision => {
+    const key = resourceKey(resource);
+    const firstSeen = input.previouslyLeaked.get(key);
+    const ageMs = input.now - (resource.createdAt ?? firstSeen ?? input.now);
+    const rule = classify(resource, input, firstSeen);
+    if (rule === 'first-sighting' || rule === 'too-young' || rule === 'leaked') leakedNow.set(key, firstSeen ?? input.now);
+    return { resource, rule, ageMs };
+  });
+  const leaked = decisions.filter((d) => d.rule === 'leaked').map((d) => d.resource);
+  const breakerTrip = checkBreaker(leaked, input);
+  const toDelete = breakerTrip ? [] : [...leaked].sort((a, b) => (a.deletionOrder ?? 0) - (b.deletionOrder ?? 0));
+  return { decisions, toDelete, leakedNow, breakerTrip };
+}
+
+function classify(resource: CloudResource, input: LeakPlanInput, firstSeen: number | undefined): LeakRule {
+  if (!isOurs(resource.tags, input.owner)) return 'not-ours';
+  const nodeId = resource.tags[TAG.nodeId];
+  const uploadId = resource.tags[TAG.uploadId];
+  if (nodeId !== undefined) {
+    if (input.references.nodeIds.has(nodeId)) return 'in-use';
+  } else if (uploadId !== undefined) {
+    if (!input.references.uploadIds || input.references.uploadIds.has(uploadId)) return 'in-use';
+  } else {
+    return 'no-reference';
+  }
+  if (resource.tags[TAG.protect] !== undefined) return 'protected';
+  if (firstSeen === undefined) return 'first-sighting';
+  const age = input.now - (resource.createdAt ?? firstSeen);
+  if (age < input.minAgeMs) return 'too-young';
+  return 'leaked';
+}
+
+function checkBreaker(leaked: CloudResource[], input: LeakPlanInput): string | undefined {
+  const { maxDeleteShare, maxDeleteCount } = input.breaker;
+  if (leaked.length > maxDeleteCount) {
+    return `would delete ${leaked.length} resources, more than max-delete-count ${maxDeleteCount}`;
+  }
+  const instances = leaked.filter((r) => r.type === 'instance').length;
+  const ourInstances = input.resources.filter((r) => r.type === 'instance' && isOurs(r.tags, input.owner)).length;
+  if (instances >= SHARE_RULE_FLOOR && instances > maxDeleteShare * ourInstances) {
+    return `would delete ${instances} of ${ourInstances} tagged instances, more than max-delete-share ${maxDeleteShare}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,94 @@
+import { pino } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LeakCleanupWorker, ManualClock, TAG, formatCleanupReport, type CleanupSettings, type CloudCallQueue } from '@cloudpool/common';
+import { FakeAdapter, FakeCloud } from '@cloudpool/common/testing';
+
+const queue: CloudCallQueue = { run: (_call, fn) => fn(new AbortController().signal) };
+const settings: CleanupSettings = { interval: 60, minAge: 120, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 0.5, maxDeleteCount: 50 };
+const tags = (nodeId: string) => ({ [TAG.providerName]: 'fake', [TAG.systemId]: 'sys', [TAG.nodeId]: nodeId });
+
+describe('LeakCleanupWorker', () => {
+  let clock: ManualClock;
+  let cloud: FakeCloud;
+  let zkNodeIds: Set<string>;
+  let zkFails: boolean;
+  let worker: LeakCleanupWorker;
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    cloud = new FakeCloud({ clock });
+    zkNodeIds = new Set(['0000000001']);
+    zkFails = false;
+    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue });
+    worker = new LeakCleanupWorker(
+      'fake',
+      {
+        adapter,
+        readReferences: async () => {
+          if (zkFails) throw new Error('ConnectionLoss');
+          return { nodeIds: new Set(zkNodeIds) };
+        },
+      },
+      { owner: { providerName: 'fake', systemId: 'sys' }, settings, clock, logger: pino({ level: 'silent' }) },
+    );
+  });
+
+  it('deletes a leaked instance and a leaked volume on the second pass only', async () => {
+    const leaked = cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    const volume = cloud.plantVolume(tags('0000000003'), { ageMs: 600_000 });
+    const kept = cloud.plantInstance(tags('0000000001'), { ageMs: 600_000 });
+    const first = await worker.runPass();
+    expect(first.deleted).toEqual([]);
+    expect(cloud.instances.has(leaked.id)).toBe(true);
+    clock.advance(60_000);
+    const second = await worker.runPass();
+    expect(second.deleted.map((r) => r.id).sort()).toEqual([leaked.id, volume.id].sort());
+    expect(cloud.volumes.has(volume.id)).toBe(false);
+    expect(cloud.instances.has(leaked.id)).toBe(false);
+    expect(cloud.instances.get(kept.id)?.goneAt).toBeUndefined();
+  });
+
+  it('deletes nothing when the cloud listing fails, and starts the two passes again', async () => {
+    const leaked = cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    await worker.runPass();
+    cloud.failListsWith = 'transient';
+    const failed = await worker.runPass();
+    expect(failed.aborted).toMatch(/read failed/);
+    expect(failed.deleted).toEqual([]);
+    cloud.failListsWith = undefined;
+    const after = await worker.runPass();
+    expect(after.deleted.map((r) => r.id)).toEqual([leaked.id]);
+  });
+
+  it('deletes nothing when the ZooKeeper read fails', async () => {
+    cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    await worker.runPass();
+    zkFails = true;
+    const report = await worker.runPass();
+    expect(report.aborted).toMatch(/ConnectionLoss/);
+    expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
+  });
+
+  it('dry run lists what it would delete and deletes nothing', async () => {
+    cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    cloud.plantInstance({ ...tags('0000000002'), [TAG.systemId]: 'another-installation' }, { ageMs: 600_000 });
+    await worker.runPass({ dryRun: true });
+    const report = await worker.runPass({ dryRun: true });
+    expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
+    const table = formatCleanupReport(report);
+    expect(table).toMatch(/dry run/);
+    expect(table).toMatch(/instance:fake-1\s+10m\s+leaked\s+delete/);
+    expect(table).toMatch(/instance:fake-2\s+10m\s+not-ours\s+spare/);
+  });
+
+  it('trips the breaker after a ZooKeeper wipe, and --force overrides it', async () => {
+    for (let i = 1; i <= 6; i++) cloud.plantInstance(tags(String(i).padStart(10, '0')), { ageMs: 600_000 });
+    zkNodeIds.clear();
+    await worker.runPass();
+    const tripped = await worker.runPass();
+    expect(tripped.breakerTrip).toMatch(/6 of 6/);
+    expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
+    const forced = await worker.runPass({ force: true });
+    expect(forced.deleted).toHaveLength(6);
+  });
+});
