@@ -3,4 +3,5 @@ export * from './driver/index.js';
 export * from './errors/cloud-error.js';
 export * from './time/clock.js';
 export * from './quota/quota-check.js';
+export * from './ratelimit/index.js';
 export * from './quota/quota-set.js';

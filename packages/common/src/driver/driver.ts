@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import type { CleanupPassOptions, CleanupReport } from '../cleanup/leak-cleanup-worker.js';
+import type { ZooKeeperReferences } from '../cleanup/leak-rules.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { Clock } from '../time/clock.js';
 import type { CloudInstance } from './adapter.js';
-import type { PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
+import type { CleanupSettings, PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 
 /**
  * A cloud driver, found by the name in a provider's `driver:` key. Drivers are the workspace's
@@ -29,6 +31,12 @@ export interface ProviderContext {
   queue: CloudCallQueue;
   logger: Logger;
   clock: Clock;
+  /** Leak-cleanup settings of this installation (`cloudpool.cleanup`). */
+  cleanup: CleanupSettings;
+  /** Reads every node and upload id from ZooKeeper, completely and freshly (for leak cleanup). */
+  readReferences(): Promise<ZooKeeperReferences>;
+  /** Ms between provider-loop ticks; 0 means no timer (tests call `tick()`). Default 250. */
+  loopIntervalMs?: number;
 }
 
 /**
@@ -71,8 +79,8 @@ export interface Provider extends ProviderNotifications {
    * that is already gone resolves at once. Rejects with a CloudError when the cloud refuses.
    */
   cleanupNode(externalId: string): Promise<void>;
-  /** One leak-cleanup pass for this provider (does nothing once idled). */
-  cleanupLeakedResources(): Promise<void>;
+  /** One leak-cleanup pass for this provider; once idled it does nothing and returns undefined. */
+  cleanupLeakedResources(options?: CleanupPassOptions): Promise<CleanupReport | undefined>;
   /** A handler that launches the nodes of one request in one pool. */
   getRequestHandler(pool: PoolConfig, requestId: string): NodeRequestHandler;
 
@@ -87,21 +95,30 @@ export interface Provider extends ProviderNotifications {
 
 /** The outcome of launching one node. */
 export type LaunchResult =
-  | { status: 'ready'; nodeId: string }
-  /** The cloud said quota: not a failure; the node is `aborted` and the pool pauses. */
-  | { status: 'aborted'; nodeId: string; reason: string }
-  | { status: 'failed'; nodeId: string; reason: string };
+  | { status: 'ready'; nodeId: string; instance: CloudInstance }
+  /** The cloud said quota: not a failure; the node becomes `aborted` and the pool pauses. */
+  | { status: 'aborted'; nodeId: string; externalId: string | undefined; reason: string }
+  | { status: 'failed'; nodeId: string; externalId: string | undefined; reason: string };
+
+/** What a launch reports while it runs, so the caller can keep the node record current. */
+export interface LaunchListener {
+  /** The cloud returned the instance id: write it to the node record now (crash safety). */
+  externalId(nodeId: string, externalId: string): void;
+  /** An attempt failed and will be retried after its instance is deleted. */
+  retrying?(nodeId: string, attempt: number, reason: string): void;
+}
 
 /**
- * Launches the nodes of one request in one pool. The framework calls `launch` once per node,
- * then `poll()` on each tick until `launchesComplete()` is true.
+ * Launches the nodes of one request in one pool. The framework calls `launch` once per node;
+ * the provider loop advances the launches; `launchesComplete()` turns true when every one ended.
  */
 export interface NodeRequestHandler extends NodeRequestHandlerNotifications {
+  readonly requestId: string;
   /** Starts launching the node with this id (its record is locked and `building`). Returns at once. */
-  launch(nodeId: string, label: PoolLabelConfig): void;
-  /** Advances every launch of this request without blocking. */
-  poll(): void;
+  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener): void;
   /** True when every launch has ended; their outcomes are in `results()`. */
   launchesComplete(): boolean;
   results(): LaunchResult[];
+  /** Resolves when every launch has ended. */
+  whenComplete(): Promise<LaunchResult[]>;
 }

@@ -5,3 +5,5 @@ export * from './list-cache.js';
 export * from './node-state-machines.js';
 export * from './step-machine.js';
 export * from './tags.js';
+export * from './state-machine-provider.js';
+export * from './state-machine-request-handler.js';

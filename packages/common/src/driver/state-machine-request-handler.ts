@@ -1,0 +1,133 @@
+import { CloudError, isCloudError } from '../errors/cloud-error.js';
+import type { CloudAdapter } from './adapter.js';
+import type { PoolConfig, PoolLabelConfig, ProviderCommonSettings } from './config-model.js';
+import { NodeRequestHandlerNotifications, type LaunchListener, type LaunchResult, type NodeRequestHandler } from './driver.js';
+import { CreateNodeStateMachine, DeleteNodeStateMachine } from './node-state-machines.js';
+import { nodeTags } from './tags.js';
+import type { Clock } from '../time/clock.js';
+
+interface Launch {
+  nodeId: string;
+  label: PoolLabelConfig;
+  listener: LaunchListener;
+  attempt: number;
+  startedAt: number;
+  create: CreateNodeStateMachine;
+  /** Set while the failed attempt's instance is being deleted before the next attempt. */
+  cleanup?: DeleteNodeStateMachine;
+  result?: LaunchResult;
+}
+
+export interface RequestHandlerContext {
+  adapter: CloudAdapter;
+  providerName: string;
+  systemId: string;
+  settings: ProviderCommonSettings;
+  clock: Clock;
+}
+
+/**
+ * Launches a request's nodes through the adapter. Per node: create, wait ready; on a failure
+ * with retries left, delete the failed attempt's instance FIRST and only then try again, so
+ * two instances never exist for one node id. A cloud quota error ends the launch as `aborted`
+ * (not a failure, no retry used). `launch-timeout` bounds each node's whole launch.
+ * Non-blocking: `advance()` is called by the provider loop on every tick.
+ */
+export class StateMachineRequestHandler extends NodeRequestHandlerNotifications implements NodeRequestHandler {
+  private readonly launches: Launch[] = [];
+  private readonly completion: Array<(results: LaunchResult[]) => void> = [];
+
+  constructor(
+    private readonly context: RequestHandlerContext,
+    readonly pool: PoolConfig,
+    readonly requestId: string,
+  ) {
+    super();
+  }
+
+  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener): void {
+    const launch: Launch = { nodeId, label, listener, attempt: 1, startedAt: this.context.clock.now(), create: undefined! };
+    launch.create = this.createMachine(launch);
+    this.launches.push(launch);
+  }
+
+  launchesComplete(): boolean {
+    return this.launches.every((l) => l.result !== undefined);
+  }
+
+  results(): LaunchResult[] {
+    return this.launches.flatMap((l) => (l.result ? [l.result] : []));
+  }
+
+  whenComplete(): Promise<LaunchResult[]> {
+    if (this.launchesComplete()) return Promise.resolve(this.results());
+    return new Promise((resolve) => this.completion.push(resolve));
+  }
+
+  /** One tick: collects finished steps and starts the next ones. Never blocks. */
+  advance(): void {
+    for (const launch of this.launches) if (!launch.result) this.advanceLaunch(launch);
+    if (this.completion.length > 0 && this.launchesComplete()) {
+      const results = this.results();
+      for (const resolve of this.completion.splice(0)) resolve(results);
+    }
+  }
+
+  private advanceLaunch(launch: Launch): void {
+    const { settings, clock } = this.context;
+    if (launch.cleanup) {
+      launch.cleanup.advance();
+      if (launch.cleanup.failed) {
+        launch.result = this.failure('failed', launch, `could not delete failed attempt: ${launch.cleanup.error?.message}`);
+      } else if (launch.cleanup.complete) {
+        launch.cleanup = undefined;
+        launch.attempt += 1;
+        launch.create = this.createMachine(launch);
+      }
+      return;
+    }
+    if (settings.launchTimeout > 0 && clock.now() - launch.startedAt > settings.launchTimeout * 1000) {
+      launch.create.fail(new CloudError('transient', `launch timeout of ${settings.launchTimeout}s exceeded`, { action: 'launch' }));
+    }
+    launch.create.advance();
+    if (launch.create.complete) {
+      launch.result = { status: 'ready', nodeId: launch.nodeId, instance: launch.create.instance! };
+      return;
+    }
+    if (!launch.create.failed) return;
+    const error = launch.create.error;
+    const reason = error?.message ?? 'unknown error';
+    if (isCloudError(error, 'quota')) {
+      launch.result = this.failure('aborted', launch, reason);
+    } else if (launch.attempt < Math.max(1, settings.launchRetries) && !isCloudError(error, 'permanent') && !this.timedOut(launch)) {
+      launch.listener.retrying?.(launch.nodeId, launch.attempt, reason);
+      if (launch.create.externalId) {
+        launch.cleanup = new DeleteNodeStateMachine(this.context.adapter, launch.create.externalId);
+      } else {
+        launch.attempt += 1;
+        launch.create = this.createMachine(launch);
+      }
+    } else {
+      launch.result = this.failure('failed', launch, reason);
+    }
+  }
+
+  private timedOut(launch: Launch): boolean {
+    const { launchTimeout } = this.context.settings;
+    return launchTimeout > 0 && this.context.clock.now() - launch.startedAt > launchTimeout * 1000;
+  }
+
+  private failure(status: 'aborted' | 'failed', launch: Launch, reason: string): LaunchResult {
+    return { status, nodeId: launch.nodeId, externalId: launch.create.externalId, reason };
+  }
+
+  private createMachine(launch: Launch): CreateNodeStateMachine {
+    const { adapter, providerName, systemId, settings, clock } = this.context;
+    const tags = nodeTags({ nodeId: launch.nodeId, poolName: this.pool.name, providerName, systemId }, launch.label.tags);
+    return new CreateNodeStateMachine(
+      adapter,
+      { nodeId: launch.nodeId, attempt: launch.attempt, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags },
+      { clock, bootTimeoutMs: settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
+    );
+  }
+}
