@@ -66,7 +66,7 @@ export function defaultKnobs(): CloudKnobs {
 
 /** A partial update: nested records are merged one level deep, so `{faults: {serverErrorRatio: 0.1}}` keeps other faults. */
 export type KnobsPatch = {
-  [K in keyof CloudKnobs]?: CloudKnobs[K] extends Record<string, unknown> ? Partial<CloudKnobs[K]> : CloudKnobs[K];
+  [K in keyof CloudKnobs]?: CloudKnobs[K] extends object ? Partial<CloudKnobs[K]> : CloudKnobs[K];
 };
 
 export function mergeKnobs(base: CloudKnobs, patch: KnobsPatch): CloudKnobs {
