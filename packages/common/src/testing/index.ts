@@ -2,3 +2,4 @@ export * from './driver-contract.js';
 export * from './fake/fake-adapter.js';
 export * from './fake/fake-cloud.js';
 export * from './zookeeper-server.js';
+export * from './zookeeper-test-helpers.js';

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { BaseProviderConfig, type LabelOf } from '../../config/base-provider-config.js';
+import { providerSchema } from '../../config/provider-schema.js';
+import { count, secondsOrOff, wholeNumber } from '../../config/schema-helpers.js';
+
+/** The `fake` driver's keys, on top of the common ones. */
+const fakeProviderSchema = providerSchema({
+  provider: {
+    /** The fake cloud's own quota (absent keys: unlimited). */
+    'cloud-limits': z
+      .strictObject({ instances: count().optional(), cores: count().optional(), ram: count().optional() })
+      .prefault({}),
+    /** Seconds a create call takes. */
+    'create-latency': secondsOrOff().default(0),
+    /** Seconds from create until the instance is ready. */
+    'boot-time': secondsOrOff().default(0),
+  },
+  pool: {},
+  label: {
+    cores: wholeNumber().min(1).default(1),
+    /** MiB. */
+    ram: count().default(1024),
+    flavor: z.string().min(1).optional(),
+  },
+  cloudImage: {},
+});
+
+type FakeProviderEntry = z.output<typeof fakeProviderSchema>;
+
+/** The fake driver's settings, level by level. */
+export type FakeConfigSettings = {
+  provider: {
+    cloudLimits: { instances?: number; cores?: number; ram?: number };
+    /** Seconds. */
+    createLatency: number;
+    /** Seconds. */
+    bootTime: number;
+  };
+  pool: Record<string, never>;
+  label: { cores: number; ram: number; flavor?: string };
+  cloudImage: Record<string, never>;
+};
+
+/** The fake driver has no Nodepool `rate` of its own: its calls are fast unless a test sets one. */
+const FAKE_DEFAULT_RATE_PER_SECOND = 1000;
+
+/** Seconds; Nodepool has no fake driver to follow, so AWS's default. */
+const FAKE_BOOT_TIMEOUT = 180;
+
+/** The configuration of a provider of the in-memory `fake` driver used by framework tests. */
+export class FakeProviderConfig extends BaseProviderConfig<FakeProviderEntry, FakeConfigSettings> {
+  constructor(raw: Readonly<Record<string, unknown>>) {
+    super(raw, 'fake', fakeProviderSchema, FAKE_BOOT_TIMEOUT);
+  }
+
+  /** The fake reads `rate` as requests per second. */
+  protected override ratePerSecond(rate: number | undefined): number {
+    return rate ?? FAKE_DEFAULT_RATE_PER_SECOND;
+  }
+
+  protected providerSettings(provider: FakeProviderEntry): FakeConfigSettings['provider'] {
+    return {
+      cloudLimits: provider['cloud-limits'],
+      createLatency: provider['create-latency'],
+      bootTime: provider['boot-time'],
+    };
+  }
+
+  protected poolSettings(): FakeConfigSettings['pool'] {
+    return {};
+  }
+
+  protected labelSettings(label: LabelOf<FakeProviderEntry>): FakeConfigSettings['label'] {
+    return { cores: label.cores, ram: label.ram, flavor: label.flavor };
+  }
+
+  protected cloudImageSettings(): FakeConfigSettings['cloudImage'] {
+    return {};
+  }
+
+  protected labelTags(): Record<string, string> {
+    return {};
+  }
+}

@@ -1,0 +1,189 @@
+import { EventEmitter } from 'node:events';
+import type { ZkClient } from './client.js';
+import { isZkError, warnBackgroundError, type BackgroundErrorHandler } from './errors.js';
+import { NODE_ROOT, REQUEST_ROOT } from './paths.js';
+import { parseNode, parseRequest, type NodeRecord, type NodeRequestRecord } from './records.js';
+import { childPath, type ZkStat, type ZkWatchEvent } from './znode.js';
+
+export interface CachedRecord {
+  readonly id: string;
+  stat: ZkStat;
+}
+
+/** Change events of a cache: `updated` passes the new record, then the one it replaces. */
+export interface RecordCacheEvents<T> {
+  added: [record: T];
+  updated: [record: T, previous: T];
+  removed: [record: T];
+}
+
+export type RecordParser<T> = (path: string, id: string, data: Buffer, stat: ZkStat) => T;
+
+export interface RecordCacheOptions {
+  /** Receives failures of background reads (bad records, unexpected ZooKeeper errors). Default: a process warning. */
+  onError?: BackgroundErrorHandler;
+}
+
+/**
+ * A cached view of the children of one znode (the records under `/nodepool/nodes` or
+ * `/nodepool/requests`), kept current by watches: a children watch on the parent and a data
+ * watch on each child, never by polling. Across reconnects of the same session the watches stay;
+ * after a session loss everything is reloaded on the new session, and the differences are
+ * reported as events. A record that fails to parse is reported to `onError` and left out.
+ */
+export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCacheEvents<T>> {
+  private readonly records = new Map<string, T>();
+  /** Children whose data watch is set (or being set) in the current epoch. */
+  private readonly watched = new Set<string>();
+  /** Bumped on every (re)load; callbacks of an older epoch are ignored. */
+  private epoch = 0;
+  private running = false;
+  private initialLoad: Promise<void> | undefined;
+  private readonly onError: BackgroundErrorHandler;
+
+  constructor(
+    private readonly client: ZkClient,
+    readonly root: string,
+    private readonly parse: RecordParser<T>,
+    options: RecordCacheOptions = {},
+  ) {
+    super();
+    this.onError = options.onError ?? warnBackgroundError(`ZooKeeper cache of ${root}`);
+  }
+
+  /**
+   * Starts following the tree (creating its root if missing) and resolves once the watches are
+   * being set; use `waitForSync` for the initial load. Throws if already started.
+   */
+  async start(): Promise<void> {
+    if (this.running) throw new Error(`the cache of ${this.root} is already started`);
+    this.running = true;
+    this.client.on('connected', this.onNewSession);
+    await this.client.retryOnConnectionLoss(() => this.client.mkdirp(this.root));
+    this.initialLoad = this.load();
+    this.initialLoad.catch(() => undefined);
+  }
+
+  /** Resolves once the initial load after `start()` is complete; rejects if it failed. */
+  async waitForSync(): Promise<void> {
+    if (this.initialLoad === undefined) throw new Error(`the cache of ${this.root} is not started`);
+    await this.initialLoad;
+  }
+
+  /** The cached record, or undefined. */
+  get(id: string): T | undefined {
+    return this.records.get(id);
+  }
+
+  /** A snapshot of every cached record. */
+  values(): T[] {
+    return [...this.records.values()];
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Stops following changes; cached records stay readable. Idempotent. */
+  stop(): void {
+    this.running = false;
+    this.epoch++;
+    this.client.off('connected', this.onNewSession);
+  }
+
+  private readonly onNewSession = () => {
+    this.load().catch((error: unknown) => this.report(error));
+  };
+
+  /** Loads the whole tree afresh in a new epoch (at start and on a new session). */
+  private async load(): Promise<void> {
+    const epoch = ++this.epoch;
+    this.watched.clear();
+    await this.refreshChildren(epoch);
+  }
+
+  private async refreshChildren(epoch: number): Promise<void> {
+    const children = await this.client.retryOnConnectionLoss(() =>
+      this.client.getChildren(this.root, () => this.onChildrenChanged(epoch)),
+    );
+    if (epoch !== this.epoch) return;
+    const present = new Set(children);
+    for (const id of this.records.keys()) if (!present.has(id)) this.remove(id);
+    const added = children.filter((id) => !this.watched.has(id));
+    await Promise.all(added.map((id) => this.refreshChild(id, epoch)));
+  }
+
+  /** Reads a child and sets its data watch; resolves once the cache reflects what was read. */
+  private async refreshChild(id: string, epoch: number): Promise<void> {
+    this.watched.add(id);
+    const path = childPath(this.root, id);
+    let found: { data: Buffer; stat: ZkStat } | undefined;
+    try {
+      found = await this.client.retryOnConnectionLoss(() =>
+        this.client.getOrUndefined(path, (event) => this.onChildChanged(id, epoch, event)),
+      );
+    } catch (error) {
+      if (epoch === this.epoch) this.watched.delete(id);
+      throw error;
+    }
+    if (epoch !== this.epoch) return;
+    if (found === undefined) {
+      this.watched.delete(id);
+      this.remove(id);
+      return;
+    }
+    let record: T;
+    try {
+      record = this.parse(path, id, found.data, found.stat);
+    } catch (error) {
+      this.remove(id);
+      this.report(error);
+      return;
+    }
+    this.upsert(record);
+  }
+
+  private onChildrenChanged(epoch: number): void {
+    if (epoch !== this.epoch) return;
+    this.refreshChildren(epoch).catch((error: unknown) => this.report(error));
+  }
+
+  private onChildChanged(id: string, epoch: number, event: ZkWatchEvent): void {
+    if (epoch !== this.epoch) return;
+    this.watched.delete(id);
+    if (event.type === 'deleted') {
+      this.remove(id);
+      return;
+    }
+    this.refreshChild(id, epoch).catch((error: unknown) => this.report(error));
+  }
+
+  private upsert(record: T): void {
+    const previous = this.records.get(record.id);
+    if (previous !== undefined && previous.stat.mzxid >= record.stat.mzxid) return;
+    this.records.set(record.id, record);
+    if (previous === undefined) this.emit('added', record);
+    else this.emit('updated', record, previous);
+  }
+
+  private remove(id: string): void {
+    const previous = this.records.get(id);
+    if (previous === undefined) return;
+    this.records.delete(id);
+    this.emit('removed', previous);
+  }
+
+  private report(error: unknown): void {
+    if (this.running && !isZkError(error, 'SessionExpired', 'Closed')) this.onError(error);
+  }
+}
+
+/** A cache of `/nodepool/nodes`; call `start()`. */
+export function createNodeCache(client: ZkClient, options?: RecordCacheOptions): ZkRecordCache<NodeRecord> {
+  return new ZkRecordCache(client, NODE_ROOT, parseNode, options);
+}
+
+/** A cache of `/nodepool/requests`; call `start()`. */
+export function createRequestCache(client: ZkClient, options?: RecordCacheOptions): ZkRecordCache<NodeRequestRecord> {
+  return new ZkRecordCache(client, REQUEST_ROOT, parseRequest, options);
+}

@@ -1,0 +1,52 @@
+/** One ZooKeeper server, as in `zookeeper-servers` of nodepool.yaml. */
+export interface ZkHost {
+  host: string;
+  port: number;
+}
+
+/** `zookeeper-tls` of nodepool.yaml: paths of the client certificate, its key and the CA. */
+export interface ZkTlsConfig {
+  cert?: string;
+  key?: string;
+  ca?: string;
+}
+
+export interface ZkClientConfig {
+  hosts: ZkHost[];
+  /** A path every other path is relative to, e.g. `/nodepool-prod`; created when missing. */
+  chroot?: string;
+  /** Requested session timeout (the server clamps it to its own min/max). Default 10 000 ms. */
+  sessionTimeoutMs?: number;
+  /** How long `ZkClient.connect` waits for the first session. Default 30 000 ms. */
+  connectTimeoutMs?: number;
+  /** Accepted so configuration can carry it, but refused by `ZkClient.connect`: see `assertNoTls`. */
+  tls?: ZkTlsConfig;
+}
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * Throws when TLS is asked for: the native `zookeeper` binding exposes no TLS, and silently
+ * connecting in plain text to a server the operator configured for TLS would be wrong.
+ */
+export function assertNoTls(config: ZkClientConfig): void {
+  if (config.tls === undefined) return;
+  throw new Error(
+    'zookeeper-tls is configured, but the ZooKeeper client in use (the native "zookeeper" package) ' +
+      'has no TLS support; remove zookeeper-tls or reach ZooKeeper through a local TLS tunnel',
+  );
+}
+
+/** `/a/b` from `a/b/`, `/a/b/` or `/a/b`; undefined for no chroot or `/`. */
+export function normalizeChroot(chroot: string | undefined): string | undefined {
+  if (chroot === undefined) return undefined;
+  const trimmed = chroot.replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? undefined : `/${trimmed}`;
+}
+
+/** The C client's connect string: `host:port,host:port` followed by the chroot, if any. */
+export function connectString(hosts: ZkHost[], chroot?: string): string {
+  if (hosts.length === 0) throw new Error('ZooKeeper configuration lists no servers');
+  return hosts.map((h) => `${h.host}:${h.port}`).join(',') + (chroot ?? '');
+}

@@ -1,0 +1,391 @@
+import { EventEmitter } from 'node:events';
+import ZooKeeper from 'zookeeper';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  assertNoTls,
+  connectString,
+  normalizeChroot,
+  type ZkClientConfig,
+} from './client-config.js';
+import { ZkError, isZkError, toZkError } from './errors.js';
+import {
+  childPath,
+  createFlags,
+  toStat,
+  watchEventType,
+  type ZkCreateOptions,
+  type ZkStat,
+  type ZkWatcher,
+} from './znode.js';
+
+type NativeZk = InstanceType<typeof ZooKeeper>;
+
+const { constants } = ZooKeeper;
+
+/**
+ * Session events. `connected`: a new session is established (the first one, and a fresh one
+ * after each `lost`): components re-register on it. `suspended`: the connection dropped, the
+ * session may still be alive. `reconnected`: the same session is back, with its ephemeral
+ * znodes and watches. `lost`: the session ended, so every ephemeral znode and lock of it is
+ * gone; a new session is being made. `closed`: `close()` was called.
+ */
+export interface ZkClientEvents {
+  connected: [sessionId: string];
+  suspended: [sessionId: string];
+  reconnected: [sessionId: string];
+  lost: [sessionId: string];
+  closed: [];
+}
+
+export type ZkConnectionState = 'connecting' | 'connected' | 'suspended' | 'closed';
+
+/**
+ * A ZooKeeper client over the native `zookeeper` package (the C client). It keeps one session
+ * at a time: when a session is lost it makes a new one by itself, so long-running daemons
+ * recover; listen to `connected` to re-create ephemeral state.
+ *
+ * A session is considered lost when the server says it expired, or when the connection has
+ * been down for the whole negotiated session timeout (the server has expired it by then, and
+ * this way a partitioned process learns it lost its locks without waiting to reach the server).
+ */
+export class ZkClient extends EventEmitter<ZkClientEvents> {
+  private native!: NativeZk;
+  /** Bumped for every native handle, so events of a replaced handle are ignored. */
+  private generation = 0;
+  private state: ZkConnectionState = 'connecting';
+  private currentSessionId: string | undefined;
+  private negotiatedTimeoutMs: number;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly connectionCheck: NodeJS.Timeout;
+
+  private constructor(
+    private readonly connectString: string,
+    private readonly sessionTimeoutMs: number,
+  ) {
+    super();
+    this.negotiatedTimeoutMs = sessionTimeoutMs;
+    this.openSession();
+    // The C client does not always report a dropped connection (not when the drop is seen while
+    // sending), so the handle's state is also checked now and then; it is a local read.
+    const checkEveryMs = Math.min(1000, Math.max(100, Math.floor(sessionTimeoutMs / 4)));
+    this.connectionCheck = setInterval(() => this.checkConnection(), checkEveryMs).unref();
+  }
+
+  /**
+   * Connects and resolves once the first session is established. Creates the chroot (through a
+   * short second session without it) when it is missing. Throws `ZkError('ConnectionLoss')` when
+   * no session could be made within `connectTimeoutMs`, and an `Error` when TLS is configured.
+   */
+  static async connect(config: ZkClientConfig): Promise<ZkClient> {
+    assertNoTls(config);
+    const chroot = normalizeChroot(config.chroot);
+    const sessionTimeoutMs = config.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+    const connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const client = await ZkClient.open(connectString(config.hosts, chroot), sessionTimeoutMs, connectTimeoutMs);
+    try {
+      // Inside a chroot, `/` is the chroot itself.
+      if (chroot !== undefined && (await client.exists('/')) === undefined) {
+        const root = await ZkClient.open(connectString(config.hosts), sessionTimeoutMs, connectTimeoutMs);
+        try {
+          await root.mkdirp(chroot);
+        } finally {
+          await root.close();
+        }
+      }
+      return client;
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  private static async open(target: string, sessionTimeoutMs: number, connectTimeoutMs: number): Promise<ZkClient> {
+    const client = new ZkClient(target, sessionTimeoutMs);
+    try {
+      await client.waitForConnection(AbortSignal.timeout(connectTimeoutMs));
+      return client;
+    } catch (error) {
+      await client.close();
+      if (isZkError(error)) throw error;
+      throw new ZkError('ConnectionLoss', `could not connect to ZooKeeper at ${target} within ${connectTimeoutMs} ms`);
+    }
+  }
+
+  /** The current session's id (hex), or undefined while no session is established. */
+  get sessionId(): string | undefined {
+    return this.currentSessionId;
+  }
+
+  get connectionState(): ZkConnectionState {
+    return this.state;
+  }
+
+  /** The session timeout the server granted (the requested one until the first connect). */
+  get negotiatedSessionTimeoutMs(): number {
+    return this.negotiatedTimeoutMs;
+  }
+
+  /**
+   * Resolves when the client is connected (at once if it is). Rejects with `ZkError('Closed')`
+   * if the client is or gets closed, and with the signal's reason when `signal` aborts.
+   */
+  async waitForConnection(signal?: AbortSignal): Promise<void> {
+    if (this.state === 'connected') return;
+    if (this.state === 'closed') throw new ZkError('Closed', 'the ZooKeeper client is closed');
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        this.off('connected', onConnected);
+        this.off('reconnected', onConnected);
+        this.off('closed', onClosed);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onConnected = () => {
+        cleanup();
+        resolve();
+      };
+      const onClosed = () => {
+        cleanup();
+        reject(new ZkError('Closed', 'the ZooKeeper client is closed'));
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal?.reason);
+      };
+      this.on('connected', onConnected);
+      this.on('reconnected', onConnected);
+      this.on('closed', onClosed);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Runs `operation`, and when it fails with `ConnectionLoss` waits until connected (the same
+   * session or a new one) and runs it again; other errors are thrown. Only for operations that
+   * are safe to repeat. Rejects with the signal's reason when `signal` aborts while waiting.
+   */
+  async retryOnConnectionLoss<T>(operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (;;) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (!isZkError(error, 'ConnectionLoss')) throw error;
+        await this.waitForConnection(signal);
+      }
+    }
+  }
+
+  /**
+   * Creates a znode and returns its actual path (with the sequence number for sequential ones).
+   * Throws NodeExists, or NoNode when the parent is missing (see `mkdirp`). Not idempotent.
+   */
+  async create(path: string, data: Buffer | string, options: ZkCreateOptions = {}): Promise<string> {
+    const flags = createFlags(options);
+    return this.call('create', path, (zk) => zk.create(path, data, flags, options.ttlMs));
+  }
+
+  /**
+   * Reads a znode. Throws NoNode when it does not exist (and then sets no watch). With a
+   * `watcher`, it fires once on the next change or deletion of the znode.
+   */
+  async get(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer; stat: ZkStat }> {
+    const [stat, data] = (await this.call('get', path, (zk) =>
+      watcher ? zk.w_get(path, this.oneShot(path, watcher)) : zk.get(path, false),
+    )) as [Record<string, unknown>, Buffer | null];
+    return { data: data ?? Buffer.alloc(0), stat: toStat(stat) };
+  }
+
+  /** Like `get`, but resolves undefined when the znode does not exist. */
+  async getOrUndefined(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer; stat: ZkStat } | undefined> {
+    try {
+      return await this.get(path, watcher);
+    } catch (error) {
+      if (isZkError(error, 'NoNode')) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes a znode's data; with `version`, only if that is still its version (else BadVersion).
+   * Throws NoNode when it does not exist. Returns the new stat.
+   */
+  async set(path: string, data: Buffer | string, version = -1): Promise<ZkStat> {
+    const stat = await this.call('set', path, (zk) => zk.set(path, data, version));
+    return toStat(stat as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * Deletes a znode; with `version`, only if that is still its version (else BadVersion).
+   * Throws NoNode when it does not exist and NotEmpty when it has children.
+   */
+  async delete(path: string, version = -1): Promise<void> {
+    await this.call('delete', path, (zk) => zk.delete_(path, version));
+  }
+
+  /**
+   * Deletes a znode and everything below it, children first. A znode that is already gone
+   * counts as deleted, so this is idempotent. Children added while it runs are deleted too;
+   * gives up with NotEmpty if they keep coming.
+   */
+  async deleteRecursive(path: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let children: string[];
+      try {
+        children = await this.getChildren(path);
+      } catch (error) {
+        if (isZkError(error, 'NoNode')) return;
+        throw error;
+      }
+      for (const child of children) await this.deleteRecursive(childPath(path, child));
+      try {
+        await this.delete(path);
+        return;
+      } catch (error) {
+        if (isZkError(error, 'NoNode')) return;
+        if (!isZkError(error, 'NotEmpty') || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /**
+   * The znode's stat, or undefined when it does not exist. A `watcher` is set either way: it
+   * fires once on the znode's creation, change or deletion.
+   */
+  async exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | undefined> {
+    try {
+      const stat = await this.call('exists', path, (zk) =>
+        watcher ? zk.w_exists(path, this.oneShot(path, watcher)) : zk.exists(path, false),
+      );
+      return toStat(stat as unknown as Record<string, unknown>);
+    } catch (error) {
+      if (isZkError(error, 'NoNode')) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The names (not paths) of a znode's children, in no particular order. Throws NoNode when it
+   * does not exist (and then sets no watch). A `watcher` fires once when a child is added or
+   * removed, or the znode is deleted.
+   */
+  async getChildren(path: string, watcher?: ZkWatcher): Promise<string[]> {
+    return this.call('getChildren', path, (zk) =>
+      watcher ? zk.w_get_children(path, this.oneShot(path, watcher)) : zk.get_children(path, false),
+    );
+  }
+
+  /** Creates a persistent znode and its missing ancestors, with empty data. Idempotent. */
+  async mkdirp(path: string): Promise<void> {
+    const parts = path.split('/').filter((part) => part !== '');
+    for (let i = 1; i <= parts.length; i++) {
+      try {
+        await this.create(`/${parts.slice(0, i).join('/')}`, '');
+      } catch (error) {
+        if (!isZkError(error, 'NodeExists')) throw error;
+      }
+    }
+  }
+
+  /**
+   * Closes the session: the server deletes its ephemeral znodes right away. Emits `closed`.
+   * Calls made afterwards throw `ZkError('Closed')`. Idempotent. While connected, the C client
+   * waits for the server to confirm, blocking the event loop for that round trip (at most
+   * about 1.5 s if the server does not answer).
+   */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearInterval(this.connectionCheck);
+    this.clearExpiryTimer();
+    this.generation++;
+    this.currentSessionId = undefined;
+    this.native.close();
+    this.emit('closed');
+  }
+
+  private async call<T>(operation: string, path: string, run: (zk: NativeZk) => Promise<T>): Promise<T> {
+    if (this.state === 'closed') throw new ZkError('Closed', 'the ZooKeeper client is closed', { operation, path });
+    try {
+      return await run(this.native);
+    } catch (error) {
+      const zkError = toZkError(error, operation, path);
+      if (zkError.code === 'ConnectionLoss') this.checkConnection();
+      throw zkError;
+    }
+  }
+
+  /** Wraps a watcher so it fires once, only for znode events, and never for a replaced session. */
+  private oneShot(path: string, watcher: ZkWatcher): (type: number) => void {
+    const generation = this.generation;
+    let fired = false;
+    return (type: number) => {
+      const eventType = watchEventType(type);
+      if (eventType === undefined || fired || generation !== this.generation) return;
+      fired = true;
+      watcher({ type: eventType, path });
+    };
+  }
+
+  private openSession(): void {
+    const generation = ++this.generation;
+    const native = new ZooKeeper({ connect: this.connectString, timeout: this.sessionTimeoutMs, debug_level: 0 });
+    const current = () => generation === this.generation;
+    native.on('connect', () => {
+      if (current()) this.onConnected();
+    });
+    native.on('connecting', () => {
+      if (current()) this.onSuspended();
+    });
+    // Code 0 is our own close(); any other code (expired session, failed auth) ends the session.
+    native.on('close', (_zk: unknown, code: number) => {
+      if (current() && code !== 0) this.onSessionLost();
+    });
+    this.native = native;
+    this.state = 'connecting';
+    native.init({});
+  }
+
+  private onConnected(): void {
+    const sessionId = String(this.native.client_id);
+    this.negotiatedTimeoutMs = this.native.timeout;
+    this.clearExpiryTimer();
+    if (this.state === 'connecting') {
+      this.state = 'connected';
+      this.currentSessionId = sessionId;
+      this.emit('connected', sessionId);
+      return;
+    }
+    // Connected again while we thought we still were: a drop the C client did not report.
+    if (this.state === 'connected') this.emit('suspended', sessionId);
+    this.state = 'connected';
+    this.emit('reconnected', sessionId);
+  }
+
+  private onSuspended(): void {
+    if (this.state !== 'connected' || this.currentSessionId === undefined) return;
+    this.state = 'suspended';
+    this.expiryTimer = setTimeout(() => this.onSessionLost(), this.negotiatedTimeoutMs);
+    this.emit('suspended', this.currentSessionId);
+  }
+
+  private checkConnection(): void {
+    if (this.state === 'connected' && this.native.state !== constants.ZOO_CONNECTED_STATE) this.onSuspended();
+  }
+
+  private onSessionLost(): void {
+    const lostSessionId = this.currentSessionId;
+    if (this.state === 'closed' || lostSessionId === undefined) return;
+    this.clearExpiryTimer();
+    const old = this.native;
+    this.currentSessionId = undefined;
+    this.openSession();
+    old.close();
+    this.emit('lost', lostSessionId);
+  }
+
+  private clearExpiryTimer(): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+  }
+}

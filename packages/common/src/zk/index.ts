@@ -1,0 +1,47 @@
+export { ZkClient } from './client.js';
+export type { ZkClientEvents, ZkConnectionState } from './client.js';
+export { childPath } from './znode.js';
+export type { ZkCreateOptions, ZkStat, ZkWatchEvent, ZkWatcher } from './znode.js';
+export type { ZkClientConfig, ZkHost, ZkTlsConfig } from './client-config.js';
+export { ZkError, isZkError } from './errors.js';
+export type { BackgroundErrorHandler, ZkErrorCode } from './errors.js';
+export * from './paths.js';
+export {
+  InvalidRecordError,
+  NODE_STATES,
+  REQUEST_STATES,
+  parseNode,
+  parseRequest,
+  serializeNode,
+  serializeRequest,
+} from './records.js';
+export type {
+  NewNode,
+  NewNodeRequest,
+  NodeFields,
+  NodeKnownFields,
+  NodeRecord,
+  NodeRequestFields,
+  NodeRequestKnownFields,
+  NodeRequestRecord,
+  NodeState,
+  RequestState,
+  UnknownFields,
+} from './records.js';
+export { compareRequestIds, parseRequestId, sortRequestsForService } from './request-order.js';
+export type { RequestIdParts } from './request-order.js';
+export { ZkLock } from './lock.js';
+export type { LockAcquireOptions, ZkLockOptions } from './lock.js';
+export { NodepoolZk } from './nodepool-zk.js';
+export type { LockedNode, NodepoolZkOptions } from './nodepool-zk.js';
+export { ComponentRegistration, listComponents } from './components.js';
+export type {
+  BaseComponentContent,
+  ComponentRegistrationOptions,
+  LauncherComponentContent,
+  PoolComponentContent,
+  RegisteredComponent,
+} from './components.js';
+export { ZkRecordCache, createNodeCache, createRequestCache } from './cache.js';
+export type { CachedRecord, RecordCacheEvents, RecordCacheOptions, RecordParser } from './cache.js';
+export { ZkElection } from './election.js';

@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { ZkClient } from './client.js';
+import { ZkError, isZkError } from './errors.js';
+import { ZkLock, type LockAcquireOptions } from './lock.js';
+import {
+  NODE_ROOT,
+  REQUEST_LOCK_ROOT,
+  REQUEST_ROOT,
+  SYSTEM_ID_PATH,
+  nodeLockPath,
+  nodePath,
+  requestLockPath,
+  requestPath,
+} from './paths.js';
+import {
+  markWritten,
+  newNodeFields,
+  newRequestFields,
+  parseNode,
+  parseRequest,
+  serializeNode,
+  serializeRequest,
+  stateChanged,
+  type NewNode,
+  type NewNodeRequest,
+  type NodeRecord,
+  type NodeRequestRecord,
+} from './records.js';
+import { compareRequestIds } from './request-order.js';
+import type { ZkCreateOptions } from './znode.js';
+
+export interface NodepoolZkOptions {
+  /** Written into the lock contender znodes this process creates (e.g. `<hostname>-<pid>`). Default ''. */
+  identifier?: string;
+  /** The clock for `state_time` and `created_time`, in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Throws unless the installation id read from or pinned for ZooKeeper agree. */
+function checkPinned(stored: string, pinned: string | undefined): string {
+  if (pinned !== undefined && pinned !== stored) {
+    throw new Error(
+      `the configured cloudpool system id ${JSON.stringify(pinned)} differs from the one stored in ZooKeeper at ` +
+        `${SYSTEM_ID_PATH} (${JSON.stringify(stored)}): this ZooKeeper belongs to another installation, or the ` +
+        'configuration is wrong; refusing to start',
+    );
+  }
+  return stored;
+}
+
+/** A held node lock and the node as read after acquiring it. */
+export interface LockedNode {
+  lock: ZkLock;
+  node: NodeRecord;
+}
+
+const lastSegment = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * The operations a launcher needs on Nodepool's ZooKeeper tree (see paths.ts), on one client.
+ * Reads return records (records.ts); writes check versions where they say so. Nothing here
+ * retries a write on connection loss: a `ConnectionLoss` error means the write may or may not
+ * have happened.
+ */
+export class NodepoolZk {
+  private readonly identifier: string;
+  private readonly now: () => number;
+
+  constructor(
+    readonly client: ZkClient,
+    options: NodepoolZkOptions = {},
+  ) {
+    this.identifier = options.identifier ?? '';
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Stores a new node as a persistent sequential znode `/nodepool/nodes/<10 digits>` and returns
+   * its id. Fields not given get Nodepool's defaults; `state_time` and `created_time` default to now.
+   */
+  async createNode(node: NewNode): Promise<string> {
+    const fields = newNodeFields(node, this.nowSeconds());
+    return lastSegment(await this.createWithParents(`${NODE_ROOT}/`, serializeNode(fields), { sequential: true }));
+  }
+
+  /** The node, or undefined when it does not exist. Throws `InvalidRecordError` on bad data. */
+  async getNode(id: string): Promise<NodeRecord | undefined> {
+    const path = nodePath(id);
+    const found = await this.client.getOrUndefined(path);
+    return found && parseNode(path, id, found.data, found.stat);
+  }
+
+  /**
+   * Writes the node back if nobody changed it since it was read (else `ZkError('BadVersion')`;
+   * `NoNode` if it was deleted). Unknown fields are written back as read. When `state` differs
+   * from the state read, `state_time` is set to now. Updates `node.stat` (and `state_time`) in
+   * place and returns the same object.
+   */
+  async updateNode(node: NodeRecord): Promise<NodeRecord> {
+    if (stateChanged(node)) node.state_time = this.nowSeconds();
+    markWritten(node, await this.client.set(nodePath(node.id), serializeNode(node), node.stat.version));
+    return node;
+  }
+
+  /**
+   * Deletes a node as Nodepool does: writes state `deleted` (so a reader can tell a deletion in
+   * progress from a vanished lock), then deletes the znode with its lock. A node that is already
+   * gone counts as deleted, so this is idempotent. The caller should hold the node's lock; its
+   * contender znode goes with the node, and its `ZkLock` stays `isHeld` until `release()`, which
+   * then finds the znode gone and succeeds.
+   */
+  async deleteNode(id: string): Promise<void> {
+    const node = await this.getNode(id);
+    if (node === undefined) return;
+    node.state = 'deleted';
+    node.state_time = this.nowSeconds();
+    try {
+      await this.client.set(nodePath(id), serializeNode(node));
+    } catch (error) {
+      if (!isZkError(error, 'NoNode')) throw error;
+      return;
+    }
+    await this.client.deleteRecursive(nodePath(id));
+  }
+
+  /** Ids of all nodes, ascending. [] when there are none. */
+  async listNodeIds(): Promise<string[]> {
+    return (await this.childrenOrEmpty(NODE_ROOT)).sort();
+  }
+
+  /**
+   * Submits a node request as a requester (Zuul) does: an ephemeral sequential znode
+   * `/nodepool/requests/<priority>-<seq>`, gone when this client's session ends. Returns its id.
+   * `priority` is three digits, lower served first. The state defaults to `requested`.
+   */
+  async submitRequest(request: NewNodeRequest, priority = '100'): Promise<string> {
+    if (!/^\d{3}$/.test(priority)) throw new TypeError(`request priority must be three digits, got ${JSON.stringify(priority)}`);
+    const data = serializeRequest(newRequestFields(request, this.nowSeconds()));
+    const path = await this.createWithParents(`${REQUEST_ROOT}/${priority}-`, data, { ephemeral: true, sequential: true });
+    return lastSegment(path);
+  }
+
+  /** The request, or undefined when it does not exist. Throws `InvalidRecordError` on bad data. */
+  async getRequest(id: string): Promise<NodeRequestRecord | undefined> {
+    const path = requestPath(id);
+    const found = await this.client.getOrUndefined(path);
+    return found && parseRequest(path, id, found.data, found.stat);
+  }
+
+  /** Like `updateNode`, for a request: version-checked, `state_time` set on a state change, updated in place. */
+  async updateRequest(request: NodeRequestRecord): Promise<NodeRequestRecord> {
+    if (stateChanged(request)) request.state_time = this.nowSeconds();
+    markWritten(request, await this.client.set(requestPath(request.id), serializeRequest(request), request.stat.version));
+    return request;
+  }
+
+  /** Deletes a request. Idempotent: a request that is already gone counts as deleted. */
+  async deleteRequest(id: string): Promise<void> {
+    try {
+      await this.client.delete(requestPath(id));
+    } catch (error) {
+      if (!isZkError(error, 'NoNode')) throw error;
+    }
+  }
+
+  /**
+   * Ids of all requests by priority prefix, then sequence. Nodepool serves them by priority,
+   * then `relative_priority`, then sequence: use `sortRequestsForService` on the records.
+   */
+  async listRequestIds(): Promise<string[]> {
+    return (await this.childrenOrEmpty(REQUEST_ROOT)).sort(compareRequestIds);
+  }
+
+  /** Ids that have a znode under `/nodepool/requests-lock` (their request may be gone). */
+  async listRequestLockIds(): Promise<string[]> {
+    return (await this.childrenOrEmpty(REQUEST_LOCK_ROOT)).sort();
+  }
+
+  /**
+   * Removes a request's lock znode, as Nodepool's cleanup does for requests that are gone.
+   * Idempotent; throws `ZkError('NotEmpty')` when someone holds or waits for the lock.
+   */
+  async deleteRequestLock(id: string): Promise<void> {
+    try {
+      await this.client.delete(requestLockPath(id));
+    } catch (error) {
+      if (!isZkError(error, 'NoNode')) throw error;
+    }
+  }
+
+  /**
+   * Locks a node (`/nodepool/nodes/<id>/lock`, kazoo-compatible) and reads it afresh, as
+   * Nodepool does. Resolves the held lock with the node as read under it, or undefined when the
+   * lock is held by someone else (non-blocking) or `timeoutMs` passed. Throws `ZkError('NoNode')`
+   * when the node does not exist or is being deleted (state `deleted`: a deleter removed the
+   * lock under a waiter); the lock is released then, and the node's znode never re-created.
+   */
+  async lockNode(id: string, options: LockAcquireOptions = {}): Promise<LockedNode | undefined> {
+    const lock = new ZkLock(this.client, nodeLockPath(id), { identifier: this.identifier, createParents: false });
+    if (!(await lock.acquire(options))) return undefined;
+    try {
+      const node = await this.getNode(id);
+      if (node === undefined || node.state === 'deleted') {
+        throw new ZkError('NoNode', `node ${id} was deleted`, { path: nodePath(id), operation: 'lockNode' });
+      }
+      return { lock, node };
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** Locks a request (`/nodepool/requests-lock/<id>`); resolves as `lockNode` does. */
+  async lockRequest(id: string, options: LockAcquireOptions = {}): Promise<ZkLock | undefined> {
+    const lock = new ZkLock(this.client, requestLockPath(id), { identifier: this.identifier });
+    return (await lock.acquire(options)) ? lock : undefined;
+  }
+
+  /**
+   * This installation's id (`/cloudpool/system-id`), tagged on every cloud resource. The first
+   * call on a fresh ZooKeeper stores `pinned`, or a random UUID; later calls return the stored
+   * id. Throws when `pinned` is given and differs from the stored id. Safe against concurrent
+   * first calls: all of them return the same id.
+   */
+  async getSystemId(pinned?: string): Promise<string> {
+    const stored = await this.readSystemId();
+    if (stored !== undefined) return checkPinned(stored, pinned);
+    const fresh = pinned ?? randomUUID();
+    try {
+      await this.createWithParents(SYSTEM_ID_PATH, fresh, {});
+      return fresh;
+    } catch (error) {
+      if (!isZkError(error, 'NodeExists')) throw error;
+    }
+    const winner = await this.readSystemId();
+    if (winner === undefined) throw new Error(`${SYSTEM_ID_PATH} vanished while being created`);
+    return checkPinned(winner, pinned);
+  }
+
+  private async readSystemId(): Promise<string | undefined> {
+    const found = await this.client.getOrUndefined(SYSTEM_ID_PATH);
+    if (found === undefined) return undefined;
+    const id = found.data.toString('utf8').trim();
+    if (id === '') throw new Error(`${SYSTEM_ID_PATH} is empty`);
+    return id;
+  }
+
+  private nowSeconds(): number {
+    return this.now() / 1000;
+  }
+
+  private async childrenOrEmpty(path: string): Promise<string[]> {
+    try {
+      return await this.client.getChildren(path);
+    } catch (error) {
+      if (isZkError(error, 'NoNode')) return [];
+      throw error;
+    }
+  }
+
+  /** Creates a znode, creating its missing ancestors first if needed; returns the actual path. */
+  private async createWithParents(path: string, data: Buffer | string, options: ZkCreateOptions): Promise<string> {
+    try {
+      return await this.client.create(path, data, options);
+    } catch (error) {
+      if (!isZkError(error, 'NoNode')) throw error;
+    }
+    await this.client.mkdirp(path.slice(0, path.lastIndexOf('/')));
+    return this.client.create(path, data, options);
+  }
+}

@@ -1,0 +1,41 @@
+/** Nodepool's ZooKeeper layout (see the compatibility spec), plus cloudpool's own system id. */
+
+export const NODEPOOL_ROOT = '/nodepool';
+export const REQUEST_ROOT = '/nodepool/requests';
+export const REQUEST_LOCK_ROOT = '/nodepool/requests-lock';
+export const NODE_ROOT = '/nodepool/nodes';
+export const COMPONENTS_ROOT = '/nodepool/components';
+export const ELECTION_ROOT = '/nodepool/elections';
+export const SYSTEM_ID_PATH = '/cloudpool/system-id';
+
+export type ComponentKind = 'launcher' | 'pool';
+
+/** Throws unless `name` can be one znode name (no `/`, not empty, not `.` or `..`). */
+export function assertZnodeName(name: string, what: string): void {
+  if (name === '' || name === '.' || name === '..' || name.includes('/')) {
+    throw new TypeError(`invalid ${what} ${JSON.stringify(name)}: not usable as a znode name`);
+  }
+}
+
+function under(root: string, name: string, what: string): string {
+  assertZnodeName(name, what);
+  return `${root}/${name}`;
+}
+
+/** `/nodepool/requests/<id>`, e.g. `/nodepool/requests/100-0000000001`. */
+export const requestPath = (id: string): string => under(REQUEST_ROOT, id, 'request id');
+
+/** `/nodepool/requests-lock/<id>`: a separate tree, not under the request. */
+export const requestLockPath = (id: string): string => under(REQUEST_LOCK_ROOT, id, 'request id');
+
+/** `/nodepool/nodes/<id>`, e.g. `/nodepool/nodes/0000000042`. */
+export const nodePath = (id: string): string => under(NODE_ROOT, id, 'node id');
+
+/** `/nodepool/nodes/<id>/lock`. */
+export const nodeLockPath = (id: string): string => `${nodePath(id)}/lock`;
+
+/** `/nodepool/components/<kind>`. */
+export const componentRoot = (kind: ComponentKind): string => under(COMPONENTS_ROOT, kind, 'component kind');
+
+/** `/nodepool/elections/<name>`. */
+export const electionPath = (name: string): string => under(ELECTION_ROOT, name, 'election name');

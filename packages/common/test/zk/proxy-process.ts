@@ -1,0 +1,47 @@
+import { startScript, type ScriptProcess } from './helpers.js';
+
+/**
+ * A `TcpProxy` (tcp-proxy.ts) in a child process (tcp-proxy-main.ts), controlled from the test.
+ * Out of process because closing a ZooKeeper client blocks the event loop until the server
+ * answers, which an in-process proxy could not forward.
+ */
+export class ProxyProcess {
+  private constructor(
+    private readonly script: ScriptProcess,
+    readonly port: number,
+  ) {}
+
+  /** Starts the proxy process; resolves once it listens. */
+  static async start(target: { host: string; port: number }): Promise<ProxyProcess> {
+    const script = startScript('./tcp-proxy-main.ts', [target.host, String(target.port)]);
+    const port = Number(await script.nextLine());
+    if (!(port > 0)) throw new Error('the proxy process did not report its port');
+    return new ProxyProcess(script, port);
+  }
+
+  get hostPort(): { host: string; port: number } {
+    return { host: '127.0.0.1', port: this.port };
+  }
+
+  /** Drops every connection and refuses new ones; resolves once done. */
+  cut(): Promise<void> {
+    return this.command('cut');
+  }
+
+  /** Accepts connections again; resolves once done. */
+  restore(): Promise<void> {
+    return this.command('restore');
+  }
+
+  /** Ends the proxy process. */
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.script.child.once('exit', resolve));
+    this.script.child.stdin.end();
+    await exited;
+  }
+
+  private async command(line: string): Promise<void> {
+    this.script.send(line);
+    if ((await this.script.nextLine()) !== 'ok') throw new Error(`the proxy process did not confirm ${line}`);
+  }
+}

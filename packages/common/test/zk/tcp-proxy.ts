@@ -1,0 +1,73 @@
+import net from 'node:net';
+
+/**
+ * A loopback TCP proxy for tests that need to break a ZooKeeper connection without touching
+ * the server: `cut()` drops every open connection and refuses new ones (by closing them as soon
+ * as they arrive) until `restore()`.
+ */
+export class TcpProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private isCut = false;
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
+
+  /** Starts a proxy on a free loopback port that forwards to `target`. */
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const address = server.address();
+    if (typeof address !== 'object' || address === null) throw new Error('proxy has no address');
+    const proxy = new TcpProxy(server, address.port);
+    server.on('connection', (client) => proxy.accept(client, target));
+    return proxy;
+  }
+
+  /** The proxy's address in ZooKeeper's `host:port` form. */
+  get hostPort(): { host: string; port: number } {
+    return { host: '127.0.0.1', port: this.port };
+  }
+
+  /** Drops every open connection and refuses new ones until `restore()`. Idempotent. */
+  cut(): void {
+    this.isCut = true;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  /** Accepts and forwards connections again. Idempotent. */
+  restore(): void {
+    this.isCut = false;
+  }
+
+  /** Drops every connection and stops listening; resolves once the listener is closed. */
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: net.Socket, target: { host: string; port: number }): void {
+    if (this.isCut) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(target);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      this.sockets.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        this.sockets.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
+  }
+}
