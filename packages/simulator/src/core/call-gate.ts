@@ -47,9 +47,12 @@ export class CallGate {
     return decision;
   }
 
-  /** Records an outcome found after admission, e.g. a client error such as NotFound. */
+  /**
+   * Records a client error (e.g. NotFound, bad auth). A call already admitted as `ok` is
+   * reclassified, so each call counts once.
+   */
   record(action: string, outcome: 'client-error'): void {
-    this.counters.record(action, outcome);
+    this.counters.reclassify(action, 'ok', outcome);
   }
 
   /** Forgets token buckets (after a knob change or a reset). */

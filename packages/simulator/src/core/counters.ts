@@ -11,6 +11,15 @@ export class CallCounters {
     byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
   }
 
+  /** Moves one call of `action` from one outcome to another (e.g. admitted, then answered NotFound). */
+  reclassify(action: string, from: CallOutcome, to: CallOutcome): void {
+    const byOutcome = this.counts.get(action);
+    const current = byOutcome?.get(from) ?? 0;
+    if (!byOutcome || current === 0) return this.record(action, to);
+    byOutcome.set(from, current - 1);
+    byOutcome.set(to, (byOutcome.get(to) ?? 0) + 1);
+  }
+
   /** Calls of one action (all outcomes unless one is given). */
   count(action: string, outcome?: CallOutcome): number {
     const byOutcome = this.counts.get(action);
