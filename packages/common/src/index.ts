@@ -1,8 +1,13 @@
 export * from './cleanup/index.js';
+export * from './config/base-provider-config.js';
+export * from './config/config-issue.js';
+export * from './config/load-config.js';
+export * from './config/provider-schema.js';
 export * from './driver/index.js';
 export * from './errors/cloud-error.js';
+export * from './quota/quota-check.js';
+export * from './quota/quota-set.js';
+export * from './ratelimit/index.js';
 export * from './time/clock.js';
 export * from './zk/index.js';
-export * from './quota/quota-check.js';
-export * from './ratelimit/index.js';
-export * from './quota/quota-set.js';
+export * as configSchema from './config/schema-helpers.js';
