@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  CloudImageConfig,
   NodepoolConfig,
   PoolConfig,
   PoolLabelConfig,
@@ -12,18 +13,6 @@ import { ConfigError, type ConfigIssue } from './config-issue.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { CommonProviderOutput } from './provider-schema.js';
 import { limitValues } from './quota-limits.js';
-
-/** An entry of a provider's `cloud-images`. */
-export interface CloudImageConfig<S = Record<string, unknown>> {
-  name: string;
-  username?: string;
-  pythonPath: string;
-  shellType?: string;
-  connectionType: string;
-  connectionPort: number;
-  /** Driver-specific keys (image-id, image-filters, image-reference...). */
-  settings: S;
-}
 
 /** The types of a driver's own settings, level by level. */
 export interface DriverSettingTypes {

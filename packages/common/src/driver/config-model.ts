@@ -73,6 +73,18 @@ export interface CloudpoolSettings {
   cleanup: CleanupSettings;
 }
 
+/** An entry of a provider's `cloud-images`. */
+export interface CloudImageConfig<S = Record<string, unknown>> {
+  name: string;
+  username?: string;
+  pythonPath: string;
+  shellType?: string;
+  connectionType: string;
+  connectionPort: number;
+  /** Driver-specific keys (image-id, image-filters, image-reference...). */
+  settings: S;
+}
+
 /** Settings every provider has, whatever its driver. Durations in seconds. */
 export interface ProviderCommonSettings {
   /** Nodepool's `rate` as written (its unit depends on the driver). */
@@ -101,6 +113,8 @@ export interface ProviderConfig<S = Record<string, unknown>> {
    */
   load(parsed: unknown, config: NodepoolConfig): void;
   readonly pools: Map<string, PoolConfig>;
+  /** `cloud-images` by name: what a label boots, and how to connect to it (username, port...). */
+  readonly cloudImages: Map<string, CloudImageConfig>;
   readonly common: ProviderCommonSettings;
   readonly settings: S;
   /** A stable serialisation of the raw entry: a provider whose fingerprint changed is restarted on reload. */
