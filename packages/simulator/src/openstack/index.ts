@@ -5,8 +5,8 @@ export type {
   OpenStackResourceCounts,
   OpenStackSeed,
   OpenStackSeedResult,
-  SeedFloatingIp,
-  SeedPort,
-  SeedServer,
-  SeedVolume,
+  SeedFloatingIp as OpenStackSeedFloatingIp,
+  SeedPort as OpenStackSeedPort,
+  SeedServer as OpenStackSeedServer,
+  SeedVolume as OpenStackSeedVolume,
 } from './seed.js';

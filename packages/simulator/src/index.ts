@@ -1,0 +1,4 @@
+export * from './azure/index.js';
+export * from './core/index.js';
+export * from './ec2/index.js';
+export * from './openstack/index.js';
