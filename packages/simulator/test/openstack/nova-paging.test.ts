@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeedServer } from '../../src/openstack/index.js';
+import type { OpenStackSeedServer as SeedServer } from '../../src/openstack/index.js';
 import { client, computeVersion, startCloud, type TestCloud } from './helpers.js';
 
 interface ServerPage {
