@@ -2,6 +2,7 @@ export * from './cleanup/index.js';
 export * from './config/base-provider-config.js';
 export * from './config/config-issue.js';
 export * from './config/load-config.js';
+export * from './config/mapping.js';
 export * from './config/provider-schema.js';
 export * from './driver/index.js';
 export * from './errors/cloud-error.js';

@@ -1,13 +1,16 @@
 /**
  * Nodepool's provider `rate` key does not mean the same thing in every driver:
  * - `aws` and `azure`: requests per second (defaults 2 and 1);
- * - `openstack`: seconds to wait between requests (default 1.0), so 0.5 means 2 requests/s.
+ * - `openstack`: seconds to wait between requests (default 1.0), so 0.5 means 2 requests/s;
+ * - `fake` (the test driver): requests per second (default 1000).
  * These helpers turn it into the requests per second an {@link ApiQueue} takes.
  */
 const RATE_MEANING = {
   aws: { unit: 'requests per second', defaultRate: 2 },
   azure: { unit: 'requests per second', defaultRate: 1 },
   openstack: { unit: 'seconds between calls', defaultRate: 1.0 },
+  /** The in-memory test cloud: fast unless a test sets a rate. */
+  fake: { unit: 'requests per second', defaultRate: 1000 },
 } as const;
 
 /** The drivers whose `rate` key is understood here. */

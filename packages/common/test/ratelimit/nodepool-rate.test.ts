@@ -25,7 +25,7 @@ describe('effectiveRatePerSecond', () => {
   });
 
   it('rejects a driver whose rate it does not know', () => {
-    expect(() => effectiveRatePerSecond('gce', 1)).toThrow('unknown driver "gce": rate is defined for aws, azure, openstack');
+    expect(() => effectiveRatePerSecond('gce', 1)).toThrow('unknown driver "gce": rate is defined for aws, azure, openstack, fake');
   });
 });
 

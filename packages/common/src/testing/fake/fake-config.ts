@@ -41,9 +41,6 @@ export type FakeConfigSettings = {
   cloudImage: Record<string, never>;
 };
 
-/** The fake driver has no Nodepool `rate` of its own: its calls are fast unless a test sets one. */
-const FAKE_DEFAULT_RATE_PER_SECOND = 1000;
-
 /** Seconds; Nodepool has no fake driver to follow, so AWS's default. */
 const FAKE_BOOT_TIMEOUT = 180;
 
@@ -51,11 +48,6 @@ const FAKE_BOOT_TIMEOUT = 180;
 export class FakeProviderConfig extends BaseProviderConfig<FakeProviderEntry, FakeConfigSettings> {
   constructor(raw: Readonly<Record<string, unknown>>) {
     super(raw, 'fake', fakeProviderSchema, FAKE_BOOT_TIMEOUT);
-  }
-
-  /** The fake reads `rate` as requests per second. */
-  protected override ratePerSecond(rate: number | undefined): number {
-    return rate ?? FAKE_DEFAULT_RATE_PER_SECOND;
   }
 
   protected providerSettings(provider: FakeProviderEntry): FakeConfigSettings['provider'] {
