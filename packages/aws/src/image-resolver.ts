@@ -1,0 +1,62 @@
+import type { Image } from '@aws-sdk/client-ec2';
+import { CloudError, isCloudError, SharedListCache, type Clock } from '@cloudpool/common';
+import type { AwsCloudImageSettings } from './config.js';
+import type { Ec2Calls } from './ec2-calls.js';
+
+/** The AMI a launch boots, and the device name of its root volume (for the block device mapping). */
+export interface ResolvedImage {
+  imageId: string;
+  rootDeviceName: string | undefined;
+}
+
+/**
+ * Resolves a cloud image to an AMI: `image-id` as given, `image-filters` to the newest
+ * matching image by CreationDate (as Nodepool does). Either way one DescribeImages, whose
+ * answer is kept for `ttlMs` and shared by concurrent launches, so many launches of a label
+ * cost one call; a newer image matching the filters is picked up once it expires. An image
+ * that does not exist, or filters matching none, are `permanent` CloudErrors.
+ */
+export class ImageResolver {
+  private readonly cache = new Map<string, SharedListCache<ResolvedImage>>();
+
+  constructor(
+    private readonly calls: Pick<Ec2Calls, 'describeImages'>,
+    private readonly options: { ttlMs: number; clock: Clock },
+  ) {}
+
+  resolve(image: AwsCloudImageSettings): Promise<ResolvedImage> {
+    const key = JSON.stringify([image.imageId ?? null, image.imageFilters ?? null]);
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = new SharedListCache(() => this.lookUp(image), this.options);
+      this.cache.set(key, entry);
+    }
+    return entry.get();
+  }
+
+  private async lookUp(image: AwsCloudImageSettings): Promise<ResolvedImage> {
+    if (image.imageFilters) {
+      const filters = image.imageFilters.map(({ name, values }) => ({ Name: name, Values: values }));
+      const newest = newestImage(await this.calls.describeImages({ Filters: filters }));
+      if (!newest?.ImageId) throw permanent(`no image matches the image-filters ${JSON.stringify(image.imageFilters)}`);
+      return { imageId: newest.ImageId, rootDeviceName: newest.RootDeviceName };
+    }
+    if (image.imageId === undefined) throw permanent('the cloud image has neither image-id nor image-filters');
+    const imageId = image.imageId;
+    const found = await this.calls.describeImages({ ImageIds: [imageId] }).catch((error: unknown) => {
+      throw isCloudError(error, 'not-found') ? permanent(`image ${imageId} does not exist`) : error;
+    });
+    return { imageId, rootDeviceName: found.find((candidate) => candidate.ImageId === imageId)?.RootDeviceName };
+  }
+}
+
+function newestImage(images: Image[]): Image | undefined {
+  return images.reduce<Image | undefined>(
+    (newest, image) => (!newest || (image.CreationDate ?? '') > (newest.CreationDate ?? '') ? image : newest),
+    undefined,
+  );
+}
+
+function permanent(message: string): CloudError {
+  return new CloudError('permanent', `DescribeImages: ${message}`, { action: 'DescribeImages' });
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { clientToken, runInstancesInput } from '../src/launch-input.js';
+import { labelSettings, poolSettings } from './support/provider-fixture.js';
+
+// The simulator ignores `NetworkInterface.N` of RunInstances; this is what EC2 is sent.
+describe('runInstancesInput', () => {
+  const image = { imageId: 'ami-0123456789abcdef0', rootDeviceName: '/dev/xvda' };
+  const base = { instanceType: 'm6i.large', image, tags: { nodepool_node_id: '0000000001' }, clientToken: 'token' };
+
+  it("puts the pool's network settings on the primary interface", () => {
+    const input = runInstancesInput({
+      ...base,
+      label: labelSettings(),
+      pool: poolSettings({ subnetId: 'subnet-1', securityGroupId: 'sg-1', publicIpv4: false, publicIpv6: true }),
+      az: 'us-east-1b',
+    });
+    expect(input.NetworkInterfaces).toEqual([
+      { DeviceIndex: 0, AssociatePublicIpAddress: false, DeleteOnTermination: true, SubnetId: 'subnet-1', Groups: ['sg-1'], Ipv6AddressCount: 1 },
+    ]);
+    expect(input).not.toHaveProperty('SubnetId');
+    expect(input.Placement).toEqual({ AvailabilityZone: 'us-east-1b' });
+  });
+
+  it("maps the label's launch options", () => {
+    const input = runInstancesInput({
+      ...base,
+      label: labelSettings({
+        volumeType: 'io2',
+        volumeSize: 100,
+        iops: 4000,
+        userdata: '#cloud-config\n',
+        iamInstanceProfile: { arn: 'arn:aws:iam::123456789012:instance-profile/ci' },
+        imdsv2: 'required',
+        ebsOptimized: true,
+        useSpot: true,
+      }),
+      pool: poolSettings(),
+    });
+    expect(input).toMatchObject({
+      MinCount: 1,
+      MaxCount: 1,
+      ClientToken: 'token',
+      EbsOptimized: true,
+      UserData: Buffer.from('#cloud-config\n').toString('base64'),
+      IamInstanceProfile: { Arn: 'arn:aws:iam::123456789012:instance-profile/ci' },
+      MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+      InstanceMarketOptions: { MarketType: 'spot' },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, VolumeSize: 100, VolumeType: 'io2', Iops: 4000 } }],
+    });
+    expect(input.TagSpecifications?.map((specification) => specification.ResourceType)).toEqual([
+      'instance',
+      'volume',
+      'network-interface',
+      'spot-instances-request',
+    ]);
+  });
+
+  it('derives the ClientToken from installation, provider, node and attempt', () => {
+    const attempt = { systemId: 'sys', providerName: 'ec2', nodeId: '0000000042', attempt: 1 };
+    expect(clientToken(attempt)).toBe(clientToken({ ...attempt }));
+    expect(clientToken(attempt)).toMatch(/^[\x20-\x7e]{1,64}$/);
+    for (const change of [{ attempt: 2 }, { nodeId: '0000000043' }, { providerName: 'ec2-west' }, { systemId: 'other' }]) {
+      expect(clientToken({ ...attempt, ...change })).not.toBe(clientToken(attempt));
+    }
+  });
+});
