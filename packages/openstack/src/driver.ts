@@ -1,0 +1,59 @@
+import { StateMachineProvider, type Driver, type Provider, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
+import { OpenStackAdapter } from './adapter/openstack-adapter.js';
+import { HttpOpenStackApi } from './api/http-openstack-api.js';
+import { defaultCloudsYamlSearch, loadCloudConfig, type CloudsYamlSearch } from './clouds/clouds-yaml.js';
+import { OpenStackProviderConfig } from './config.js';
+import { openstackConnections, type ConnectionRegistry } from './transport/connection-registry.js';
+import { OpenStackClient } from './transport/openstack-client.js';
+
+export interface OpenStackDriverOptions {
+  /** Where `clouds.yaml` is looked for; by default where the OpenStack tools look, read at each `getProvider`. */
+  cloudsYaml?: () => CloudsYamlSearch;
+  /** Shared connections (default: the process-wide registry). */
+  connections?: ConnectionRegistry;
+  /** Items per page of list calls (default 1000). */
+  pageSize?: number;
+  /** How long a server listing is shared (default 5 s). */
+  listTtlMs?: number;
+  /** How long before expiry a Keystone token is renewed (default 5 minutes). */
+  tokenRenewBeforeMs?: number;
+}
+
+/**
+ * The `openstack` driver. `getProvider` reads the provider's cloud from `clouds.yaml` (no cloud
+ * call before `start()`), takes the (cloud, region) connection from the registry, and returns
+ * the shared StateMachineProvider over an OpenStackAdapter; stopping it releases the connection.
+ */
+export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Driver {
+  return {
+    name: 'openstack',
+    getProviderConfig(raw: Record<string, unknown>): OpenStackProviderConfig {
+      return new OpenStackProviderConfig(raw);
+    },
+    getProvider(config: ProviderConfig, context: ProviderContext): Provider {
+      if (!(config instanceof OpenStackProviderConfig)) throw new Error(`provider ${config.name} is not an openstack provider`);
+      const cloud = loadCloudConfig(config.settings.cloud, (options.cloudsYaml ?? defaultCloudsYamlSearch)());
+      const region = config.settings.regionName ?? cloud.regionName;
+      const lease = (options.connections ?? openstackConnections).acquire(cloud, region, {
+        clock: context.clock,
+        ...(options.tokenRenewBeforeMs === undefined ? {} : { renewBeforeMs: options.tokenRenewBeforeMs }),
+      });
+      const client = new OpenStackClient(lease.connection, context.queue, context.clock);
+      const api = new HttpOpenStackApi(client, lease, options.pageSize === undefined ? {} : { pageSize: options.pageSize });
+      const adapter = new OpenStackAdapter({
+        config,
+        api,
+        systemId: context.systemId,
+        adoptNodepoolResources: context.cleanup.adoptNodepoolResources,
+        ...(region ? { region } : {}),
+        clock: context.clock,
+        logger: context.logger,
+        ...(options.listTtlMs === undefined ? {} : { listTtlMs: options.listTtlMs }),
+      });
+      return new StateMachineProvider(config, adapter, context);
+    },
+  };
+}
+
+/** The driver as the launcher finds it under `driver: openstack`. */
+export const openstackDriver: Driver = createOpenStackDriver();

@@ -1,0 +1,38 @@
+import { defineDriverContract } from '@cloudpool/common/testing';
+import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+
+const clouds = new WeakMap<object, SimulatedOpenStack>();
+
+defineDriverContract('openstack', {
+  async setup() {
+    const cloud = await SimulatedOpenStack.start();
+    const { adapter } = cloud.adapter();
+    const { pool, label } = poolWithLabel();
+    const context = {
+      adapter,
+      providerName: PROVIDER,
+      systemId: SYSTEM_ID,
+      pool,
+      label,
+      async settle() {
+        cloud.settle();
+      },
+      rawResources: () => cloud.rawResources(),
+      async failNextCreateWithQuota() {
+        cloud.sim.setKnobs({ quotas: { instances: 0 } });
+      },
+      async failListing(failing: boolean) {
+        cloud.sim.setKnobs({ faults: { serverErrorRatio: failing ? 1 : 0 } });
+      },
+      async plantForeignInstance(tags: Record<string, string>) {
+        cloud.sim.seed({ servers: [{ name: 'foreign', metadata: tags }] });
+      },
+    };
+    clouds.set(context, cloud);
+    return context;
+  },
+  async teardown(context) {
+    await context.adapter.stop?.();
+    await clouds.get(context)?.stop();
+  },
+});

@@ -1,0 +1,74 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CloudError } from '@cloudpool/common';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedOpenStack } from './support/simulated-openstack.js';
+
+const MINUTE = 60_000;
+
+describe('Keystone tokens', () => {
+  let cloud: SimulatedOpenStack | undefined;
+  afterEach(async () => {
+    await cloud?.stop();
+    cloud = undefined;
+  });
+
+  const tokensIssued = () => cloud!.sim.counters.count('keystone.tokens.create');
+  const rejected = () => cloud!.sim.counters.count('nova.servers.detail', 'client-error');
+
+  it('renews the token before it expires (5 minutes ahead, on the injected clock), through the queue', async () => {
+    cloud = await SimulatedOpenStack.start({ tokenLifetimeMs: 10 * MINUTE });
+    const { adapter, queue } = cloud.adapter();
+    await adapter.listNodes();
+    expect(tokensIssued()).toBe(1);
+    cloud.settle(4 * MINUTE);
+    await adapter.listNodes();
+    expect(tokensIssued()).toBe(1);
+    cloud.settle(2 * MINUTE);
+    await adapter.listNodes();
+    expect(tokensIssued()).toBe(2);
+    expect(rejected()).toBe(0);
+    expect(queue.actions.filter((action) => action === 'keystone.tokens.create')).toHaveLength(2);
+  });
+
+  it('renews once and repeats the call when the cloud answers 401', async () => {
+    cloud = await SimulatedOpenStack.start();
+    const { adapter } = cloud.adapter();
+    await adapter.listNodes();
+    cloud.sim.reset(); // Keystone forgets every token it issued.
+    cloud.settle();
+    await expect(adapter.listNodes()).resolves.toEqual([]);
+    expect(tokensIssued()).toBe(1);
+    expect(rejected()).toBe(1);
+    expect(cloud.sim.counters.count('nova.servers.detail', 'ok')).toBe(1);
+  });
+
+  it('gives up with an auth CloudError after one renewal, showing no token', async () => {
+    cloud = await SimulatedOpenStack.start({ tokenLifetimeMs: 0 });
+    const { adapter, queue } = cloud.adapter({ tokenRenewBeforeMs: 0 });
+    const failure = await adapter.listNodes().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CloudError);
+    expect(failure).toMatchObject({ kind: 'auth', action: 'nova.servers.detail', code: '401' });
+    expect(rejected()).toBe(2);
+    expect(queue.actions.filter((action) => action === 'nova.servers.detail')).toHaveLength(2);
+    expect(JSON.stringify(failure) + String(failure)).not.toMatch(/gAAAAA/);
+  });
+
+  it('signs in with an application credential', async () => {
+    cloud = await SimulatedOpenStack.start();
+    const { adapter } = cloud.adapter({ cloudName: cloud.sim.connectionInfo().applicationCredentialCloudName });
+    await expect(adapter.listNodes()).resolves.toEqual([]);
+    expect(tokensIssued()).toBe(1);
+  });
+
+  it('reports rejected credentials (from secure.yaml) as auth, without the password', async () => {
+    cloud = await SimulatedOpenStack.start();
+    const wrong = 'wrong-password-never-shown';
+    await writeFile(path.join(cloud.dir, 'secure.yaml'), `clouds:\n  ${cloud.sim.connectionInfo().cloudName}:\n    auth:\n      password: ${wrong}\n`);
+    const { adapter } = cloud.adapter();
+    const failure = await adapter.listNodes().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ kind: 'auth', action: 'keystone.tokens.create' });
+    expect(String((failure as Error).message)).not.toContain(wrong);
+    expect(JSON.stringify(failure)).not.toContain(wrong);
+  });
+});
