@@ -1,0 +1,209 @@
+import type { Image } from '@azure/arm-compute';
+import {
+  type CloudAdapter,
+  CloudError,
+  type CloudInstance,
+  type CloudResource,
+  type CreateHooks,
+  type CreateRequest,
+  type PoolLabelConfig,
+  QuotaSet,
+  SharedListCache,
+  systemClock,
+  TAG,
+  type TimerClock,
+} from '@cloudpool/common';
+import type { AdapterContext, AzureAdapterConfig } from './adapter-config.js';
+import type { AzureLabelSettings } from './config.js';
+import { indexNetwork, toCloudInstance } from './instances.js';
+import { parseResourceId, subnetId } from './names.js';
+import { cleanupNode } from './node-cleanup.js';
+import { createNode } from './node-creation.js';
+import { ArmOperations } from './operations.js';
+import { readAllPages } from './paging.js';
+import type { AzurePort } from './port.js';
+import { quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
+import { collectionOf, toCloudResource } from './resources.js';
+
+export interface AzureAdapterOptions {
+  /** Opens the port to ARM; called once, by `start()`. */
+  openPort(): Promise<AzurePort>;
+  /** Ms between polls of a running ARM operation (default 5 s). */
+  pollIntervalMs?: number;
+  /** Ms after which a running ARM operation is given up (default 15 min). */
+  operationTimeoutMs?: number;
+  /** Ms the shared instance listing is reused (default 5 s). */
+  listTtlMs?: number;
+  /** Ms the quota limits are reused (default 5 min). */
+  quotaTtlMs?: number;
+  /** Timers for the waits between polls (default: the system's). */
+  timers?: TimerClock;
+}
+
+/** What the adapter has once started. */
+interface Connected {
+  port: AzurePort;
+  operations: ArmOperations;
+  subnetId: string;
+}
+
+/**
+ * The CloudAdapter of Azure: nodes are a public IP, a NIC and a VM with its OS disk in the
+ * provider's resource group (see node-creation.ts and node-cleanup.ts). Every ARM call goes
+ * through the provider's queue, one request per queued call: each page of a list, each PUT and
+ * DELETE, each poll of a running operation (arm-network's PUTs and DELETEs bring one poll of their
+ * own along: see `networkInitialRequest`).
+ *
+ * Listing: VMs, then (when any is ours) the group's NICs and public IPs, joined for addresses;
+ * cached `listTtlMs` and shared. Quota: regional usages minus other users' share, with VM sizes
+ * from the resource SKUs (read once).
+ */
+export class AzureAdapter implements CloudAdapter {
+  private connected: Connected | undefined;
+  private readonly instances: SharedListCache<CloudInstance[]>;
+  private readonly limits: SharedListCache<QuotaSet>;
+  private readonly vmSizes: SharedListCache<Map<string, VmSize>>;
+
+  constructor(
+    private readonly config: AzureAdapterConfig,
+    private readonly context: AdapterContext,
+    private readonly options: AzureAdapterOptions,
+  ) {
+    const clock = context.clock;
+    this.instances = new SharedListCache(() => this.loadInstances(), { ttlMs: options.listTtlMs ?? 5_000, clock });
+    this.limits = new SharedListCache(() => this.loadLimits(), { ttlMs: options.quotaTtlMs ?? 300_000, clock });
+    this.vmSizes = new SharedListCache(() => this.loadVmSizes(), { ttlMs: Infinity, clock });
+  }
+
+  /** Opens the port and makes sure the resource group exists (created at `resource-group-location` if not). */
+  async start(): Promise<void> {
+    if (this.connected) return;
+    const port = await this.options.openPort();
+    const { settings } = this.config;
+    const { queue } = this.context;
+    const subnet = settings.subnetId ?? (settings.network && subnetId(port.subscriptionId, settings.network));
+    if (!subnet) throw new Error(`azure provider ${this.config.providerName}: neither subnet-id nor network is configured`);
+    const exists = await queue.run({ action: 'resourceGroups.checkExistence', kind: 'read' }, () => port.resourceGroupExists(settings.resourceGroup));
+    if (!exists) {
+      await queue.run({ action: 'resourceGroups.createOrUpdate', kind: 'write' }, () =>
+        port.createResourceGroup(settings.resourceGroup, settings.resourceGroupLocation),
+      );
+    }
+    const operations = new ArmOperations(port, queue, {
+      pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
+      timeoutMs: this.options.operationTimeoutMs ?? 15 * 60_000,
+      timers: this.options.timers ?? systemClock,
+    });
+    this.connected = { port, operations, subnetId: subnet };
+  }
+
+  async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
+    const { port, operations, subnetId: subnet } = this.connection();
+    try {
+      return await createNode(
+        { config: this.config, port, operations, subnetId: subnet, listImages: () => this.listImages(), logger: this.context.logger },
+        request,
+        hooks,
+      );
+    } finally {
+      this.instances.invalidate();
+    }
+  }
+
+  listNodes(): Promise<CloudInstance[]> {
+    return this.instances.get();
+  }
+
+  async cleanupNode(externalId: string): Promise<void> {
+    const { port, operations } = this.connection();
+    try {
+      await cleanupNode(
+        { resourceGroup: this.config.settings.resourceGroup, port, operations, queue: this.context.queue, logger: this.context.logger },
+        externalId,
+      );
+    } finally {
+      this.instances.invalidate();
+    }
+  }
+
+  async listResources(): Promise<CloudResource[]> {
+    const { port } = this.connection();
+    const resources = await readAllPages(this.context.queue, port.listResources(this.config.settings.resourceGroup));
+    return resources.flatMap((resource) => toCloudResource(resource) ?? []);
+  }
+
+  async deleteResource(resource: CloudResource): Promise<void> {
+    if (resource.type === 'instance') return this.cleanupNode(resource.id);
+    const collection = collectionOf(resource.type);
+    const ref = parseResourceId(resource.id);
+    if (!collection || !ref) throw new CloudError('permanent', `not an Azure resource this driver deletes: ${resource.type} ${resource.id}`);
+    await this.connection().operations.delete(collection, ref);
+  }
+
+  getQuotaLimits(): Promise<QuotaSet> {
+    return this.limits.get();
+  }
+
+  async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
+    const { vmSize } = label.settings as AzureLabelSettings;
+    return quotaOfSize((await this.vmSizes.get()).get(vmSize.toLowerCase()));
+  }
+
+  invalidateQuotaCache(): void {
+    this.limits.invalidate();
+  }
+
+  private connection(): Connected {
+    if (!this.connected) throw new CloudError('permanent', `azure provider ${this.config.providerName}: adapter not started`);
+    return this.connected;
+  }
+
+  private async loadInstances(): Promise<CloudInstance[]> {
+    const { port } = this.connection();
+    const { queue } = this.context;
+    const { resourceGroup } = this.config.settings;
+    const vms = (await readAllPages(queue, port.listVirtualMachines(resourceGroup))).filter(
+      (vm) => vm.tags?.[TAG.providerName] === this.config.providerName,
+    );
+    if (vms.length === 0) return [];
+    const [nics, publicIps, sizes] = await Promise.all([
+      readAllPages(queue, port.listNetworkInterfaces(resourceGroup)),
+      readAllPages(queue, port.listPublicIpAddresses(resourceGroup)),
+      this.vmSizes.get(),
+    ]);
+    const network = indexNetwork(nics, publicIps);
+    return vms.map((vm) =>
+      toCloudInstance(vm, {
+        network,
+        useInternalIp: this.config.pools.get(vm.tags?.[TAG.poolName] ?? '')?.settings.useInternalIp ?? false,
+        quota: quotaOfSize(sizes.get(vm.hardwareProfile?.vmSize?.toLowerCase() ?? '')),
+      }),
+    );
+  }
+
+  /** Regional limits minus the usage of VMs not tagged for this provider (see `regionalLimits`). */
+  private async loadLimits(): Promise<QuotaSet> {
+    const { port } = this.connection();
+    const { location } = this.config.settings;
+    const [usages, instances] = await Promise.all([readAllPages(this.context.queue, port.listUsages(location)), this.listNodes()]);
+    const ours = instances
+      .filter((instance) => sameLocation(instance.region, location))
+      .reduce((sum, instance) => sum.add(instance.quota ?? QuotaSet.empty()), QuotaSet.empty());
+    return regionalLimits(usages, ours);
+  }
+
+  private async loadVmSizes(): Promise<Map<string, VmSize>> {
+    const { port } = this.connection();
+    return vmSizesOf(await readAllPages(this.context.queue, port.listVirtualMachineSkus(this.config.settings.location)));
+  }
+
+  private listImages(): Promise<Image[]> {
+    return readAllPages(this.context.queue, this.connection().port.listImages(this.config.settings.resourceGroup));
+  }
+}
+
+/** Azure writes locations in several spellings (`East US`, `eastus`). */
+function sameLocation(a: string | undefined, b: string): boolean {
+  const normal = (location: string) => location.replace(/\s+/g, '').toLowerCase();
+  return a !== undefined && normal(a) === normal(b);
+}

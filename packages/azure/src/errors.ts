@@ -1,0 +1,103 @@
+import { CloudError, type CloudErrorKind, isCloudError, parseRetryAfter } from '@cloudpool/common';
+
+/** Compute answers a quota refusal as `OperationNotAllowed` with this in its message (other refusals share the code). */
+const QUOTA_TEXT = /quota/i;
+
+/** Azure has no capacity for the request now; another attempt (or size, or zone) may succeed. */
+const CAPACITY_CODES = new Set([
+  'SkuNotAvailable',
+  'AllocationFailed',
+  'ZonalAllocationFailed',
+  'OverconstrainedAllocationRequest',
+  'OverconstrainedZonalAllocationRequest',
+]);
+
+const NOT_FOUND_CODES = new Set(['ResourceNotFound', 'NotFound', 'ResourceGroupNotFound']);
+
+const AUTH_CODES = new Set([
+  'AuthenticationFailed',
+  'AuthorizationFailed',
+  'LinkedAuthorizationFailed',
+  'InvalidAuthenticationToken',
+  'InvalidAuthenticationTokenAudience',
+  'ExpiredAuthenticationToken',
+]);
+
+/**
+ * Conditions that pass by themselves: a NIC stays reserved for its deleted VM for a while, a
+ * public IP stays in use until its NIC is gone. The same call succeeds later.
+ */
+export const RETRY_LATER_CODES = new Set(['NicReservedForAnotherVm', 'PublicIPAddressInUse']);
+
+/** What the Azure SDKs throw: `RestError` (ARM), `AuthenticationError` (AAD), both with an HTTP status when there was an answer. */
+interface SdkError {
+  name?: string;
+  message?: string;
+  code?: string;
+  statusCode?: number;
+  response?: { headers?: { get?(name: string): string | undefined } };
+}
+
+/**
+ * The kind of an ARM error code (with its HTTP status when there was one). The code decides
+ * before the status, except that 429 is always `throttled`. Without a status (the request never
+ * got an answer) the error is `transient`.
+ */
+export function classifyArmError(code: string | undefined, status: number | undefined, message = ''): CloudErrorKind {
+  if (status === 429 || code === 'TooManyRequests') return 'throttled';
+  if (code !== undefined) {
+    if (code === 'QuotaExceeded' || (code === 'OperationNotAllowed' && QUOTA_TEXT.test(message))) return 'quota';
+    if (CAPACITY_CODES.has(code)) return 'capacity';
+    if (NOT_FOUND_CODES.has(code)) return 'not-found';
+    if (AUTH_CODES.has(code)) return 'auth';
+    if (RETRY_LATER_CODES.has(code)) return 'transient';
+  }
+  if (status === undefined) return 'transient';
+  if (status === 404) return 'not-found';
+  if (status === 401 || status === 403) return 'auth';
+  if (status >= 500) return 'transient';
+  return 'permanent';
+}
+
+/** The kind of an AAD (token endpoint) failure: AAD's own throttling and outages are not credential problems. */
+function classifyAuthenticationError(status: number | undefined): CloudErrorKind {
+  if (status === 429) return 'throttled';
+  if (status === undefined || status >= 500) return 'transient';
+  return 'auth';
+}
+
+/**
+ * Maps whatever an Azure SDK call threw to a CloudError, once, at the SDK boundary. The SDK error
+ * is not kept as `cause`: it holds the request, whose body may carry secrets (an admin password).
+ * Messages are ARM's or AAD's own, which never repeat credentials.
+ */
+export function toCloudError(error: unknown, action: string): CloudError {
+  if (isCloudError(error)) return error;
+  const sdk = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
+  const message = sdk.message ?? String(error);
+  const status = typeof sdk.statusCode === 'number' ? sdk.statusCode : undefined;
+  const retryAfterMs = parseRetryAfter(sdk.response?.headers?.get?.('retry-after'));
+  const options = { action, code: sdk.code ?? (status === undefined ? undefined : String(status)), retryAfterMs };
+  switch (sdk.name) {
+    case 'RestError':
+      return new CloudError(classifyArmError(sdk.code, status, message), `${action}: ${message}`, options);
+    case 'AuthenticationError':
+      return new CloudError(classifyAuthenticationError(status), `${action}: authentication failed: ${message}`, options);
+    case 'CredentialUnavailableError':
+    case 'AuthenticationRequiredError':
+      return new CloudError('auth', `${action}: no usable Azure credential: ${message}`, options);
+    case 'AbortError':
+      return new CloudError('transient', `${action}: aborted`, options);
+    default:
+      return new CloudError('permanent', `${action}: unexpected error: ${message}`, options);
+  }
+}
+
+/** Runs one SDK call and maps its failure (see `toCloudError`). */
+export async function mapped<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toCloudError(error, action);
+  }
+}

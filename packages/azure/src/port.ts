@@ -1,0 +1,70 @@
+import type { Image, ResourceSku, Usage, VirtualMachine } from '@azure/arm-compute';
+import type { NetworkInterface, PublicIPAddress } from '@azure/arm-network';
+import type { GenericResourceExpanded } from '@azure/arm-resources';
+
+/** The ARM collections the driver creates in or deletes from; also the prefix of its queue actions. */
+export type ArmCollection = 'virtualMachines' | 'networkInterfaces' | 'publicIPAddresses' | 'disks' | 'images';
+
+/** ARM's answer to a PUT or DELETE. The operation it started may go on after it (a long-running operation). */
+export interface ArmAcceptance {
+  /** 200 or 201 for a PUT; for a DELETE 200 or 204 (done) or 202 (still running). */
+  status: number;
+  /** From a PUT's answer: the resource's id as ARM spells it. */
+  id?: string;
+  /** From a PUT's answer: `Succeeded` or `Failed` when the operation already ended. */
+  provisioningState?: string;
+}
+
+/** A resource's provisioning as a GET shows it. */
+export interface ProvisioningSnapshot {
+  /** `Creating`, `Updating`, `Succeeded`, `Failed`, `Deleting`, ... */
+  provisioningState: string | undefined;
+  /** Why provisioning failed, when the resource says (a VM's instance view does). */
+  failure?: { code: string; message: string };
+}
+
+/** One page of an ARM list; `last` when no `nextLink` follows it. */
+export interface ArmPage<T> {
+  items: T[];
+  last: boolean;
+}
+
+/** An ARM list read one page (one request) at a time, until a page says it is the last. */
+export interface PageReader<T> {
+  /** The queue action of each page request, e.g. `virtualMachines.list`. */
+  readonly action: string;
+  nextPage(): Promise<ArmPage<T>>;
+}
+
+/**
+ * The ARM operations the Azure driver uses, and no others. Every method makes ONE HTTP request
+ * (a page reader one per page), so the adapter can send each through the provider's queue, and
+ * rejects only with CloudErrors (mapped at the SDK boundary; a missing resource is `not-found`).
+ * Writes resolve once ARM has accepted them: the adapter follows the operation with
+ * `readProvisioning`.
+ */
+export interface AzurePort {
+  readonly subscriptionId: string;
+  resourceGroupExists(resourceGroup: string): Promise<boolean>;
+  createResourceGroup(resourceGroup: string, location: string): Promise<void>;
+
+  putPublicIpAddress(resourceGroup: string, name: string, body: PublicIPAddress): Promise<ArmAcceptance>;
+  putNetworkInterface(resourceGroup: string, name: string, body: NetworkInterface): Promise<ArmAcceptance>;
+  putVirtualMachine(resourceGroup: string, name: string, body: VirtualMachine): Promise<ArmAcceptance>;
+  /** ARM answers 204 for a resource that does not exist. */
+  deleteResource(collection: ArmCollection, resourceGroup: string, name: string): Promise<ArmAcceptance>;
+
+  readProvisioning(collection: ArmCollection, resourceGroup: string, name: string): Promise<ProvisioningSnapshot>;
+  getVirtualMachine(resourceGroup: string, name: string): Promise<VirtualMachine>;
+
+  listVirtualMachines(resourceGroup: string): PageReader<VirtualMachine>;
+  listNetworkInterfaces(resourceGroup: string): PageReader<NetworkInterface>;
+  listPublicIpAddresses(resourceGroup: string): PageReader<PublicIPAddress>;
+  listImages(resourceGroup: string): PageReader<Image>;
+  /** Every resource of the group, of every type, with its tags and `createdTime`. */
+  listResources(resourceGroup: string): PageReader<GenericResourceExpanded>;
+  /** Compute usages and limits of a region (`Microsoft.Compute/locations/{location}/usages`). */
+  listUsages(location: string): PageReader<Usage>;
+  /** The virtual machine sizes offered in a region, with their capabilities. */
+  listVirtualMachineSkus(location: string): PageReader<ResourceSku>;
+}

@@ -1,0 +1,15 @@
+import type { AzurePort } from '../port.js';
+import { type ArmClientRegistry, sharedArmClients } from './arm-clients.js';
+import { type ConnectionOptions, openConnection } from './connection.js';
+import { SdkAzurePort } from './sdk-port.js';
+
+export interface OpenPortOptions extends ConnectionOptions {
+  /** Where client sets are shared; default: the process's registry. */
+  registry?: ArmClientRegistry;
+}
+
+/** The SDK port for a provider's credentials, on the client set shared by every provider with the same ones. */
+export async function openSdkPort(options: OpenPortOptions): Promise<AzurePort> {
+  const connection = await openConnection(options);
+  return new SdkAzurePort((options.registry ?? sharedArmClients).clientsFor(connection));
+}

@@ -1,0 +1,43 @@
+import { ManualClock } from '@cloudpool/common';
+import { defineDriverContract } from '@cloudpool/common/testing';
+import { afterAll } from 'vitest';
+import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+
+/** Calls that read lists; `failListing` throttles them all. */
+const LIST_ACTIONS = ['virtualMachines.list', 'networkInterfaces.list', 'publicIPAddresses.list', 'resources.list'];
+
+let azure: SimulatedAzure | undefined;
+afterAll(async () => {
+  await azure?.stop();
+});
+
+defineDriverContract('azure', {
+  async setup() {
+    azure ??= await SimulatedAzure.start();
+    const simulated = azure;
+    simulated.sim.reset();
+    const clock = new ManualClock();
+    const adapter = await startAdapter(simulated, { clock });
+    return {
+      adapter,
+      providerName: PROVIDER,
+      systemId: SYSTEM_ID,
+      pool,
+      label,
+      async settle() {
+        clock.advance(60_000);
+      },
+      rawResources: () => simulated.rawResources(),
+      async failNextCreateWithQuota() {
+        simulated.sim.setKnobs({ quotas: { instances: 0 } });
+      },
+      async failListing(failing) {
+        const limit = failing ? { perSecond: 0, burst: 0 } : { perSecond: 1e9, burst: 1e9 };
+        simulated.sim.setKnobs({ rateLimits: Object.fromEntries(LIST_ACTIONS.map((action) => [action, limit])) });
+      },
+      async plantForeignInstance(tags) {
+        simulated.sim.seedVirtualMachines(1, tags);
+      },
+    };
+  },
+});
