@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { inject } from 'vitest';
+import type { TestProject } from 'vitest/node';
 import { ZkClient, type ZkClientConfig, type ZkHost } from '../zk/index.js';
 
 declare module 'vitest' {
@@ -9,6 +10,11 @@ declare module 'vitest' {
     /** Connect string of the ZooKeeper server shared by the run; each test file uses its own chroot. */
     zookeeperConnectString: string;
   }
+}
+
+/** Makes the run's ZooKeeper server known to every test file (called by the global setup). */
+export function provideZooKeeper(project: TestProject, connectString: string): void {
+  project.provide('zookeeperConnectString', connectString);
 }
 
 /** A chroot of its own for one test file: `/t-<random>`. */

@@ -1,0 +1,43 @@
+import type { Clock, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
+import type { Logger } from 'pino';
+
+/** Intervals of the launcher's loops, in ms; tests shorten them instead of sleeping. */
+export interface LauncherTimings {
+  /** Pool workers look at requests and collect finished launches. */
+  poolIntervalMs: number;
+  /** The deleter looks for nodes to delete. */
+  deleteIntervalMs: number;
+  /** Lost requests, stale locks, deallocation, min-ready. */
+  maintenanceIntervalMs: number;
+  /** Provider loops advance state machines. */
+  providerLoopMs: number;
+}
+
+export const DEFAULT_TIMINGS: LauncherTimings = {
+  poolIntervalMs: 1000,
+  deleteIntervalMs: 2000,
+  maintenanceIntervalMs: 30_000,
+  providerLoopMs: 250,
+};
+
+/** What every part of a launcher shares. */
+export interface LauncherContext {
+  zk: NodepoolZk;
+  client: ZkClient;
+  nodes: ZkRecordCache<NodeRecord>;
+  requests: ZkRecordCache<NodeRequestRecord>;
+  logger: Logger;
+  clock: Clock;
+  /** Written as the `launcher` of the nodes this process creates. */
+  launcherId: string;
+  hostname: string;
+  systemId: string;
+  timings: LauncherTimings;
+  /** The configuration in force (replaced on reload). */
+  config(): NodepoolConfig;
+}
+
+/** Epoch seconds, as Nodepool writes times. */
+export function epochSeconds(clock: Clock): number {
+  return clock.now() / 1000;
+}

@@ -1,0 +1,3 @@
+export * from './context.js';
+export * from './launcher.js';
+export * from './providers/drivers.js';

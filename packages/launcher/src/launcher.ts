@@ -1,0 +1,245 @@
+import os from 'node:os';
+import {
+  ComponentRegistration,
+  createNodeCache,
+  createRequestCache,
+  NodepoolZk,
+  systemClock,
+  ZkClient,
+  type Clock,
+  type Driver,
+  type LauncherComponentContent,
+  type NodepoolConfig,
+  type ProviderConfig,
+} from '@cloudpool/common';
+import { pino, type Logger } from 'pino';
+import { CleanupLeader } from './cleanup/cleanup-leader.js';
+import { DEFAULT_TIMINGS, type LauncherContext, type LauncherTimings } from './context.js';
+import { Maintenance } from './nodes/maintenance.js';
+import { NodeDeleter } from './nodes/node-deleter.js';
+import { PeriodicTask } from './periodic-task.js';
+import { PoolWorker } from './pool/pool-worker.js';
+import { ProviderRuntime } from './providers/provider-runtime.js';
+
+export interface LauncherOptions {
+  config: NodepoolConfig;
+  drivers: ReadonlyMap<string, Driver>;
+  logger?: Logger;
+  clock?: Clock;
+  timings?: Partial<LauncherTimings>;
+  /** Name of this launcher in components and node records; default: the host name and pid. */
+  hostname?: string;
+}
+
+/** One provider as the launcher runs it. */
+interface RunningProvider {
+  runtime: ProviderRuntime;
+  workers: PoolWorker[];
+  cleanup: CleanupLeader;
+}
+
+/**
+ * The launcher daemon's core: serves Nodepool node requests from ZooKeeper with the configured
+ * providers. `Launcher.start` connects, reads the installation id, syncs the node and request
+ * caches, registers the launcher component and starts every provider; `applyConfig` swaps in
+ * a new configuration (changed providers are idled and replaced, removed ones finish their
+ * work, unchanged ones keep running untouched); `stop` finishes or releases in-flight work.
+ */
+export class Launcher {
+  private readonly providers = new Map<string, RunningProvider>();
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly tasks: PeriodicTask[] = [];
+  private readonly deleter: NodeDeleter;
+  private readonly maintenance: Maintenance;
+  private config: NodepoolConfig;
+  private stopping = false;
+
+  private constructor(
+    readonly context: LauncherContext,
+    private readonly drivers: ReadonlyMap<string, Driver>,
+    private readonly registration: ComponentRegistration<LauncherComponentContent>,
+    config: NodepoolConfig,
+  ) {
+    this.config = config;
+    this.deleter = new NodeDeleter(context, () => this.runtimes());
+    this.maintenance = new Maintenance(context, () => this.servedLabels(), () => this.activeRequests());
+  }
+
+  static async start(options: LauncherOptions): Promise<Launcher> {
+    const { config } = options;
+    const logger = options.logger ?? pino({ name: 'cloudpool' });
+    const clock = options.clock ?? systemClock;
+    const hostname = options.hostname ?? `${os.hostname()}-${process.pid}`;
+    const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    const [first] = config.zookeeperServers;
+    const client = await ZkClient.connect({
+      hosts: config.zookeeperServers.map(({ host, port }) => ({ host, port })),
+      ...(first?.chroot ? { chroot: first.chroot } : {}),
+      sessionTimeoutMs: config.zookeeperTimeout * 1000,
+      ...(config.zookeeperTls ? { tls: config.zookeeperTls } : {}),
+    });
+    client.on('suspended', () => logger.warn('ZooKeeper connection suspended'));
+    client.on('lost', () => logger.error('ZooKeeper session lost: every lock is gone; in-flight requests will be recovered'));
+    client.on('reconnected', () => logger.info('ZooKeeper connection restored'));
+    const zk = new NodepoolZk(client, { identifier: hostname, now: () => clock.now() });
+    const systemId = await zk.getSystemId(config.cloudpool.systemId);
+    const nodes = createNodeCache(client);
+    const requests = createRequestCache(client);
+    await Promise.all([nodes.start(), requests.start()]);
+    await Promise.all([nodes.waitForSync(), requests.waitForSync()]);
+    let current = config;
+    const context: LauncherContext = {
+      zk,
+      client,
+      nodes,
+      requests,
+      logger,
+      clock,
+      launcherId: hostname,
+      hostname,
+      systemId,
+      timings,
+      config: () => current,
+    };
+    const registration = new ComponentRegistration<LauncherComponentContent>(client, 'launcher', hostname, {
+      kind: 'launcher',
+      hostname,
+      state: 'running',
+      version: null,
+    });
+    await registration.register();
+    const launcher = new Launcher(context, options.drivers, registration, config);
+    launcher.setConfig = (next) => (current = next);
+    logger.info({ systemId }, `launcher ${hostname} started`);
+    await launcher.applyConfig(config);
+    launcher.startLoops();
+    return launcher;
+  }
+
+  /** Replaced in `start` so the shared context always reads the config in force. */
+  private setConfig: (config: NodepoolConfig) => void = () => undefined;
+
+  get currentConfig(): NodepoolConfig {
+    return this.config;
+  }
+
+  /** Providers running now, by name. */
+  runtimes(): Map<string, ProviderRuntime> {
+    return new Map([...this.providers].map(([name, running]) => [name, running.runtime]));
+  }
+
+  poolWorkers(): PoolWorker[] {
+    return [...this.providers.values()].flatMap((p) => p.workers);
+  }
+
+  cleanupLeaders(): Map<string, CleanupLeader> {
+    return new Map([...this.providers].map(([name, running]) => [name, running.cleanup]));
+  }
+
+  /**
+   * Applies a (re)loaded configuration. A provider whose config changed is idled, a new copy
+   * starts, and the old one stops once its in-flight work ended; a removed provider stops
+   * taking requests and finishes its work; unchanged providers are not touched.
+   */
+  async applyConfig(config: NodepoolConfig): Promise<void> {
+    this.config = config;
+    this.setConfig(config);
+    for (const name of [...this.providers.keys()]) {
+      if (!config.providers.has(name)) this.retire(name, 'removed from the configuration');
+    }
+    for (const [name, providerConfig] of config.providers) {
+      const running = this.providers.get(name);
+      if (running && running.runtime.config.fingerprint === providerConfig.fingerprint) continue;
+      if (running) this.retire(name, 'configuration changed');
+      try {
+        await this.startProvider(providerConfig);
+      } catch (error) {
+        this.context.logger.error({ provider: name, err: error }, `provider ${name} could not start; other providers keep running`);
+      }
+    }
+  }
+
+  /** Stops taking work, lets in-flight launches and deletes end, and closes the session. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await Promise.all(this.tasks.map((t) => t.stop()));
+    for (const name of [...this.providers.keys()]) this.retire(name, 'shutting down');
+    await Promise.all([...this.retiring]);
+    await this.deleter.settle();
+    await this.registration.unregister().catch(() => undefined);
+    this.context.nodes.stop();
+    this.context.requests.stop();
+    await this.context.client.close();
+    this.context.logger.info('launcher stopped');
+  }
+
+  /** A snapshot for diagnostics (SIGUSR2) and the web API. */
+  report(): Record<string, unknown> {
+    return {
+      launcher: this.context.launcherId,
+      systemId: this.context.systemId,
+      zookeeper: { state: this.context.client.connectionState, sessionId: this.context.client.sessionId },
+      providers: [...this.providers.values()].map(({ runtime, workers, cleanup }) => ({
+        name: runtime.name,
+        driver: runtime.config.driver,
+        idled: runtime.provider.idled,
+        queue: runtime.queue.stats(),
+        cleanupLeader: cleanup.leading,
+        pools: workers.map((w) => ({ id: w.id, paused: w.isPaused, activeRequests: w.activeRequests })),
+      })),
+      deleting: this.deleter.deleting,
+    };
+  }
+
+  private async startProvider(providerConfig: ProviderConfig): Promise<void> {
+    const driver = this.drivers.get(providerConfig.driver);
+    if (!driver) throw new Error(`provider ${providerConfig.name}: unknown driver "${providerConfig.driver}"`);
+    const runtime = new ProviderRuntime(providerConfig, driver, this.context);
+    await runtime.start();
+    const workers = [...providerConfig.pools.values()].map((pool) => new PoolWorker(this.context, runtime, pool));
+    await Promise.all(workers.map((w) => w.start()));
+    const cleanup = new CleanupLeader(this.context, runtime);
+    cleanup.start();
+    this.providers.set(providerConfig.name, { runtime, workers, cleanup });
+  }
+
+  /** Takes a provider out of service in the background: no new work, in-flight work ends, then it stops. */
+  private retire(name: string, why: string): void {
+    const running = this.providers.get(name);
+    if (!running) return;
+    this.providers.delete(name);
+    this.context.logger.info({ provider: name }, `retiring provider ${name}: ${why}`);
+    running.runtime.provider.idle();
+    const done = (async () => {
+      await running.cleanup.stop();
+      await Promise.all(running.workers.map((w) => w.stop()));
+      await running.runtime.stop();
+    })()
+      .catch((error: unknown) => this.context.logger.error({ provider: name, err: error }, 'retiring provider failed'))
+      .finally(() => this.retiring.delete(done));
+    this.retiring.add(done);
+  }
+
+  private startLoops(): void {
+    const { timings, logger } = this.context;
+    this.tasks.push(
+      new PeriodicTask('pool workers', timings.poolIntervalMs, () => this.runPoolWorkers(), logger),
+      new PeriodicTask('node deleter', timings.deleteIntervalMs, () => this.deleter.runOnce(), logger),
+      new PeriodicTask('maintenance', timings.maintenanceIntervalMs, () => this.maintenance.runOnce(), logger),
+    );
+    for (const task of this.tasks) task.start();
+  }
+
+  private async runPoolWorkers(): Promise<void> {
+    for (const worker of this.poolWorkers()) await worker.runOnce();
+  }
+
+  private servedLabels(): Set<string> {
+    return new Set(this.poolWorkers().flatMap((w) => [...w.pool.labels.keys()]));
+  }
+
+  private activeRequests(): Set<string> {
+    return new Set(this.poolWorkers().flatMap((w) => w.activeRequests));
+  }
+}

@@ -1,0 +1,218 @@
+import {
+  isZkError,
+  type LaunchResult,
+  type LockedNode,
+  type NodeRecord,
+  type NodeRequestHandler,
+  type NodeRequestRecord,
+  type PoolConfig,
+  type PoolLabelConfig,
+  type ZkLock,
+} from '@cloudpool/common';
+import type { Logger } from 'pino';
+import { epochSeconds, type LauncherContext } from '../context.js';
+import { applyReadyInstance } from '../nodes/node-fields.js';
+import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { declineRequest } from './decline.js';
+import type { ReservedNode } from './ready-node-reservation.js';
+
+/** How a finished request ended for this pool. */
+export type RequestOutcome = 'fulfilled' | 'declined' | 'requeued' | 'lost';
+
+interface LaunchingNode {
+  index: number;
+  label: PoolLabelConfig;
+  locked: LockedNode;
+  /** Writes to this node's record, in order (each needs the version of the previous one). */
+  writes: Promise<void>;
+}
+
+/**
+ * A request this pool accepted: the request is `pending` and locked by us until the end.
+ * New nodes are created `init`, locked, then set `building` (only once the lock is held), and
+ * launched through the provider's request handler; the external id is written as soon as
+ * the cloud gives it. At the end:
+ * - all ready → the request is `fulfilled` with the nodes in label order;
+ * - a launch failed → failed nodes are `failed` (the deleter removes them), ready ones are
+ *   unallocated, and the pool declines the request;
+ * - only quota aborts → nodes `aborted`, ready ones unallocated, the request goes back to
+ *   `requested` for a later try (the pool pauses until quota frees).
+ */
+export class ActiveRequest {
+  private readonly launching: LaunchingNode[] = [];
+  private handler: NodeRequestHandler | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly context: LauncherContext,
+    private readonly runtime: ProviderRuntime,
+    private readonly pool: PoolConfig,
+    private readonly poolId: string,
+    private request: NodeRequestRecord,
+    private readonly requestLock: ZkLock,
+    private readonly reserved: ReservedNode[],
+  ) {
+    this.log = context.logger.child({ request: request.id, provider: runtime.name, pool: pool.name });
+  }
+
+  get id(): string {
+    return this.request.id;
+  }
+
+  /** Marks the request pending and starts launching the nodes that reuse did not cover. */
+  async start(needed: Array<{ index: number; label: PoolLabelConfig }>, resources: Map<string, Record<string, number>>): Promise<void> {
+    this.request.state = 'pending';
+    this.request = await this.context.zk.updateRequest(this.request);
+    for (const reserved of this.reserved) {
+      this.log.info({ node: reserved.locked.node.id }, 'reusing ready node');
+    }
+    if (needed.length === 0) return;
+    for (const { index, label } of needed) {
+      const nodeId = await this.context.zk.createNode({
+        state: 'init',
+        provider: this.runtime.name,
+        pool: this.pool.name,
+        cloud: this.runtime.config.driver,
+        type: [label.name],
+        allocated_to: this.request.id,
+        launcher: this.context.launcherId,
+        resources: resources.get(label.name) ?? null,
+        tenant_name: this.request.tenant_name,
+        requestor: this.request.requestor,
+      });
+      const locked = await this.context.zk.lockNode(nodeId, { blocking: false });
+      if (!locked) throw new Error(`could not lock new node ${nodeId}`);
+      locked.node.state = 'building';
+      locked.node = await this.context.zk.updateNode(locked.node);
+      this.launching.push({ index, label, locked, writes: Promise.resolve() });
+    }
+    // Every launch is handed over in one synchronous block: the provider loop treats a handler
+    // without unfinished launches as complete.
+    const handler = this.runtime.provider.getRequestHandler(this.pool, this.request.id);
+    this.handler = handler;
+    for (const reserved of this.reserved) handler.nodeReusedNotification({ id: reserved.locked.node.id, label: this.request.node_types[reserved.index]! });
+    for (const launching of this.launching) {
+      const nodeId = launching.locked.node.id;
+      this.log.info({ node: nodeId, label: launching.label.name }, 'launching node');
+      handler.launch(nodeId, launching.label, {
+        externalId: (_node, externalId) => this.write(launching, (node) => void (node.external_id = externalId)),
+        retrying: (_node, attempt, reason) => this.log.warn({ node: nodeId, attempt }, `launch attempt failed, retrying: ${reason}`),
+      });
+    }
+  }
+
+  /** Whether every launch has ended. */
+  launchesComplete(): boolean {
+    return this.handler?.launchesComplete() ?? true;
+  }
+
+  /** Records the outcome of every launch and releases the request. Call once launchesComplete(). */
+  async finish(): Promise<RequestOutcome> {
+    if (!this.requestLock.isHeld) {
+      this.log.warn('request lock lost while launching; leaving the request to lost-request recovery');
+      await this.releaseNodes();
+      return 'lost';
+    }
+    const results = this.handler?.results() ?? [];
+    for (const result of results) await this.recordResult(result);
+    await Promise.all(this.launching.map((l) => l.writes));
+    const failed = results.filter((r) => r.status === 'failed');
+    const aborted = results.filter((r) => r.status === 'aborted');
+    let outcome: RequestOutcome;
+    if (failed.length === 0 && aborted.length === 0) {
+      outcome = await this.fulfil();
+    } else {
+      await this.unallocateReady();
+      if (failed.length > 0) {
+        const reason = `launch failed: ${failed.map((f) => `${f.nodeId}: ${f.status === 'failed' ? f.reason : ''}`).join('; ')}`;
+        await declineRequest(this.context, this.request.id, this.poolId, reason);
+        outcome = 'declined';
+      } else {
+        this.runtime.provider.invalidateQuotaCache();
+        const fresh = await this.context.zk.getRequest(this.request.id);
+        if (fresh && fresh.state === 'pending') {
+          fresh.state = 'requested';
+          await this.context.zk.updateRequest(fresh);
+        }
+        this.log.info('cloud quota exceeded: request goes back to requested');
+        outcome = 'requeued';
+      }
+    }
+    await this.releaseNodes();
+    await this.requestLock.release();
+    return outcome;
+  }
+
+  private async fulfil(): Promise<RequestOutcome> {
+    const nodes: string[] = new Array<string>(this.request.node_types.length);
+    for (const reserved of this.reserved) nodes[reserved.index] = reserved.locked.node.id;
+    for (const launching of this.launching) nodes[launching.index] = launching.locked.node.id;
+    const fresh = await this.context.zk.getRequest(this.request.id);
+    if (!fresh) {
+      this.log.info('request vanished while launching; its nodes will be deallocated');
+      return 'lost';
+    }
+    fresh.nodes = nodes;
+    fresh.state = 'fulfilled';
+    await this.context.zk.updateRequest(fresh);
+    this.log.info({ nodes }, 'request fulfilled');
+    return 'fulfilled';
+  }
+
+  private async recordResult(result: LaunchResult): Promise<void> {
+    const launching = this.launching.find((l) => l.locked.node.id === result.nodeId);
+    if (!launching) return;
+    const { config } = this.runtime;
+    this.write(launching, (node) => {
+      if (result.status === 'ready') {
+        applyReadyInstance(node, result.instance, config, this.pool, launching.label);
+      } else {
+        node.state = result.status === 'aborted' ? 'aborted' : 'failed';
+        if (result.externalId) node.external_id = result.externalId;
+      }
+    });
+    if (result.status === 'ready') this.log.info({ node: result.nodeId }, 'node ready');
+    else this.log.warn({ node: result.nodeId }, `node ${result.status}: ${result.reason}`);
+  }
+
+  /** Ready nodes of an unfulfilled request go back to the pool of reusable nodes. */
+  private async unallocateReady(): Promise<void> {
+    for (const launching of this.launching) {
+      if (launching.locked.node.state === 'ready') this.write(launching, (node) => void (node.allocated_to = null));
+    }
+    await Promise.all(this.launching.map((l) => l.writes));
+    for (const { locked } of this.reserved) {
+      locked.node.allocated_to = null;
+      locked.node = await this.context.zk.updateNode(locked.node);
+    }
+  }
+
+  private async releaseNodes(): Promise<void> {
+    await Promise.all(this.launching.map((l) => l.writes));
+    for (const { locked } of [...this.launching, ...this.reserved]) await locked.lock.release();
+  }
+
+  /** Queues a change to a node record; changes apply in order, each on the latest version. */
+  private write(launching: LaunchingNode, change: (node: NodeRecord) => void): void {
+    launching.writes = launching.writes.then(async () => {
+      try {
+        change(launching.locked.node);
+        launching.locked.node = await this.context.zk.updateNode(launching.locked.node);
+      } catch (error) {
+        if (isZkError(error, 'BadVersion')) {
+          const fresh = await this.context.zk.getNode(launching.locked.node.id);
+          if (!fresh) return;
+          change(fresh);
+          launching.locked.node = await this.context.zk.updateNode(fresh);
+          return;
+        }
+        this.log.error({ node: launching.locked.node.id, err: error }, 'could not update node record');
+      }
+    });
+  }
+
+  /** For diagnostics: the nodes being launched. */
+  describe(): { request: string; nodes: string[]; created: number } {
+    return { request: this.request.id, nodes: this.launching.map((l) => l.locked.node.id), created: epochSeconds(this.context.clock) };
+  }
+}

@@ -1,0 +1,201 @@
+import {
+  checkQuota,
+  ComponentRegistration,
+  describeVerdict,
+  sortRequestsForService,
+  sumQuota,
+  type NodeRequestRecord,
+  type PoolComponentContent,
+  type PoolConfig,
+  type PoolLabelConfig,
+  type QuotaSet,
+} from '@cloudpool/common';
+import type { Logger } from 'pino';
+import type { LauncherContext } from '../context.js';
+import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { ActiveRequest } from './active-request.js';
+import { declineRequest, registeredPools } from './decline.js';
+import { quotaLayers } from './quota-layers.js';
+import { releaseReservedNodes, reserveReadyNodes } from './ready-node-reservation.js';
+import { shouldYield, staticDeclineReason, type PoolComponentView } from './request-routing.js';
+
+/** Nodepool's requestor name for the requests a launcher makes to keep `min-ready` nodes. */
+export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
+
+type Handling = 'accepted' | 'declined' | 'paused' | 'skipped';
+
+/**
+ * Serves requests for one (provider, pool), registered as a pool component. Each pass takes
+ * the `requested` requests in Nodepool's order; a request this pool cannot serve is declined;
+ * one it can serve is locked (without blocking), re-read, and accepted; one that fits the
+ * limits but not the current usage pauses the pool. While paused the pool still declines what
+ * it must decline, takes nothing new, and frees room by deleting its oldest unused ready node.
+ * Each pass re-evaluates from the top, so a pause ends as soon as quota frees, with no busy loop.
+ */
+export class PoolWorker {
+  readonly id: string;
+  private readonly registration: ComponentRegistration<PoolComponentContent>;
+  private readonly active = new Map<string, ActiveRequest>();
+  private paused = false;
+  private stopping = false;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly context: LauncherContext,
+    readonly runtime: ProviderRuntime,
+    readonly pool: PoolConfig,
+  ) {
+    this.id = `${runtime.name}-${pool.name}`;
+    this.log = context.logger.child({ provider: runtime.name, pool: pool.name });
+    this.registration = new ComponentRegistration(context.client, 'pool', context.hostname, this.content(), {
+      onError: (error) => this.log.error({ err: error }, 'pool component re-registration failed'),
+    });
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get activeRequests(): string[] {
+    return [...this.active.keys()];
+  }
+
+  async start(): Promise<void> {
+    await this.registration.register();
+  }
+
+  /** Takes no new requests; resolves once every accepted request has finished, then unregisters. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    while (this.active.size > 0) {
+      await this.collectFinished();
+      if (this.active.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.context.timings.poolIntervalMs)));
+    }
+    await this.registration.unregister();
+  }
+
+  /** One pass: collect finished requests, then look at waiting ones. */
+  async runOnce(): Promise<void> {
+    await this.collectFinished();
+    if (this.stopping || this.runtime.provider.idled) return;
+    const pools = await registeredPools(this.context);
+    const me = pools.find((p) => p.id === this.id) ?? this.view();
+    const waiting = sortRequestsForService(this.context.requests.values().filter((r) => r.state === 'requested'));
+    let pausedNow = false;
+    for (const request of waiting) {
+      if (this.active.has(request.id) || request.declined_by.includes(this.id)) continue;
+      const staticReason = staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: new Set(this.pool.labels.keys()) });
+      if (!staticReason && (pausedNow || shouldYield(request, me, pools))) continue;
+      const handling = await this.handle(request, staticReason, pausedNow).catch((error: unknown) => {
+        this.log.error({ request: request.id, err: error }, 'could not handle request');
+        return 'skipped' as const;
+      });
+      if (handling === 'paused') pausedNow = true;
+    }
+    await this.setPaused(pausedNow);
+  }
+
+  private async handle(request: NodeRequestRecord, staticReason: string | undefined, paused: boolean): Promise<Handling> {
+    const lock = await this.context.zk.lockRequest(request.id, { blocking: false });
+    if (!lock) return 'skipped';
+    let accepted = false;
+    try {
+      const fresh = await this.context.zk.getRequest(request.id);
+      if (!fresh || fresh.state !== 'requested' || fresh.declined_by.includes(this.id)) return 'skipped';
+      if (staticReason) {
+        await declineRequest(this.context, fresh.id, this.id, staticReason);
+        return 'declined';
+      }
+      const labels = fresh.node_types.map((name) => this.pool.labels.get(name)!);
+      const needs = await this.labelNeeds(labels);
+      const never = checkQuota(sumQuota(labels.map((l) => needs.get(l.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh));
+      if (never.verdict === 'never') {
+        await declineRequest(this.context, fresh.id, this.id, `it would exceed quota: ${describeVerdict(never)}`);
+        return 'declined';
+      }
+      if (paused) return 'skipped';
+      const reserved = await reserveReadyNodes(this.context, this.runtime.name, this.pool, fresh);
+      const needed = labels.map((label, index) => ({ index, label })).filter(({ index }) => !reserved.some((r) => r.index === index));
+      const verdict = checkQuota(sumQuota(needed.map(({ label }) => needs.get(label.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh));
+      if (verdict.verdict !== 'fits') {
+        await releaseReservedNodes(this.context, reserved);
+        if (fresh.requestor === MIN_READY_REQUESTOR) {
+          await declineRequest(this.context, fresh.id, this.id, `min-ready request at capacity: ${describeVerdict(verdict)}`);
+          return 'declined';
+        }
+        this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
+        await this.freeRoom();
+        return 'paused';
+      }
+      const active = new ActiveRequest(this.context, this.runtime, this.pool, this.id, fresh, lock, reserved);
+      this.active.set(fresh.id, active);
+      accepted = true;
+      await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
+      return 'accepted';
+    } finally {
+      if (!accepted) await lock.release();
+    }
+  }
+
+  private async labelNeeds(labels: PoolLabelConfig[]): Promise<Map<string, QuotaSet>> {
+    const needs = new Map<string, QuotaSet>();
+    for (const label of labels) {
+      if (!needs.has(label.name)) needs.set(label.name, await this.runtime.provider.quotaNeededByLabel(label));
+    }
+    return needs;
+  }
+
+  private async collectFinished(): Promise<void> {
+    for (const [id, active] of this.active) {
+      if (!active.launchesComplete()) continue;
+      this.active.delete(id);
+      await active.finish().catch((error: unknown) => this.log.error({ request: id, err: error }, 'could not finish request'));
+    }
+  }
+
+  /** While paused: the oldest ready, unallocated node of this pool goes, to make room. */
+  private async freeRoom(): Promise<void> {
+    const oldest = this.context.nodes
+      .values()
+      .filter((n) => n.state === 'ready' && n.allocated_to === null && n.provider === this.runtime.name && n.pool === this.pool.name)
+      .sort((a, b) => a.state_time - b.state_time)[0];
+    if (!oldest) return;
+    const locked = await this.context.zk.lockNode(oldest.id, { blocking: false }).catch(() => undefined);
+    if (!locked) return;
+    try {
+      if (locked.node.state === 'ready' && locked.node.allocated_to === null) {
+        locked.node.state = 'deleting';
+        await this.context.zk.updateNode(locked.node);
+        this.log.info({ node: oldest.id }, 'deleting oldest unused ready node to make room');
+      }
+    } finally {
+      await locked.lock.release();
+    }
+  }
+
+  private async setPaused(paused: boolean): Promise<void> {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    await this.registration.update(this.content());
+  }
+
+  private view(): PoolComponentView {
+    const content = this.content();
+    return { id: this.id, provider_name: this.runtime.name, supported_labels: content.supported_labels, priority: content.priority, paused: this.paused };
+  }
+
+  private content(): PoolComponentContent {
+    return {
+      kind: 'pool',
+      hostname: this.context.hostname,
+      state: this.paused ? 'paused' : 'running',
+      version: null,
+      id: this.id,
+      name: this.pool.name,
+      provider_name: this.runtime.name,
+      supported_labels: [...this.pool.labels.keys()],
+      priority: this.pool.priority,
+      paused: this.paused,
+    };
+  }
+}

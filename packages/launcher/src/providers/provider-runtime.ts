@@ -1,0 +1,54 @@
+import { ApiQueue, describeRate, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
+import type { LauncherContext } from '../context.js';
+
+/** `max-concurrency: 0` means no limit; the rate still paces calls. */
+const UNLIMITED_CONCURRENCY = 1000;
+
+/**
+ * One running provider: its driver's Provider and the API queue every cloud call of it goes
+ * through. A provider whose config changed gets a new runtime; the old one is idled, then stopped.
+ */
+export class ProviderRuntime {
+  readonly queue: ApiQueue;
+  readonly provider: Provider;
+
+  constructor(
+    readonly config: ProviderConfig,
+    driver: Driver,
+    private readonly context: LauncherContext,
+  ) {
+    const { common } = config;
+    this.queue = new ApiQueue({
+      name: config.name,
+      ratePerSecond: common.ratePerSecond,
+      concurrency: common.maxConcurrency > 0 ? common.maxConcurrency : UNLIMITED_CONCURRENCY,
+      adaptive: true,
+    });
+    this.provider = driver.getProvider(config, {
+      systemId: context.systemId,
+      queue: this.queue,
+      logger: context.logger.child({ provider: config.name }),
+      clock: context.clock,
+      cleanup: context.config().cloudpool.cleanup,
+      readReferences: async () => ({ nodeIds: new Set(await context.zk.listNodeIds()) }),
+      loopIntervalMs: context.timings.providerLoopMs,
+    });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  async start(): Promise<void> {
+    const rate = describeRate(this.config.driver, this.config.common.rate);
+    this.context.logger.info({ provider: this.name, driver: this.config.driver }, `starting provider ${this.name}: ${rate}`);
+    await this.provider.start();
+  }
+
+  /** Idles, waits for in-flight launches and deletes, then stops the queue. */
+  async stop(): Promise<void> {
+    this.provider.idle();
+    await this.provider.stop();
+    await this.queue.stop();
+  }
+}
