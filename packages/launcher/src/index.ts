@@ -1,3 +1,4 @@
 export * from './context.js';
 export * from './launcher.js';
 export * from './providers/drivers.js';
+export * from './config-reload.js';

@@ -23,8 +23,19 @@ export interface LoadConfigOptions {
 export interface ConfigValidation {
   /** The loaded configuration, only when there is no issue. */
   config?: NodepoolConfig;
+  /**
+   * When every issue lies inside provider entries: the configuration with the valid providers
+   * loaded and the broken ones left out (a daemon keeps the others running on it).
+   */
+  partial?: { config: NodepoolConfig; brokenProviders: BrokenProvider[] };
   /** Every problem found, each with its line when known, in file order. */
   issues: ConfigIssue[];
+}
+
+/** A provider entry with problems: its index in `providers` and its name, when it has one. */
+export interface BrokenProvider {
+  index: number;
+  name: string | undefined;
 }
 
 /** Nodepool's driver for a provider without a `driver:` key. */
@@ -76,7 +87,21 @@ export function validateConfig(source: ConfigSource, options: LoadConfigOptions)
   const issues = [...yaml.issues, ...env.issues, ...checked.filter((issue) => !envFailed(issue.path))]
     .map((issue) => ({ ...issue, line: issue.line ?? yaml.lineOf(issue.path) }))
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return issues.length === 0 && config ? { config, issues } : { issues };
+  if (issues.length === 0 && config) return { config, issues };
+  const indexes = providerIndexes(issues);
+  if (!config || !indexes) return { issues };
+  const names = new Map(providerEntries(env.data).map(([index, raw]) => [index, typeof raw.name === 'string' ? raw.name : undefined]));
+  return { issues, partial: { config, brokenProviders: indexes.map((index) => ({ index, name: names.get(index) })) } };
+}
+
+/** The indexes of the provider entries the issues lie in, or undefined if any lies elsewhere. */
+function providerIndexes(issues: readonly ConfigIssue[]): number[] | undefined {
+  const indexes = new Set<number>();
+  for (const { path } of issues) {
+    if (path[0] !== 'providers' || typeof path[1] !== 'number') return undefined;
+    indexes.add(path[1]);
+  }
+  return [...indexes].sort((a, b) => a - b);
 }
 
 /**

@@ -243,3 +243,25 @@ describe('provider fingerprint', () => {
     expect(fingerprint(MINIMAL)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('validateConfig with a broken provider', () => {
+  const broken = `${MINIMAL}  - name: fake-2
+    driver: fake
+    pools:
+      - name: main
+        max-servers: ten
+`;
+
+  it('offers the configuration with the valid providers when only provider entries are broken', () => {
+    const result = validateConfig({ text: broken }, options());
+    expect(result.config).toBeUndefined();
+    expect(result.issues.map((i) => i.path.slice(0, 2))).toEqual([['providers', 1]]);
+    expect(result.partial?.brokenProviders).toEqual([{ index: 1, name: 'fake-2' }]);
+    expect([...result.partial!.config.providers.keys()]).toEqual(['fake-1']);
+  });
+
+  it('offers nothing when a problem lies outside the providers', () => {
+    const result = validateConfig({ text: broken.replace('labels:\n  - name: small', 'labels:\n  - name: small\n    min-ready: many') }, options());
+    expect(result.partial).toBeUndefined();
+  });
+});

@@ -85,7 +85,7 @@ export class PoolWorker {
     for (const request of waiting) {
       if (this.active.has(request.id) || request.declined_by.includes(this.id)) continue;
       const staticReason = staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: new Set(this.pool.labels.keys()) });
-      if (!staticReason && (pausedNow || shouldYield(request, me, pools))) continue;
+      if (!staticReason && !pausedNow && shouldYield(request, me, pools)) continue;
       const handling = await this.handle(request, staticReason, pausedNow).catch((error: unknown) => {
         this.log.error({ request: request.id, err: error }, 'could not handle request');
         return 'skipped' as const;
@@ -123,7 +123,7 @@ export class PoolWorker {
           await declineRequest(this.context, fresh.id, this.id, `min-ready request at capacity: ${describeVerdict(verdict)}`);
           return 'declined';
         }
-        this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
+        if (!this.paused) this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
         await this.freeRoom();
         return 'paused';
       }
@@ -176,6 +176,7 @@ export class PoolWorker {
   private async setPaused(paused: boolean): Promise<void> {
     if (paused === this.paused) return;
     this.paused = paused;
+    if (!paused) this.log.info('unpaused');
     await this.registration.update(this.content());
   }
 
