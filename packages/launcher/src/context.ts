@@ -1,4 +1,5 @@
-import type { Clock, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
+import type { CleanupReport, Clock, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
+import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 
 /** Intervals of the launcher's loops, in ms; tests shorten them instead of sleeping. */
@@ -20,6 +21,21 @@ export const DEFAULT_TIMINGS: LauncherTimings = {
   providerLoopMs: 250,
 };
 
+/**
+ * What happens in a launcher, for metrics, the dashboard and logs to follow without reaching
+ * into its parts. Listeners must not throw.
+ */
+export interface LauncherEvents {
+  /** A node launch ended. */
+  launch: [{ provider: string; pool: string; label: string; node: string; result: 'ready' | 'failed' | 'aborted'; durationMs: number; reason?: string }];
+  /** This launcher finished handling a request in a pool. */
+  request: [{ request: string; provider: string; pool: string; outcome: 'fulfilled' | 'declined' | 'requeued' | 'lost'; reason?: string }];
+  /** A node's cloud resources and record were deleted. */
+  nodeDeleted: [{ node: string; provider: string }];
+  /** A leak-cleanup pass ended (only the elected cleaner of a provider runs them). */
+  cleanupPass: [CleanupReport];
+}
+
 /** What every part of a launcher shares. */
 export interface LauncherContext {
   zk: NodepoolZk;
@@ -35,6 +51,7 @@ export interface LauncherContext {
   timings: LauncherTimings;
   /** The configuration in force (replaced on reload). */
   config(): NodepoolConfig;
+  events: EventEmitter<LauncherEvents>;
 }
 
 /** Epoch seconds, as Nodepool writes times. */

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import {
   ComponentRegistration,
@@ -14,7 +15,7 @@ import {
 } from '@cloudpool/common';
 import { pino, type Logger } from 'pino';
 import { CleanupLeader } from './cleanup/cleanup-leader.js';
-import { DEFAULT_TIMINGS, type LauncherContext, type LauncherTimings } from './context.js';
+import { DEFAULT_TIMINGS, type LauncherContext, type LauncherEvents, type LauncherTimings } from './context.js';
 import { Maintenance } from './nodes/maintenance.js';
 import { NodeDeleter } from './nodes/node-deleter.js';
 import { PeriodicTask } from './periodic-task.js';
@@ -100,6 +101,7 @@ export class Launcher {
       systemId,
       timings,
       config: () => current,
+      events: new EventEmitter<LauncherEvents>(),
     };
     const registration = new ComponentRegistration<LauncherComponentContent>(client, 'launcher', hostname, {
       kind: 'launcher',

@@ -27,10 +27,16 @@ describe('launcher: serving requests', () => {
   });
 
   it('fulfils a request with ready, tagged nodes in label order, then deletes them once used', async () => {
-    await h.startLauncher(CONFIG);
+    const launcher = await h.startLauncher(CONFIG);
+    const events: string[] = [];
+    launcher.context.events.on('launch', (e) => events.push(`launch ${e.label} ${e.result}`));
+    launcher.context.events.on('request', (e) => events.push(`request ${e.request} ${e.outcome}`));
+    launcher.context.events.on('nodeDeleted', (e) => events.push(`deleted ${e.node}`));
     const id = await h.request(['small', 'large']);
     const request = await h.waitForRequest(id);
     expect(request.state).toBe('fulfilled');
+    await waitFor(() => events.includes(`request ${id} fulfilled`));
+    expect(events.filter((e) => e.startsWith('launch')).sort()).toEqual(['launch large ready', 'launch small ready']);
     expect(request.nodes).toHaveLength(2);
     const nodes = await Promise.all(request.nodes.map((n) => h.requester.getNode(n)));
     expect(nodes.map((n) => n!.type)).toEqual([['small'], ['large']]);
@@ -49,6 +55,7 @@ describe('launcher: serving requests', () => {
     for (const node of nodes) await h.markUsed(node!.id);
     await waitFor(async () => (await h.nodes()).length === 0);
     expect(cloud.instances.size).toBe(0);
+    expect(events.filter((e) => e.startsWith('deleted')).sort()).toEqual(request.nodes.map((n) => `deleted ${n}`).sort());
   });
 
   it('declines a label no pool serves and fails the request when every pool declined', async () => {

@@ -46,6 +46,7 @@ export class CleanupLeader {
           log.error({ err: error }, 'leak cleanup pass failed');
           return undefined;
         });
+        if (report) this.context.events.emit('cleanupPass', report);
         if (report && (report.deleted.length > 0 || report.failed.length > 0 || report.breakerTrip || report.aborted)) {
           log.info({ deleted: report.deleted.length, failed: report.failed.length }, 'leak cleanup pass done');
         }

@@ -59,6 +59,7 @@ export class NodeDeleter {
       if (externalId) await runtime.provider.cleanupNode(externalId);
       await this.context.zk.deleteNode(id);
       runtime.provider.nodeDeletedNotification({ id, externalId });
+      this.context.events.emit('nodeDeleted', { node: id, provider: runtime.name });
       log.info('node deleted');
     } catch (error) {
       log.warn({ err: error }, 'node delete failed; will retry');

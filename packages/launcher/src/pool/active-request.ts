@@ -10,7 +10,7 @@ import {
   type ZkLock,
 } from '@cloudpool/common';
 import type { Logger } from 'pino';
-import { epochSeconds, type LauncherContext } from '../context.js';
+import type { LauncherContext } from '../context.js';
 import { applyReadyInstance } from '../nodes/node-fields.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { declineRequest } from './decline.js';
@@ -25,6 +25,8 @@ interface LaunchingNode {
   locked: LockedNode;
   /** Writes to this node's record, in order (each needs the version of the previous one). */
   writes: Promise<void>;
+  /** Clock time the launch was handed to the provider. */
+  startedAt: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class ActiveRequest {
     private readonly context: LauncherContext,
     private readonly runtime: ProviderRuntime,
     private readonly pool: PoolConfig,
-    private readonly poolId: string,
+    private readonly poolRef: { id: string; provider: string; name: string },
     private request: NodeRequestRecord,
     private readonly requestLock: ZkLock,
     private readonly reserved: ReservedNode[],
@@ -84,7 +86,7 @@ export class ActiveRequest {
       if (!locked) throw new Error(`could not lock new node ${nodeId}`);
       locked.node.state = 'building';
       locked.node = await this.context.zk.updateNode(locked.node);
-      this.launching.push({ index, label, locked, writes: Promise.resolve() });
+      this.launching.push({ index, label, locked, writes: Promise.resolve(), startedAt: this.context.clock.now() });
     }
     // Every launch is handed over in one synchronous block: the provider loop treats a handler
     // without unfinished launches as complete.
@@ -125,7 +127,7 @@ export class ActiveRequest {
       await this.unallocateReady();
       if (failed.length > 0) {
         const reason = `launch failed: ${failed.map((f) => `${f.nodeId}: ${f.status === 'failed' ? f.reason : ''}`).join('; ')}`;
-        await declineRequest(this.context, this.request.id, this.poolId, reason);
+        await declineRequest(this.context, this.request.id, this.poolRef, reason);
         outcome = 'declined';
       } else {
         this.runtime.provider.invalidateQuotaCache();
@@ -173,6 +175,15 @@ export class ActiveRequest {
     });
     if (result.status === 'ready') this.log.info({ node: result.nodeId }, 'node ready');
     else this.log.warn({ node: result.nodeId }, `node ${result.status}: ${result.reason}`);
+    this.context.events.emit('launch', {
+      provider: this.runtime.name,
+      pool: this.pool.name,
+      label: launching.label.name,
+      node: result.nodeId,
+      result: result.status,
+      durationMs: this.context.clock.now() - launching.startedAt,
+      ...(result.status === 'ready' ? {} : { reason: result.reason }),
+    });
   }
 
   /** Ready nodes of an unfulfilled request go back to the pool of reusable nodes. */
@@ -209,10 +220,5 @@ export class ActiveRequest {
         this.log.error({ node: launching.locked.node.id, err: error }, 'could not update node record');
       }
     });
-  }
-
-  /** For diagnostics: the nodes being launched. */
-  describe(): { request: string; nodes: string[]; created: number } {
-    return { request: this.request.id, nodes: this.launching.map((l) => l.locked.node.id), created: epochSeconds(this.context.clock) };
   }
 }

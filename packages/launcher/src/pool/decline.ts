@@ -16,7 +16,13 @@ export async function registeredPools(context: LauncherContext): Promise<PoolCom
  * `declined_by`, and fails the request when every registered pool has now declined it;
  * otherwise it goes back to `requested` for the others.
  */
-export async function declineRequest(context: LauncherContext, requestId: string, poolId: string, reason: string): Promise<void> {
+export async function declineRequest(
+  context: LauncherContext,
+  requestId: string,
+  pool: { id: string; provider: string; name: string },
+  reason: string,
+): Promise<void> {
+  const poolId = pool.id;
   const request = await context.zk.getRequest(requestId);
   if (!request) return;
   if (!request.declined_by.includes(poolId)) request.declined_by.push(poolId);
@@ -25,4 +31,5 @@ export async function declineRequest(context: LauncherContext, requestId: string
   request.state = allDeclined ? 'failed' : 'requested';
   await context.zk.updateRequest(request);
   context.logger.info({ request: requestId, pool: poolId }, `declined: ${reason}${allDeclined ? '; every pool declined, request failed' : ''}`);
+  context.events.emit('request', { request: requestId, provider: pool.provider, pool: pool.name, outcome: 'declined', reason });
 }

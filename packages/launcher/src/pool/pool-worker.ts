@@ -52,6 +52,11 @@ export class PoolWorker {
     });
   }
 
+  /** This pool as events and declines name it. */
+  get poolRef(): { id: string; provider: string; name: string } {
+    return { id: this.id, provider: this.runtime.name, name: this.pool.name };
+  }
+
   get isPaused(): boolean {
     return this.paused;
   }
@@ -103,14 +108,14 @@ export class PoolWorker {
       const fresh = await this.context.zk.getRequest(request.id);
       if (!fresh || fresh.state !== 'requested' || fresh.declined_by.includes(this.id)) return 'skipped';
       if (staticReason) {
-        await declineRequest(this.context, fresh.id, this.id, staticReason);
+        await declineRequest(this.context, fresh.id, this.poolRef, staticReason);
         return 'declined';
       }
       const labels = fresh.node_types.map((name) => this.pool.labels.get(name)!);
       const needs = await this.labelNeeds(labels);
       const never = checkQuota(sumQuota(labels.map((l) => needs.get(l.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh));
       if (never.verdict === 'never') {
-        await declineRequest(this.context, fresh.id, this.id, `it would exceed quota: ${describeVerdict(never)}`);
+        await declineRequest(this.context, fresh.id, this.poolRef, `it would exceed quota: ${describeVerdict(never)}`);
         return 'declined';
       }
       if (paused) return 'skipped';
@@ -120,14 +125,14 @@ export class PoolWorker {
       if (verdict.verdict !== 'fits') {
         await releaseReservedNodes(this.context, reserved);
         if (fresh.requestor === MIN_READY_REQUESTOR) {
-          await declineRequest(this.context, fresh.id, this.id, `min-ready request at capacity: ${describeVerdict(verdict)}`);
+          await declineRequest(this.context, fresh.id, this.poolRef, `min-ready request at capacity: ${describeVerdict(verdict)}`);
           return 'declined';
         }
         if (!this.paused) this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
         await this.freeRoom();
         return 'paused';
       }
-      const active = new ActiveRequest(this.context, this.runtime, this.pool, this.id, fresh, lock, reserved);
+      const active = new ActiveRequest(this.context, this.runtime, this.pool, this.poolRef, fresh, lock, reserved);
       this.active.set(fresh.id, active);
       accepted = true;
       await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
@@ -149,7 +154,13 @@ export class PoolWorker {
     for (const [id, active] of this.active) {
       if (!active.launchesComplete()) continue;
       this.active.delete(id);
-      await active.finish().catch((error: unknown) => this.log.error({ request: id, err: error }, 'could not finish request'));
+      const outcome = await active.finish().catch((error: unknown) => {
+        this.log.error({ request: id, err: error }, 'could not finish request');
+        return undefined;
+      });
+      if (outcome && outcome !== 'declined') {
+        this.context.events.emit('request', { request: id, provider: this.runtime.name, pool: this.pool.name, outcome });
+      }
     }
   }
 
