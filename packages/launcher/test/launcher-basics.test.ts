@@ -55,6 +55,8 @@ describe('launcher: serving requests', () => {
     for (const node of nodes) await h.markUsed(node!.id);
     await waitFor(async () => (await h.nodes()).length === 0);
     expect(cloud.instances.size).toBe(0);
+    // The record disappears just before the deleter reports it.
+    await waitFor(() => events.filter((e) => e.startsWith('deleted')).length === 2);
     expect(events.filter((e) => e.startsWith('deleted')).sort()).toEqual(request.nodes.map((n) => `deleted ${n}`).sort());
   });
 
