@@ -10,7 +10,14 @@ interface Launch {
   nodeId: string;
   label: PoolLabelConfig;
   listener: LaunchListener;
+  /** Tries so far, bounded by launch-retries. */
   attempt: number;
+  /**
+   * The attempt number the cloud sees (idempotency tokens, names). A try that failed
+   * transiently before the cloud returned an id may still have created something, so the next
+   * try repeats it with the same number; it moves on only once nothing of it can exist.
+   */
+  cloudAttempt: number;
   startedAt: number;
   create: CreateNodeStateMachine;
   /** Set while the failed attempt's instance is being deleted before the next attempt. */
@@ -46,7 +53,7 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
   }
 
   launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener): void {
-    const launch: Launch = { nodeId, label, listener, attempt: 1, startedAt: this.context.clock.now(), create: undefined! };
+    const launch: Launch = { nodeId, label, listener, attempt: 1, cloudAttempt: 1, startedAt: this.context.clock.now(), create: undefined! };
     launch.create = this.createMachine(launch);
     this.launches.push(launch);
   }
@@ -82,6 +89,7 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
       } else if (launch.cleanup.complete) {
         launch.cleanup = undefined;
         launch.attempt += 1;
+        launch.cloudAttempt += 1;
         launch.create = this.createMachine(launch);
       }
       return;
@@ -105,6 +113,7 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
         launch.cleanup = new DeleteNodeStateMachine(this.context.adapter, launch.create.externalId);
       } else {
         launch.attempt += 1;
+        if (!isCloudError(error, 'transient') && !isCloudError(error, 'throttled')) launch.cloudAttempt += 1;
         launch.create = this.createMachine(launch);
       }
     } else {
@@ -126,7 +135,7 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     const tags = nodeTags({ nodeId: launch.nodeId, poolName: this.pool.name, providerName, systemId }, launch.label.tags);
     return new CreateNodeStateMachine(
       adapter,
-      { nodeId: launch.nodeId, attempt: launch.attempt, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags },
+      { nodeId: launch.nodeId, attempt: launch.cloudAttempt, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags },
       { clock, bootTimeoutMs: settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
     );
   }

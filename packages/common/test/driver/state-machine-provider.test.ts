@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  CloudError,
   ManualClock,
   QuotaSet,
   StateMachineProvider,
@@ -121,6 +122,39 @@ describe('StateMachineProvider', () => {
     expect(handler.results()[0]).toMatchObject({ status: 'failed', nodeId: '0000000003', externalId: undefined });
     expect(cloud.calls.get('create')).toBe(3);
     expect(retries).toHaveLength(2);
+  });
+
+  it('repeats a create that failed transiently with the same cloud attempt, so a lost answer never makes a second instance', async () => {
+    const seen: number[] = [];
+    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue });
+    const original = adapter.createResource.bind(adapter);
+    let lose = true;
+    adapter.createResource = async (request, hooks) => {
+      seen.push(request.attempt);
+      // A lost answer: the cloud made the instance, but the caller never learns its id.
+      const id = await original(request, lose ? { ...hooks, onExternalId: () => undefined } : hooks);
+      if (lose) {
+        lose = false;
+        throw new CloudError('transient', 'connection reset before the answer arrived');
+      }
+      return id;
+    };
+    provider = new StateMachineProvider(providerConfig(), adapter, {
+      systemId: 'sys',
+      queue,
+      logger: pino({ level: 'silent' }),
+      clock,
+      cleanup: { interval: 60, minAge: 0, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 1, maxDeleteCount: 10 },
+      readReferences: async () => ({ nodeIds: new Set() }),
+      loopIntervalMs: 0,
+    });
+    const handler = provider.getRequestHandler(pool, '100-0000000001');
+    handler.launch('0000000009', label, listener);
+    await runUntil(provider, clock, () => handler.launchesComplete());
+    expect(handler.results()[0]!.status).toBe('ready');
+    expect(seen).toEqual([1, 1]);
+    expect([...cloud.instances.values()].filter((i) => i.tags[TAG.nodeId] === '0000000009')).toHaveLength(1);
+    expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
   });
 
   it('ends as aborted on a cloud quota error without using a retry', async () => {
