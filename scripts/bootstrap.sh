@@ -3,6 +3,7 @@
 #   - pnpm 10, project-local under .tools/ (corepack cannot verify packages from this registry);
 #   - Debian's zookeeper package, when its jars are missing (tests and the demo run a real server);
 #   - openssl, when missing (the Azure simulator serves HTTPS with a certificate made at start);
+#   - with CLOUDPOOL_BROWSER=1, Debian's chromium when missing (the dashboard's browser test);
 #   - the workspace dependencies, from the lockfile.
 # Safe to run again; it only installs what is missing. Source it to get pnpm on PATH.
 set -euo pipefail
@@ -20,6 +21,7 @@ export PATH="$root/.tools/node_modules/.bin:$PATH"
 apt_packages=()
 if [ -z "${ZOOKEEPER_CLASSPATH:-}" ] && [ ! -f /usr/share/java/zookeeper.jar ]; then apt_packages+=(zookeeper); fi
 if ! command -v openssl >/dev/null; then apt_packages+=(openssl); fi
+if [ "${CLOUDPOOL_BROWSER:-}" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_packages+=(chromium); fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${apt_packages[*]}"
   sudo=""

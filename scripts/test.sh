@@ -3,7 +3,7 @@
 # against a real ZooKeeper and the cloud simulator. The last line is "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/bootstrap.sh
+CLOUDPOOL_BROWSER=1 source scripts/bootstrap.sh
 pnpm --silent typecheck
 pnpm --silent lint
 exec pnpm --silent test
