@@ -8,6 +8,7 @@ export * from './driver/index.js';
 export * from './errors/cloud-error.js';
 export * from './quota/quota-check.js';
 export * from './quota/quota-set.js';
+export * from './random/seeded-random.js';
 export * from './ratelimit/index.js';
 export * from './time/clock.js';
 export * from './zk/index.js';

@@ -1,7 +1,6 @@
-import { QuotaSet, ManualClock, type CloudCallQueue, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
-import { defineDriverContract, FakeAdapter, FakeCloud } from '@cloudpool/common/testing';
+import { QuotaSet, ManualClock, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
+import { defineDriverContract, FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
-const passthroughQueue: CloudCallQueue = { run: (_call, fn) => fn(new AbortController().signal) };
 
 defineDriverContract('fake', {
   async setup() {

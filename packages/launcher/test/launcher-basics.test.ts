@@ -1,7 +1,7 @@
 import { TAG } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeProvider, label, LauncherHarness } from './support/launcher-harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
 const CONFIG = `labels:
   - name: small
@@ -17,13 +17,10 @@ ${label('small', 2, 2048)}${label('large', 8, 16384)}`,
 `;
 
 describe('launcher: serving requests', () => {
+  const harness = useLauncherHarness();
   let h: LauncherHarness;
-  beforeEach(async () => {
-    h = new LauncherHarness();
-    await h.connect();
-  });
-  afterEach(async () => {
-    await h.stop();
+  beforeEach(() => {
+    h = harness();
   });
 
   it('fulfils a request with ready, tagged nodes in label order, then deletes them once used', async () => {

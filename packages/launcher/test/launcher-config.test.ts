@@ -1,21 +1,18 @@
 import { listComponents, type PoolComponentContent } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { configForReload } from '../src/config-reload.js';
-import { configText, fakeProvider, label, LauncherHarness } from './support/launcher-harness.js';
+import { configText, fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
 const pool = (labels: string, extra = '') => `      - name: main\n        max-servers: 10\n${extra}        labels:\n${labels}`;
 const LABELS = 'labels:\n  - name: small\n  - name: large\n';
 
 describe('launcher: providers and configuration', () => {
+  const harness = useLauncherHarness();
   let h: LauncherHarness;
-  beforeEach(async () => {
-    h = new LauncherHarness();
-    await h.connect();
-  });
-  afterEach(async () => {
-    await h.stop();
+  beforeEach(() => {
+    h = harness();
   });
 
   const pools = async () =>

@@ -1,7 +1,7 @@
 import { listComponents, type PoolComponentContent } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeProvider, label, LauncherHarness } from './support/launcher-harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
 function config(pool: string, extra = '', top = ''): string {
   return `labels:
@@ -13,13 +13,10 @@ ${fakeProvider('fake-a', `      - name: main\n${pool}        labels:\n${label('s
 }
 
 describe('launcher: quota', () => {
+  const harness = useLauncherHarness();
   let h: LauncherHarness;
-  beforeEach(async () => {
-    h = new LauncherHarness();
-    await h.connect();
-  });
-  afterEach(async () => {
-    await h.stop();
+  beforeEach(() => {
+    h = harness();
   });
 
   const poolPaused = async () => {

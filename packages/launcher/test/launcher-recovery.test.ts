@@ -1,7 +1,7 @@
 import { TAG } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeProvider, label, LauncherHarness } from './support/launcher-harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
 const CONFIG = (top = '', pool = '        max-servers: 10\n') => `labels:
   - name: small
@@ -13,13 +13,10 @@ providers:
 ${fakeProvider('fake-a', `      - name: main\n${pool}        labels:\n${label('small')}`)}`;
 
 describe('launcher: recovery', () => {
+  const harness = useLauncherHarness();
   let h: LauncherHarness;
-  beforeEach(async () => {
-    h = new LauncherHarness();
-    await h.connect();
-  });
-  afterEach(async () => {
-    await h.stop();
+  beforeEach(() => {
+    h = harness();
   });
 
   it('resets a lost request (pending, nobody holding its lock) and fulfils it', async () => {

@@ -1,9 +1,8 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LeakCleanupWorker, ManualClock, TAG, formatCleanupReport, type CleanupSettings, type CloudCallQueue } from '@cloudpool/common';
-import { FakeAdapter, FakeCloud } from '@cloudpool/common/testing';
+import { LeakCleanupWorker, ManualClock, TAG, formatCleanupReport, type CleanupSettings } from '@cloudpool/common';
+import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
-const queue: CloudCallQueue = { run: (_call, fn) => fn(new AbortController().signal) };
 const settings: CleanupSettings = { interval: 60, minAge: 120, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 0.5, maxDeleteCount: 50 };
 const tags = (nodeId: string) => ({ [TAG.providerName]: 'fake', [TAG.systemId]: 'sys', [TAG.nodeId]: nodeId });
 
@@ -19,7 +18,7 @@ describe('LeakCleanupWorker', () => {
     cloud = new FakeCloud({ clock });
     zkNodeIds = new Set(['0000000001']);
     zkFails = false;
-    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue });
+    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue });
     worker = new LeakCleanupWorker(
       'fake',
       {

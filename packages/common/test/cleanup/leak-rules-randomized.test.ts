@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLeakCleanup, resourceKey, TAG, type CloudResource } from '@cloudpool/common';
-
-/** mulberry32: repeatable scenarios. */
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { planLeakCleanup, resourceKey, seededRandom, TAG, type CloudResource } from '@cloudpool/common';
 
 const OWNER = { providerName: 'p', systemId: 's' };
 const MIN_AGE = 300_000;
@@ -23,7 +11,7 @@ describe('leak cleanup over generated scenarios', () => {
     let missedLeaks = 0;
     let deletions = 0;
     for (let scenario = 0; scenario < 300; scenario++) {
-      const random = rng(scenario + 1);
+      const random = seededRandom(scenario + 1);
       const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)]!;
       let now = 10_000_000;
       const resources: CloudResource[] = [];

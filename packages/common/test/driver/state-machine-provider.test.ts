@@ -6,15 +6,13 @@ import {
   QuotaSet,
   StateMachineProvider,
   TAG,
-  type CloudCallQueue,
   type LaunchListener,
   type PoolConfig,
   type PoolLabelConfig,
   type ProviderConfig,
 } from '@cloudpool/common';
-import { FakeAdapter, FakeCloud } from '@cloudpool/common/testing';
+import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
-const queue: CloudCallQueue = { run: (_call, fn) => fn(new AbortController().signal) };
 const label: PoolLabelConfig = { name: 'small', poolName: 'main', tags: {}, settings: { cores: 2, ram: 2048 } };
 const pool: PoolConfig = {
   name: 'main',
@@ -64,9 +62,9 @@ describe('StateMachineProvider', () => {
   };
 
   function makeProvider(common: Partial<ProviderConfig['common']> = {}) {
-    provider = new StateMachineProvider(providerConfig(common), new FakeAdapter(cloud, { providerName: 'fake', queue }), {
+    provider = new StateMachineProvider(providerConfig(common), new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue }), {
       systemId: 'sys',
-      queue,
+      queue: passthroughQueue,
       logger: pino({ level: 'silent' }),
       clock,
       cleanup: { interval: 60, minAge: 0, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 1, maxDeleteCount: 10 },
@@ -126,7 +124,7 @@ describe('StateMachineProvider', () => {
 
   it('repeats a create that failed transiently with the same cloud attempt, so a lost answer never makes a second instance', async () => {
     const seen: number[] = [];
-    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue });
+    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue });
     const original = adapter.createResource.bind(adapter);
     let lose = true;
     adapter.createResource = async (request, hooks) => {
@@ -141,7 +139,7 @@ describe('StateMachineProvider', () => {
     };
     provider = new StateMachineProvider(providerConfig(), adapter, {
       systemId: 'sys',
-      queue,
+      queue: passthroughQueue,
       logger: pino({ level: 'silent' }),
       clock,
       cleanup: { interval: 60, minAge: 0, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 1, maxDeleteCount: 10 },

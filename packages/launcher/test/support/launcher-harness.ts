@@ -1,7 +1,7 @@
 import { loadConfig, NodepoolZk, type NodeRecord, type NodeRequestRecord, type ZkClient } from '@cloudpool/common';
 import { connectClient, FakeDriver, parseHosts, testChroot, waitFor } from '@cloudpool/common/testing';
 import { pino } from 'pino';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { Launcher } from '../../src/launcher.js';
 
 /** Loop intervals short enough for tests on a real ZooKeeper. */
@@ -89,4 +89,17 @@ export function fakeProvider(name: string, pools: string, extra = ''): string {
 /** A pool label entry of the fake driver, in YAML, booting `fake-image`. */
 export function label(name: string, cores = 1, ram = 1024): string {
   return `          - name: ${name}\n            cloud-image: fake-image\n            cores: ${cores}\n            ram: ${ram}\n`;
+}
+
+/** A fresh harness for each test of the calling file, stopped after it. */
+export function useLauncherHarness(): () => LauncherHarness {
+  let harness: LauncherHarness | undefined;
+  beforeEach(async () => {
+    harness = new LauncherHarness();
+    await harness.connect();
+  });
+  afterEach(async () => {
+    await harness?.stop();
+  });
+  return () => harness!;
 }
