@@ -1,5 +1,5 @@
 import type { CleanupReport } from './leak-cleanup-worker.js';
-import { resourceKey } from './leak-rules.js';
+import { resourceKey, type LeakDecision } from './leak-rules.js';
 
 const ACTION: Record<string, string> = {
   leaked: 'delete',
@@ -11,18 +11,25 @@ const ACTION: Record<string, string> = {
   'too-young': 'spare (too young)',
 };
 
+/** What the pass did, or would do, with the resource of a decision. */
+export function decisionAction(report: CleanupReport, decision: LeakDecision): string {
+  if (report.deleted.includes(decision.resource)) return 'deleted';
+  if (report.failed.some((f) => f.resource === decision.resource)) return 'delete failed';
+  if (report.breakerTrip && decision.rule === 'leaked') return 'spare (breaker tripped)';
+  return ACTION[decision.rule] ?? decision.rule;
+}
+
 /** A terminal table of a pass: every resource considered, its age, the rule that decided, and the action. */
 export function formatCleanupReport(report: CleanupReport): string {
   const header = `provider ${report.provider}${report.dryRun ? ' (dry run: nothing deleted)' : ''}`;
   if (report.aborted) return `${header}\n  aborted: ${report.aborted}`;
-  const rows = report.decisions.map((d) => {
-    const done = report.deleted.includes(d.resource) ? 'deleted' : report.failed.some((f) => f.resource === d.resource) ? 'delete failed' : '';
-    return [resourceKey(d.resource), formatAge(d.ageMs), d.rule, done || (ACTION[d.rule] ?? d.rule)];
-  });
+  const rows = report.decisions.map((d) => [resourceKey(d.resource), formatAge(d.ageMs), d.rule, decisionAction(report, d)]);
   const table = [['resource', 'age', 'rule', 'action'], ...rows];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
   const lines = table.map((row) => '  ' + row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
   if (report.breakerTrip) lines.push(`  breaker tripped, nothing deleted: ${report.breakerTrip} (use --force to override)`);
+  for (const { resource, error } of report.failed) lines.push(`  delete of ${resourceKey(resource)} failed: ${error}`);
+  if (report.sightingsNotSaved) lines.push(`  sightings not stored, the next pass starts from older ones: ${report.sightingsNotSaved}`);
   return [header, ...lines].join('\n');
 }
 

@@ -1,6 +1,15 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LeakCleanupWorker, ManualClock, TAG, formatCleanupReport, type CleanupSettings } from '@cloudpool/common';
+import {
+  LeakCleanupWorker,
+  ManualClock,
+  MemorySightingsStore,
+  TAG,
+  formatCleanupReport,
+  readOnlySightings,
+  type CleanupSettings,
+  type SightingsStore,
+} from '@cloudpool/common';
 import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
 const settings: CleanupSettings = { interval: 60, minAge: 120, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 0.5, maxDeleteCount: 50 };
@@ -18,11 +27,15 @@ describe('LeakCleanupWorker', () => {
     cloud = new FakeCloud({ clock });
     zkNodeIds = new Set(['0000000001']);
     zkFails = false;
-    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue });
-    worker = new LeakCleanupWorker(
+    worker = makeWorker();
+  });
+
+  /** A worker on the shared fake cloud and ZooKeeper view, as a launcher (or a failover successor) makes one. */
+  function makeWorker(): LeakCleanupWorker {
+    return new LeakCleanupWorker(
       'fake',
       {
-        adapter,
+        adapter: new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue }),
         readReferences: async () => {
           if (zkFails) throw new Error('ConnectionLoss');
           return { nodeIds: new Set(zkNodeIds) };
@@ -30,7 +43,7 @@ describe('LeakCleanupWorker', () => {
       },
       { owner: { providerName: 'fake', systemId: 'sys' }, settings, clock, logger: pino({ level: 'silent' }) },
     );
-  });
+  }
 
   it('deletes a leaked instance and a leaked volume on the second pass only', async () => {
     const leaked = cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
@@ -89,5 +102,51 @@ describe('LeakCleanupWorker', () => {
     expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
     const forced = await worker.runPass({ force: true });
     expect(forced.deleted).toHaveLength(6);
+  });
+
+  it('continues from the sightings of the store a pass is given: a successor deletes on its first pass', async () => {
+    const store = new MemorySightingsStore();
+    const leaked = cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    const first = await worker.runPass({ sightings: store });
+    expect(first.decisions.map((d) => d.rule)).toEqual(['first-sighting']);
+    clock.advance(60_000);
+    expect((await makeWorker().runPass()).decisions.map((d) => d.rule)).toEqual(['first-sighting']);
+    const successor = await makeWorker().runPass({ sightings: store });
+    expect(successor.deleted.map((r) => r.id)).toEqual([leaked.id]);
+    expect((await store.load()).leakedSince.size).toBe(0);
+  });
+
+  it('stores nothing when a pass aborts, and reports a store that refuses the sightings', async () => {
+    const writes: number[] = [];
+    const memory = new MemorySightingsStore();
+    const counting: SightingsStore = {
+      load: async () => {
+        const loaded = await memory.load();
+        const replace = (next: ReadonlyMap<string, number>) => {
+          writes.push(next.size);
+          return loaded.replace(next);
+        };
+        return { ...loaded, replace };
+      },
+    };
+    cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    await worker.runPass({ sightings: counting });
+    zkFails = true;
+    expect((await worker.runPass({ sightings: counting })).aborted).toMatch(/ConnectionLoss/);
+    expect(writes).toEqual([1]);
+    zkFails = false;
+    const refusing: SightingsStore = { load: async () => ({ leakedSince: new Map(), replace: () => Promise.reject(new Error('BadVersion')) }) };
+    const report = await worker.runPass({ sightings: refusing });
+    expect(report.sightingsNotSaved).toBe('BadVersion');
+    expect(formatCleanupReport(report)).toMatch(/sightings not stored, the next pass starts from older ones: BadVersion/);
+  });
+
+  it('refuses to store sightings replaced since they were loaded; a read-only view never stores', async () => {
+    const store = new MemorySightingsStore();
+    const [a, b] = [await store.load(), await store.load()];
+    await a.replace(new Map([['instance:x', 1]]));
+    await expect(b.replace(new Map())).rejects.toThrow(/replaced by another pass/);
+    await (await readOnlySightings(store).load()).replace(new Map());
+    expect([...(await store.load()).leakedSince]).toEqual([['instance:x', 1]]);
   });
 });

@@ -1,5 +1,17 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { planLeakCleanup, resourceKey, seededRandom, TAG, type CloudResource } from '@cloudpool/common';
+import {
+  LeakCleanupWorker,
+  ManualClock,
+  planLeakCleanup,
+  resourceKey,
+  seededRandom,
+  TAG,
+  type CloudResource,
+  type NodeState,
+  type Random,
+} from '@cloudpool/common';
+import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
 const OWNER = { providerName: 'p', systemId: 's' };
 const MIN_AGE = 300_000;
@@ -70,4 +82,173 @@ describe('leak cleanup over generated scenarios', () => {
     expect(missedLeaks).toBe(0);
     expect(deletions).toBeGreaterThan(100);
   });
+
+  it('through the worker and a fake cloud, with nodes in every state, failing reads and deletes and a moving world, deletes nothing it may not', async () => {
+    let wrongDeletions = 0;
+    let deletions = 0;
+    let abortedPasses = 0;
+    for (let scenario = 0; scenario < 150; scenario++) {
+      const world = new MovingWorld(seededRandom(1000 + scenario));
+      const { cloud, random } = world;
+      /** Ours, unprotected, node absent from ZooKeeper at the read of a pass: what the rules let go, per the oracle. */
+      let eligibleNow = new Set<string>();
+      let eligibleLastCompleted = new Set<string>();
+      let failZooKeeper = false;
+      const adapter = new FakeAdapter(cloud, { providerName: 'p', queue: passthroughQueue });
+      const checked = Object.assign(Object.create(adapter) as FakeAdapter, {
+        deleteResource: async (resource: CloudResource) => {
+          const key = resourceKey(resource);
+          const tags = world.tagsOf(resource);
+          const old = tags !== undefined && world.clock.now() - world.createdAt(resource) >= MIN_AGE;
+          if (!eligibleNow.has(key) || !eligibleLastCompleted.has(key) || !old) wrongDeletions += 1;
+          await adapter.deleteResource(resource);
+          deletions += 1;
+        },
+      });
+      const worker = new LeakCleanupWorker(
+        'p',
+        {
+          adapter: checked,
+          readReferences: async () => {
+            world.raceWithLauncher();
+            if (failZooKeeper) throw new Error('ConnectionLoss');
+            eligibleNow = world.eligible();
+            return { nodeIds: new Set(world.zk.keys()) };
+          },
+        },
+        {
+          owner: OWNER,
+          settings: { interval: 60, minAge: MIN_AGE / 1000, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 1, maxDeleteCount: 1_000 },
+          clock: world.clock,
+          logger: pino({ level: 'silent' }),
+        },
+      );
+      for (let pass = 0; pass < 10; pass++) {
+        world.move();
+        const failCloud = random() < 0.15;
+        failZooKeeper = random() < 0.15;
+        cloud.failListsWith = failCloud ? 'transient' : undefined;
+        cloud.failDeletesWith = random() < 0.1 ? 'transient' : undefined;
+        eligibleNow = new Set();
+        const report = await worker.runPass();
+        expect(Boolean(report.aborted)).toBe(failCloud || failZooKeeper);
+        if (report.aborted) abortedPasses += 1;
+        else eligibleLastCompleted = eligibleNow;
+        world.clock.advance(PASS);
+      }
+    }
+    expect(wrongDeletions).toBe(0);
+    expect(deletions).toBeGreaterThan(200);
+    expect(abortedPasses).toBeGreaterThan(200);
+  });
 });
+
+/** States a node is launched into or moves between while it lives (`deleting` is entered by deletion). */
+const LIVE_STATES: NodeState[] = ['init', 'building', 'ready', 'in-use', 'used', 'hold', 'failed', 'aborted'];
+
+/**
+ * A fake cloud and a ZooKeeper (node id → state) that change as launchers and users change them:
+ * a node record exists before its instance and volume; nodes move between states; a deleted
+ * node is `deleting` while its instance takes 90 s to go, and its record is removed only once
+ * the instance is gone; some records vanish and leave resources behind (leaks); foreign,
+ * untagged and protected resources appear; an operator protects and unprotects.
+ */
+class MovingWorld {
+  readonly clock = new ManualClock(10_000_000);
+  readonly cloud = new FakeCloud({ clock: this.clock, deleteTimeMs: 90_000 });
+  readonly zk = new Map<string, NodeState>();
+  private nextNode = 1;
+
+  constructor(readonly random: Random) {}
+
+  /** Between passes: new nodes, state changes, deletions, leaks and foreign resources. */
+  move(): void {
+    for (let i = 0; i < 3; i++) this.launch(this.clock.now() - Math.floor(this.random() * 2 * MIN_AGE));
+    for (const [id, state] of [...this.zk]) {
+      const roll = this.random();
+      if (state === 'deleting') this.finishDeleting(id);
+      else if (roll < 0.1) this.startDeleting(id);
+      else if (roll < 0.2) this.zk.delete(id);
+      else if (roll < 0.4) this.zk.set(id, this.pick(LIVE_STATES));
+    }
+    const ours = { [TAG.providerName]: 'p', [TAG.systemId]: 's', [TAG.nodeId]: this.nodeId(this.nextNode + 1000) };
+    const tags = this.pick([{ ...ours, [TAG.providerName]: 'q' }, { ...ours, [TAG.systemId]: 't' }, {}, { ...ours, [TAG.protect]: 'yes' }, ours]);
+    if (this.random() < 0.5) this.cloud.plantInstance(tags, { ageMs: Math.floor(this.random() * 2 * MIN_AGE) });
+    else this.cloud.plantVolume(tags, { ageMs: Math.floor(this.random() * 2 * MIN_AGE) });
+    // An operator protects a resource, or lifts the protection.
+    const chosen = this.pick<{ tags: Record<string, string> } | undefined>([...this.cloud.instances.values(), ...this.cloud.volumes.values(), undefined]);
+    if (chosen && this.random() < 0.5) {
+      if (chosen.tags[TAG.protect] === undefined) chosen.tags[TAG.protect] = 'operator';
+      else delete chosen.tags[TAG.protect];
+    }
+  }
+
+  /** While a pass is between its cloud listing and its ZooKeeper read, launchers go on. */
+  raceWithLauncher(): void {
+    if (this.random() < 0.3) this.launch(this.clock.now());
+    for (const [id, state] of this.zk) {
+      if (state === 'deleting' && this.random() < 0.5) this.finishDeleting(id);
+      else if (state !== 'deleting' && this.random() < 0.1) this.startDeleting(id);
+    }
+  }
+
+  /** Keys of the resources the rules let go now: ours, unprotected, their node gone from ZooKeeper (in every state). */
+  eligible(): Set<string> {
+    const all = [
+      ...[...this.cloud.instances.values()].map((i) => ({ key: `instance:${i.id}`, tags: i.tags })),
+      ...[...this.cloud.volumes.values()].map((v) => ({ key: `volume:${v.id}`, tags: v.tags })),
+    ];
+    return new Set(
+      all
+        .filter(({ tags }) => tags[TAG.providerName] === 'p' && tags[TAG.systemId] === 's' && tags[TAG.protect] === undefined)
+        .filter(({ tags }) => {
+          const nodeId = tags[TAG.nodeId];
+          return nodeId !== undefined && !this.zk.has(nodeId);
+        })
+        .map(({ key }) => key),
+    );
+  }
+
+  tagsOf(resource: CloudResource): Record<string, string> | undefined {
+    return (resource.type === 'instance' ? this.cloud.instances.get(resource.id) : this.cloud.volumes.get(resource.id))?.tags;
+  }
+
+  createdAt(resource: CloudResource): number {
+    return (resource.type === 'instance' ? this.cloud.instances.get(resource.id) : this.cloud.volumes.get(resource.id))?.createdAt ?? Infinity;
+  }
+
+  /** A node record first, then its instance (with its volume). */
+  private launch(createdAt: number): void {
+    const id = this.nodeId(this.nextNode++);
+    this.zk.set(id, this.pick(LIVE_STATES));
+    const instance = this.cloud.plantInstance({ [TAG.providerName]: 'p', [TAG.systemId]: 's', [TAG.nodeId]: id }, { ageMs: this.clock.now() - createdAt });
+    this.cloud.plantVolume({ ...instance.tags }, { ageMs: this.clock.now() - createdAt });
+  }
+
+  /** As the node deleter does: the node becomes `deleting` and its instance starts going (it takes 90 s). */
+  private startDeleting(id: string): void {
+    this.zk.set(id, 'deleting');
+    for (const instance of this.instancesOf(id)) instance.goneAt ??= this.clock.now() + 90_000;
+  }
+
+  /** Once the node's instance is gone, its volume goes and then its record. */
+  private finishDeleting(id: string): void {
+    const instances = this.instancesOf(id);
+    if (instances.some((instance) => instance.goneAt === undefined || instance.goneAt > this.clock.now())) return;
+    for (const instance of instances) this.cloud.instances.delete(instance.id);
+    for (const volume of this.cloud.volumes.values()) if (volume.tags[TAG.nodeId] === id) this.cloud.volumes.delete(volume.id);
+    this.zk.delete(id);
+  }
+
+  private instancesOf(id: string) {
+    return [...this.cloud.instances.values()].filter((instance) => instance.tags[TAG.nodeId] === id);
+  }
+
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)]!;
+  }
+
+  private nodeId(n: number): string {
+    return String(n).padStart(10, '0');
+  }
+}

@@ -1,15 +1,22 @@
-import { ZkElection } from '@cloudpool/common';
+import { passProblems, ZkElection, ZkSightingsStore } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
+
+/** The election (`/nodepool/elections/<name>`) whose leader cleans a provider: launchers and `cloudpool cleanup` contend in it. */
+export function cleanupElectionName(provider: string): string {
+  return `cloudpool-cleanup-${provider}`;
+}
 
 /**
  * Leak cleanup for one provider, run by exactly one launcher at a time: launchers contend in a
  * ZooKeeper election (`/nodepool/elections/cloudpool-cleanup-<provider>`); the leader runs a
  * pass every `cloudpool.cleanup.interval` seconds until it stops or loses its session, and the
- * next contender takes over.
+ * next contender takes over. Sightings live in ZooKeeper (`/cloudpool/cleanup/<provider>`), so
+ * the successor's first pass continues the two-pass rule where the last leader left it.
  */
 export class CleanupLeader {
   private readonly election: ZkElection;
+  private readonly sightings: ZkSightingsStore;
   private running: Promise<boolean> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -19,7 +26,8 @@ export class CleanupLeader {
     private readonly context: LauncherContext,
     private readonly runtime: ProviderRuntime,
   ) {
-    this.election = new ZkElection(context.client, `cloudpool-cleanup-${runtime.name}`, context.launcherId);
+    this.election = new ZkElection(context.client, cleanupElectionName(runtime.name), context.launcherId);
+    this.sightings = new ZkSightingsStore(context.client, runtime.name, context.clock);
   }
 
   start(): void {
@@ -36,28 +44,40 @@ export class CleanupLeader {
     await this.running;
   }
 
+  /**
+   * Waits one cleanup interval; returns at once when stopped or when leadership is lost (also
+   * if that happened during the pass), and leaves no listener behind.
+   */
+  private sleepUnlessStopped(signal: AbortSignal): Promise<void> {
+    if (this.stopped || signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.context.config().cloudpool.cleanup.interval * 1000);
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
   private async lead(signal: AbortSignal): Promise<void> {
     this.leading = true;
     const log = this.context.logger.child({ provider: this.runtime.name });
     log.info('leading leak cleanup for this provider');
     try {
       while (!this.stopped && !signal.aborted) {
-        const report = await this.runtime.provider.cleanupLeakedResources().catch((error: unknown) => {
+        const report = await this.runtime.provider.cleanupLeakedResources({ sightings: this.sightings }).catch((error: unknown) => {
           log.error({ err: error }, 'leak cleanup pass failed');
           return undefined;
         });
         if (report) this.context.events.emit('cleanupPass', report);
-        if (report && (report.deleted.length > 0 || report.failed.length > 0 || report.breakerTrip || report.aborted)) {
+        if (report && (report.deleted.length > 0 || passProblems(report).length > 0)) {
           log.info({ deleted: report.deleted.length, failed: report.failed.length }, 'leak cleanup pass done');
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.context.config().cloudpool.cleanup.interval * 1000);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          signal.addEventListener('abort', this.wake, { once: true });
-        });
+        await this.sleepUnlessStopped(signal);
       }
     } finally {
       this.leading = false;
