@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Launcher } from '../launcher.js';
+import { LauncherMetrics } from '../metrics/launcher-metrics.js';
+import { QuotaReader } from '../metrics/quota-reader.js';
+import { statsdMappingText } from '../metrics/statsd-names.js';
+import { loadDashboardPage } from './dashboard-page.js';
+import { NodepoolEndpoints } from './nodepool-endpoints.js';
+import { Readiness } from './readiness.js';
+import { RecentActivity } from './recent-activity.js';
+import { TEXT_PLAIN, textReply, type Reply } from './reply.js';
+import { statusSnapshot } from './status-snapshot.js';
+
+export interface WebServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  logger: Logger;
+}
+
+export interface WebServer {
+  /** `http://<host>:<port>`, with the port actually bound. */
+  url: string;
+  /** Stops listening, ends open connections and detaches from the launcher. */
+  close(): Promise<void>;
+}
+
+/**
+ * The launcher's web surface (Nodepool's `webapp`, default port 8005):
+ *
+ * | path | what |
+ * |---|---|
+ * | `/node-list`, `/request-list`, `/label-list` | Nodepool's status lists: JSON with `Accept: application/json`, a text table otherwise; `?fields=a,b` picks table columns, `/node-list?node_id=` one node |
+ * | `/ready` | `OK` (200) once every configured provider has started, 503 before |
+ * | `/metrics` | Prometheus metrics of this launcher |
+ * | `/metrics/help` | every metric, and which Prometheus series each Nodepool statsd name became |
+ * | `/`, `/dashboard` | a live dashboard page, which polls `/api/status` every second |
+ * | `/api/status` | the dashboard's data as JSON |
+ *
+ * Only GET and HEAD are served; nothing here changes the launcher.
+ */
+export async function startWebServer(launcher: Launcher, options: WebServerOptions): Promise<WebServer> {
+  const { logger } = options;
+  const page = await loadDashboardPage();
+  const quota = new QuotaReader(launcher);
+  const metrics = new LauncherMetrics(launcher, quota);
+  const activity = new RecentActivity(launcher);
+  const readiness = new Readiness(launcher);
+  const nodepool = new NodepoolEndpoints(launcher.context);
+
+  const dashboard = (): Reply => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page });
+  const routes: Record<string, () => Promise<Reply> | Reply> = {
+    '/': dashboard,
+    '/dashboard': dashboard,
+    '/api/status': async () => {
+      const status = await statusSnapshot(launcher, { quota, activity, ready: readiness.isReady() });
+      return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(status) };
+    },
+    '/ready': () => (readiness.isReady() ? textReply(200, 'OK') : notReady(readiness.waitingFor())),
+    '/metrics': async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.text() }),
+    '/metrics/help': () => textReply(200, `${metrics.helpText()}\n\n${statsdMappingText()}\n`),
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    let reply: Reply;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      reply = textReply(405, 'Method Not Allowed', { allow: 'GET, HEAD' });
+    } else {
+      const route = routes[url.pathname];
+      reply = route
+        ? await route()
+        : ((await nodepool.serve(url, request.headers)) ?? textReply(404, 'Not Found'));
+    }
+    response.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+    response.end(request.method === 'HEAD' ? undefined : reply.body);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error({ err: error, path: request.url }, 'web request failed');
+      if (!response.headersSent) response.writeHead(500, { 'content-type': TEXT_PLAIN });
+      response.end('Internal Server Error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  logger.info({ url }, `web server listening on ${url}`);
+
+  return {
+    url,
+    close: async () => {
+      metrics.close();
+      activity.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+function notReady(waitingFor: string[]): Reply {
+  const detail = waitingFor.length > 0 ? `: waiting for provider${waitingFor.length > 1 ? 's' : ''} ${waitingFor.join(', ')}` : '';
+  return textReply(503, `Service Unavailable${detail}`, { 'retry-after': '1' });
+}
