@@ -45,6 +45,11 @@ export const azureProviderSchema = providerSchema({
     'resource-group-location': name().optional(),
     /** Service principal credentials (`az ad sp create-for-rbac --sdk-auth`); otherwise the SDK's default chain. */
     'auth-path': name().optional(),
+    /**
+     * cloudpool addition: a PEM file of CA certificates that the clients and the credential
+     * trust besides the system's (private clouds, the simulator).
+     */
+    'ca-file': name().optional(),
     /** A network of the resource group (subnet `default`), or a network and subnet elsewhere. */
     network: z
       .union([
@@ -112,6 +117,8 @@ export type AzureProviderSettings = {
   resourceGroup: string;
   resourceGroupLocation: string;
   authPath?: string;
+  /** A PEM file of CAs trusted besides the system's. */
+  caFile?: string;
   /** Unset when `subnetId` is. */
   network?: AzureNetwork;
   subnetId?: string;
@@ -172,6 +179,7 @@ export class AzureProviderConfig extends BaseProviderConfig<AzureProviderEntry, 
       resourceGroup: provider['resource-group'],
       resourceGroupLocation: provider['resource-group-location'] ?? provider.location,
       authPath: provider['auth-path'],
+      caFile: provider['ca-file'],
       network: provider['subnet-id'] === undefined ? networkOf(provider) : undefined,
       subnetId: provider['subnet-id'],
     };

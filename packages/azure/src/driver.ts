@@ -4,9 +4,13 @@ import type { AzureAdapterConfig } from './adapter-config.js';
 import { AzureProviderConfig } from './config.js';
 import type { ArmClientRegistry } from './sdk/arm-clients.js';
 import { openSdkPort } from './sdk/open-port.js';
+import { trustedCaBundle } from './sdk/trusted-ca.js';
 
 export interface AzureDriverOptions {
-  /** A PEM CA the SDK clients trust besides the system's (tests' simulators); never installed globally. */
+  /**
+   * A PEM CA the SDK clients trust besides the system's (tests' simulators), as a provider's
+   * `ca-file` does; never installed globally.
+   */
   ca?: string;
   /** Where SDK client sets are shared; default: the process's registry. */
   registry?: ArmClientRegistry;
@@ -29,13 +33,15 @@ export function createAzureDriver(options: AzureDriverOptions = {}): Driver {
     getProvider(config, context) {
       if (!(config instanceof AzureProviderConfig)) throw new Error(`provider ${config.name}: not an Azure provider configuration`);
       const { settings } = config;
-      const openPort = () =>
-        openSdkPort({
+      const openPort = async () => {
+        const ca = await trustedCaBundle({ ca: options.ca, caFile: settings.caFile });
+        return openSdkPort({
           ...(settings.authPath === undefined ? {} : { authPath: settings.authPath }),
-          ...(options.ca === undefined ? {} : { ca: options.ca }),
+          ...(ca === undefined ? {} : { ca }),
           ...(options.env === undefined ? {} : { env: options.env }),
           ...(options.registry === undefined ? {} : { registry: options.registry }),
         });
+      };
       const adapter = new AzureAdapter(adapterConfigOf(config), context, { ...options.adapter, openPort });
       return new StateMachineProvider(config, adapter, context);
     },

@@ -1,3 +1,4 @@
+export * from './all-clouds.js';
 export * from './azure/index.js';
 export * from './core/index.js';
 export * from './ec2/index.js';
