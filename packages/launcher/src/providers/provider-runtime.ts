@@ -1,6 +1,14 @@
 import { ApiQueue, describeRate, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 
+/**
+ * What a provider runtime needs: this installation, the ZooKeeper reads leak cleanup makes, and
+ * the provider loop's interval. A launcher's context has it; so can a one-off CLI command.
+ */
+export type ProviderRuntimeContext = Pick<LauncherContext, 'zk' | 'systemId' | 'logger' | 'clock' | 'config'> & {
+  timings: Pick<LauncherContext['timings'], 'providerLoopMs'>;
+};
+
 /** `max-concurrency: 0` means no limit; the rate still paces calls. */
 const UNLIMITED_CONCURRENCY = 1000;
 
@@ -15,7 +23,7 @@ export class ProviderRuntime {
   constructor(
     readonly config: ProviderConfig,
     driver: Driver,
-    private readonly context: LauncherContext,
+    private readonly context: ProviderRuntimeContext,
   ) {
     const { common } = config;
     this.queue = new ApiQueue({

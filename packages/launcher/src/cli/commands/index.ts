@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { cleanupCommand } from './cleanup.js';
+import { registerConfigValidate } from './config-validate.js';
+import { registerDelete } from './delete.js';
+import { registerErase } from './erase.js';
+import { registerHold } from './hold.js';
+import { registerInfo } from './info.js';
+import { registerLauncher } from './launcher.js';
+import { registerList } from './list.js';
+import { registerRequest } from './request.js';
+import { registerRequestList } from './request-list.js';
+import { registerSimulator } from './simulator.js';
+
+/** Adds one command to the program; its action reads and writes only through `io`. */
+export type CommandRegistrar = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command of `cloudpool`, in the order `--help` lists them: Nodepool's, then cloudpool's.
+ * Each module here exports one registrar. A command built as a `Command` of its own joins the
+ * list as `(program, io) => void program.addCommand(itsCommand(io))`; `createProgram` gives it
+ * the same output and error handling as the others.
+ */
+export const COMMANDS: readonly CommandRegistrar[] = [
+  registerList,
+  registerDelete,
+  registerHold,
+  registerRequestList,
+  registerInfo,
+  registerErase,
+  registerConfigValidate,
+  registerLauncher,
+  registerRequest,
+  registerSimulator,
+  (program, io) => void program.addCommand(cleanupCommand(io)),
+];
