@@ -83,7 +83,8 @@ describe('cloudpool launcher: the daemon', () => {
     expect(daemon.logs().map((line) => line.msg)).toContain('configuration applied');
 
     const request = await harness().request(['small']);
-    await waitFor(async () => (await harness().nodes()).some((node) => node.state === 'building'));
+    // The external id is written once the launch runs in the provider (the node is building before that).
+    await waitFor(async () => (await harness().nodes()).some((node) => node.state === 'building' && node.external_id !== null));
     daemon.signals.send('SIGUSR2');
     const { report } = await waitFor(() => daemon.logs().find((line) => line.msg === 'diagnostics report'));
     expect(report).toMatchObject({
