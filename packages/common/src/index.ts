@@ -12,4 +12,5 @@ export * from './random/seeded-random.js';
 export * from './ratelimit/index.js';
 export * from './time/clock.js';
 export * from './zk/index.js';
+export * from './zookeeper-server/local-zookeeper.js';
 export * as configSchema from './config/schema-helpers.js';

@@ -4,5 +4,5 @@ export * from './fake/fake-cloud.js';
 export * from './fake/fake-config.js';
 export * from './fake/fake-driver.js';
 export * from './passthrough-queue.js';
-export * from './zookeeper-server.js';
+export * from '../zookeeper-server/local-zookeeper.js';
 export * from './zookeeper-test-helpers.js';

@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * Real ZooKeeper servers for tests: the Debian `zookeeper` package's jars run with
- * QuorumPeerMain on free loopback ports, each with a throwaway data dir. Nothing here mocks
- * ZooKeeper. Set ZOOKEEPER_CLASSPATH to use jars from elsewhere.
+ * Local ZooKeeper servers for tests, the demo and benchmarks: the Debian `zookeeper` package's
+ * jars run with QuorumPeerMain on free loopback ports, each with a throwaway data dir. Each
+ * server runs in its own process group, so a terminal's Ctrl-C reaches only its owner, which
+ * stops it in order. Set ZOOKEEPER_CLASSPATH to use jars from elsewhere.
  */
 
 const DEBIAN_CLASSPATH = ['/usr/share/java/zookeeper.jar', '/usr/share/java/slf4j-simple.jar'];
@@ -122,7 +123,7 @@ class Member {
         'org.apache.zookeeper.server.quorum.QuorumPeerMain',
         path.join(this.dir, 'zoo.cfg'),
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
@@ -152,6 +153,8 @@ export interface ZooKeeperServer {
   /** `127.0.0.1:PORT` */
   readonly connectString: string;
   readonly port: number;
+  /** The server's process id. */
+  readonly pid: number | undefined;
   /** Stops the server by its PID and removes its data dir. */
   stop(): Promise<void>;
 }
@@ -182,6 +185,9 @@ export async function startZooKeeperServer(): Promise<ZooKeeperServer> {
   return {
     connectString: `127.0.0.1:${member.ports.client}`,
     port: member.ports.client,
+    get pid() {
+      return member.pid;
+    },
     async stop() {
       await member.stop();
       await rm(root, { recursive: true, force: true });
