@@ -155,6 +155,16 @@ describe('StateMachineProvider', () => {
     expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
   });
 
+  it('repeats a throttled create without using a retry', async () => {
+    cloud.failNextCreates.push('throttled', 'throttled', 'throttled', 'throttled');
+    const handler = provider.getRequestHandler(pool, '100-0000000001');
+    handler.launch('0000000010', label, listener);
+    await runUntil(provider, clock, () => handler.launchesComplete());
+    expect(handler.results()[0]!.status).toBe('ready');
+    expect(cloud.calls.get('create')).toBe(5);
+    expect(retries).toEqual([]);
+  });
+
   it('ends as aborted on a cloud quota error without using a retry', async () => {
     cloud.failNextCreates.push('quota');
     const handler = provider.getRequestHandler(pool, '100-0000000001');
