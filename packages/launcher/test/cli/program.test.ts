@@ -6,14 +6,15 @@ describe('the cloudpool program', () => {
   const names = createProgram(testIo().io).commands.map((command) => command.name());
 
   it("has Nodepool's commands and cloudpool's own", () => {
-    expect(names).toEqual(expect.arrayContaining(['list', 'delete', 'hold', 'request-list', 'info', 'erase', 'config-validate', 'launcher', 'request', 'simulator']));
+    expect(names).toEqual(expect.arrayContaining(['list', 'delete', 'hold', 'request-list', 'info', 'erase', 'config-validate', 'launcher', 'request', 'simulator', 'cleanup', 'demo']));
   });
 
   it.each(names)('%s --help prints its usage on stdout and exits 0', async (name) => {
     const { code, stdout, stderr } = await cloudpool([name, '--help']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain(`Usage: cloudpool ${name}`);
-    if (name !== 'simulator') expect(stdout).toContain('-c, --config <path>');
+    // simulator and demo make their own clouds and configuration.
+    if (name !== 'simulator' && name !== 'demo') expect(stdout).toContain('-c, --config <path>');
     if (name !== 'launcher') expect(stdout).toContain('--json');
   });
 

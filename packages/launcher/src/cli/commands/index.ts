@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { cleanupCommand } from './cleanup.js';
 import { registerConfigValidate } from './config-validate.js';
+import { demoCommand } from '../../demo/demo-command.js';
 import { registerDelete } from './delete.js';
 import { registerErase } from './erase.js';
 import { registerHold } from './hold.js';
@@ -33,4 +34,5 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerRequest,
   registerSimulator,
   (program, io) => void program.addCommand(cleanupCommand(io)),
+  (program, io) => void program.addCommand(demoCommand(io)),
 ];
