@@ -15,6 +15,7 @@ const ACTION: Record<string, string> = {
 export function decisionAction(report: CleanupReport, decision: LeakDecision): string {
   if (report.deleted.includes(decision.resource)) return 'deleted';
   if (report.failed.some((f) => f.resource === decision.resource)) return 'delete failed';
+  if (report.deferred.includes(decision.resource)) return 'next pass (its instance goes first)';
   if (report.breakerTrip && decision.rule === 'leaked') return 'spare (breaker tripped)';
   return ACTION[decision.rule] ?? decision.rule;
 }

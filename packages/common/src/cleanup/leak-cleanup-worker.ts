@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CloudAdapter, CloudInstance, CloudResource } from '../driver/adapter.js';
 import type { CleanupSettings } from '../driver/config-model.js';
-import type { Ownership } from '../driver/tags.js';
+import { TAG, type Ownership } from '../driver/tags.js';
 import type { Clock } from '../time/clock.js';
 import { planLeakCleanup, resourceKey, type LeakDecision, type ZooKeeperReferences } from './leak-rules.js';
 import { MemorySightingsStore, type Sightings, type SightingsStore } from './sightings-store.js';
@@ -37,6 +37,11 @@ export interface CleanupReport {
   decisions: LeakDecision[];
   deleted: CloudResource[];
   failed: Array<{ resource: CloudResource; error: string }>;
+  /**
+   * Leaked sub-resources left for the next pass because their node's instance was still
+   * there when their turn came (a cloud refuses to delete a NIC or disk its VM still uses).
+   */
+  deferred: CloudResource[];
 }
 
 /**
@@ -73,7 +78,7 @@ export class LeakCleanupWorker {
   async runPass(pass: CleanupPassOptions = {}): Promise<CleanupReport> {
     const { settings, clock, logger } = this.options;
     const dryRun = pass.dryRun ?? settings.dryRun;
-    const report: CleanupReport = { provider: this.provider, startedAt: clock.now(), dryRun, decisions: [], deleted: [], failed: [] };
+    const report: CleanupReport = { provider: this.provider, startedAt: clock.now(), dryRun, decisions: [], deleted: [], failed: [], deferred: [] };
     let sightings: Sightings;
     let resources: CloudResource[];
     let references: ZooKeeperReferences;
@@ -107,7 +112,10 @@ export class LeakCleanupWorker {
       report.breakerTrip = plan.breakerTrip;
       logger.error({ provider: this.provider }, `leak cleanup breaker tripped, nothing deleted: ${plan.breakerTrip}`);
     }
-    if (!dryRun) await this.deleteInOrder(toDelete, report);
+    if (!dryRun) {
+      const instanceNodes = new Set(resources.filter((r) => r.type === 'instance').map((r) => r.tags[TAG.nodeId] ?? ''));
+      await this.deleteInOrder(toDelete, report, instanceNodes);
+    }
     const next = new Map(plan.leakedNow);
     for (const resource of report.deleted) next.delete(resourceKey(resource));
     await sightings.replace(next).catch((error: unknown) => {
@@ -117,11 +125,20 @@ export class LeakCleanupWorker {
     return report;
   }
 
-  /** Deletes by ascending `deletionOrder`; resources of one order run together through the provider's queue. */
-  private async deleteInOrder(toDelete: CloudResource[], report: CleanupReport): Promise<void> {
+  /**
+   * Deletes by ascending `deletionOrder`; resources of one order run together through the
+   * provider's queue. A sub-resource whose node still had an instance in this pass's listing
+   * waits for the next pass (its sighting is kept), unless this pass deleted that instance
+   * and the cloud no longer lists it.
+   */
+  private async deleteInOrder(toDelete: CloudResource[], report: CleanupReport, instanceNodes: ReadonlySet<string>): Promise<void> {
     const orders = [...new Set(toDelete.map((r) => r.deletionOrder ?? 0))].sort((a, b) => a - b);
+    let blocked = instanceNodes;
     for (const order of orders) {
-      const group = toDelete.filter((r) => (r.deletionOrder ?? 0) === order);
+      const ready = toDelete.filter((r) => (r.deletionOrder ?? 0) === order);
+      if (order > 0 && blocked.size > 0) blocked = await stillListed(this.ports.adapter, blocked);
+      const group = ready.filter((r) => r.type === 'instance' || !blocked.has(r.tags[TAG.nodeId] ?? ''));
+      report.deferred.push(...ready.filter((r) => !group.includes(r)));
       const results = await Promise.allSettled(group.map((r) => this.ports.adapter.deleteResource(r)));
       results.forEach((result, i) => {
         const resource = group[i]!;
@@ -135,6 +152,16 @@ export class LeakCleanupWorker {
         }
       });
     }
+  }
+}
+
+/** Of `nodes`, those whose instance the cloud still lists; all of them when the listing fails (fail closed). */
+async function stillListed(adapter: LeakCleanupPorts['adapter'], nodes: ReadonlySet<string>): Promise<Set<string>> {
+  try {
+    const listed = await adapter.listNodes();
+    return new Set(listed.filter((i) => i.state !== 'deleted' && i.nodeId !== undefined && nodes.has(i.nodeId)).map((i) => i.nodeId!));
+  } catch {
+    return new Set(nodes);
   }
 }
 

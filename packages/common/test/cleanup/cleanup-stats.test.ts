@@ -17,6 +17,7 @@ function report(overrides: Partial<CleanupReport> = {}): CleanupReport {
     provider: 'os',
     startedAt: 0,
     dryRun: false,
+    deferred: [],
     decisions: [
       decision(gone, 'leaked'),
       decision(failed, 'leaked'),
@@ -50,7 +51,7 @@ describe('cleanup counters', () => {
     stats.record(report());
     stats.record(report({ deleted: [], failed: [], breakerTrip: 'would delete 2 of 2 tagged instances' }));
     stats.record(report({ deleted: [], failed: [], dryRun: true }));
-    stats.record({ provider: 'os', startedAt: 0, dryRun: false, aborted: 'read failed', decisions: [], deleted: [], failed: [] });
+    stats.record({ provider: 'os', startedAt: 0, dryRun: false, aborted: 'read failed', decisions: [], deleted: [], failed: [], deferred: [] });
     const totals = stats.snapshot();
     expect(totals.get('nodepool.provider.os.cleanup.passes')).toBe(4);
     expect(totals.get('nodepool.provider.os.cleanup.aborted_passes')).toBe(1);

@@ -149,4 +149,35 @@ describe('LeakCleanupWorker', () => {
     await (await readOnlySightings(store).load()).replace(new Map());
     expect([...(await store.load()).leakedSince]).toEqual([['instance:x', 1]]);
   });
+
+  it('leaves a leaked sub-resource for the next pass while its node still has an instance', async () => {
+    // The fake cloud refuses to delete a volume whose instance exists, as clouds refuse a NIC or disk in use.
+    const leaked = cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    cloud.deleteTimeMs = 30_000;
+    const volume = cloud.plantVolume(tags('0000000002'), { ageMs: 600_000 });
+    volume.attachedTo = leaked.id;
+    await worker.runPass();
+    clock.advance(60_000);
+    const second = await worker.runPass();
+    expect(second.deleted.map((r) => r.id)).toEqual([leaked.id]);
+    expect(second.deferred.map((r) => r.id)).toEqual([volume.id]);
+    expect(second.failed).toEqual([]);
+    expect(cloud.calls.get('delete-volume') ?? 0).toBe(0);
+    expect(formatCleanupReport(second)).toMatch(new RegExp(`volume:${volume.id}\\s+\\S+\\s+leaked\\s+next pass`));
+    clock.advance(60_000);
+    // The cloud removed the volume with its instance (as Azure's deleteOption does): nothing is left to do.
+    const third = await worker.runPass();
+    expect(third.decisions).toEqual([]);
+    expect(cloud.volumes.has(volume.id)).toBe(false);
+  });
+
+  it('deletes a leaked sub-resource in the same pass once its instance is gone from the listing', async () => {
+    const leaked = cloud.plantInstance(tags('0000000002'), { ageMs: 600_000 });
+    const volume = cloud.plantVolume(tags('0000000002'), { ageMs: 600_000 });
+    await worker.runPass();
+    clock.advance(60_000);
+    const second = await worker.runPass();
+    expect(second.deleted.map((r) => r.id)).toEqual([leaked.id, volume.id]);
+    expect(second.deferred).toEqual([]);
+  });
 });
