@@ -31,6 +31,11 @@ export class CreateNodeStateMachine extends StepMachine<'create' | 'wait-ready'>
     super.fail(error);
   }
 
+  /** Polling the shared list may fail transiently; the create itself is retried by the handler. */
+  protected override mayRepeat(state: 'create' | 'wait-ready'): boolean {
+    return state === 'wait-ready';
+  }
+
   protected async step(state: 'create' | 'wait-ready'): Promise<'wait-ready' | 'complete'> {
     if (state === 'create') {
       const externalId = await this.adapter.createResource(this.request, {
@@ -78,6 +83,11 @@ export class DeleteNodeStateMachine extends StepMachine<'delete' | 'wait-gone'> 
     readonly externalId: string,
   ) {
     super('delete');
+  }
+
+  /** A delete and its polling may fail transiently; both are idempotent, so they are repeated. */
+  protected override mayRepeat(): boolean {
+    return true;
   }
 
   protected async step(state: 'delete' | 'wait-gone'): Promise<'wait-gone' | 'complete'> {

@@ -37,8 +37,9 @@ export interface RequestHandlerContext {
  * Launches a request's nodes through the adapter. Per node: create, wait ready; on a failure
  * with retries left, delete the failed attempt's instance FIRST and only then try again, so
  * two instances never exist for one node id. A cloud quota error ends the launch as `aborted`
- * (not a failure, no retry used); a throttled create is simply repeated (the provider's queue
- * paces it), also without using a retry. `launch-timeout` bounds each node's whole launch.
+ * (not a failure, no retry used). Throttled calls are sent again by the provider's queue; a
+ * failed poll of a booting instance is repeated by its state machine. `launch-timeout` bounds
+ * each node's whole launch.
  * Non-blocking: `advance()` is called by the provider loop on every tick.
  */
 export class StateMachineRequestHandler extends NodeRequestHandlerNotifications implements NodeRequestHandler {
@@ -108,9 +109,6 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     const reason = error?.message ?? 'unknown error';
     if (isCloudError(error, 'quota')) {
       launch.result = this.failure('aborted', launch, reason);
-    } else if (isCloudError(error, 'throttled') && !launch.create.externalId && !this.timedOut(launch)) {
-      // The cloud asked us to slow down (the queue is pacing): not a failed attempt. Bounded by launch-timeout.
-      launch.create = this.createMachine(launch);
     } else if (launch.attempt < Math.max(1, settings.launchRetries) && !isCloudError(error, 'permanent') && !this.timedOut(launch)) {
       launch.listener.retrying?.(launch.nodeId, launch.attempt, reason);
       if (launch.create.externalId) {

@@ -1,3 +1,5 @@
+import { isCloudError } from '../errors/cloud-error.js';
+
 /**
  * Base of the framework's state machines. `advance()` never blocks: it starts at most one
  * asynchronous step and returns at once; the step's outcome is collected by a later
@@ -5,9 +7,12 @@
  * never holds up the others.
  */
 export abstract class StepMachine<TState extends string> {
+  /** Consecutive retryable failures of a step that may be repeated before the machine fails. */
+  static readonly MAX_STEP_RETRIES = 20;
   private current: TState | 'complete' | 'failed';
   private inFlight = false;
   private failure: Error | undefined;
+  private stepRetries = 0;
 
   protected constructor(initial: TState) {
     this.current = initial;
@@ -42,10 +47,15 @@ export abstract class StepMachine<TState extends string> {
     this.step(state).then(
       (next) => {
         this.inFlight = false;
+        this.stepRetries = 0;
         if (!this.done) this.current = next;
       },
       (error: unknown) => {
         this.inFlight = false;
+        if (isCloudError(error) && error.kind !== 'capacity' && error.retryable && this.mayRepeat(state) && this.stepRetries < StepMachine.MAX_STEP_RETRIES) {
+          this.stepRetries += 1;
+          return;
+        }
         this.fail(error instanceof Error ? error : new Error(String(error)));
       },
     );
@@ -56,6 +66,14 @@ export abstract class StepMachine<TState extends string> {
     if (this.done) return;
     this.failure = error;
     this.current = 'failed';
+  }
+
+  /**
+   * Whether a throttled or transient failure of `state`'s step is tried again on the next tick
+   * (a failed poll is not a failed launch) instead of failing the machine. Default: never.
+   */
+  protected mayRepeat(_state: TState): boolean {
+    return false;
   }
 
   /**

@@ -27,6 +27,12 @@ export interface ApiQueueOptions {
    * with the same factor, its floor and recovery scaled by `writes.ratePerSecond / ratePerSecond`.
    */
   adaptive?: boolean | Partial<AdaptiveRateSettings>;
+  /**
+   * How many times a throttled call is sent again, after the pause, before its error reaches
+   * the caller. Default 0: the caller decides. A provider's queue retries a few times, so a
+   * cloud asking to slow down never fails a launch made of several calls.
+   */
+  throttleRetries?: number;
   /** How long a throttle pauses dispatch when the error carries no `retryAfterMs`. Default 1000 ms. */
   throttlePauseMs?: number;
   /** Time and timers; default {@link systemClock}. */

@@ -84,6 +84,7 @@ export class ApiQueue {
   readonly #clock: Clock;
   readonly #concurrency: number;
   readonly #throttlePauseMs: number;
+  readonly #throttleRetries: number;
   readonly #budgets: Record<ApiCallKind, RateBudget>;
   readonly #executor: PQueue;
   readonly #line = new WaitingLine<Waiter>();
@@ -107,6 +108,7 @@ export class ApiQueue {
     this.#clock = options.clock ?? systemClock;
     this.#concurrency = options.concurrency;
     this.#throttlePauseMs = throttlePauseMs;
+    this.#throttleRetries = options.throttleRetries ?? 0;
     this.#budgets = budgetsFromOptions(options, this.#clock.now());
     this.#executor = new PQueue({ concurrency: options.concurrency });
     this.#executor.on('next', () => {
@@ -129,6 +131,17 @@ export class ApiQueue {
     if (signal.aborted) return Promise.reject(signal.reason);
 
     return new Promise<T>((resolve, reject) => {
+      let throttles = 0;
+      const retryOrReject = (error: unknown) => {
+        if (isCloudError(error, 'throttled') && throttles < this.#throttleRetries && !signal.aborted && !this.#stopped) {
+          throttles += 1;
+          signal.addEventListener('abort', onAbort, { once: true });
+          this.#line.add(waiter);
+          this.#dispatch();
+          return;
+        }
+        reject(error);
+      };
       const onAbort = () => {
         if (this.#line.remove(waiter)) {
           waiter.withdraw(signal.reason);
@@ -142,7 +155,7 @@ export class ApiQueue {
         enqueuedAt: this.#clock.now(),
         start: () => {
           signal.removeEventListener('abort', onAbort);
-          this.#execute(waiter, () => fn(signal)).then(resolve, reject);
+          this.#execute(waiter, () => fn(signal)).then(resolve, retryOrReject);
         },
         withdraw: (reason) => {
           signal.removeEventListener('abort', onAbort);

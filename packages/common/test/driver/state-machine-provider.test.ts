@@ -155,13 +155,17 @@ describe('StateMachineProvider', () => {
     expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
   });
 
-  it('repeats a throttled create without using a retry', async () => {
-    cloud.failNextCreates.push('throttled', 'throttled', 'throttled', 'throttled');
+  it('keeps a booting instance when polling the cloud fails transiently', async () => {
     const handler = provider.getRequestHandler(pool, '100-0000000001');
     handler.launch('0000000010', label, listener);
+    await runUntil(provider, clock, () => externalIds.length === 1, 1000, 5);
+    cloud.failListsWith = 'throttled';
+    await runUntil(provider, clock, () => false, 500, 6);
+    cloud.failListsWith = undefined;
     await runUntil(provider, clock, () => handler.launchesComplete());
     expect(handler.results()[0]!.status).toBe('ready');
-    expect(cloud.calls.get('create')).toBe(5);
+    expect(cloud.calls.get('create')).toBe(1);
+    expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
     expect(retries).toEqual([]);
   });
 

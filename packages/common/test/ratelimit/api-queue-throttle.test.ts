@@ -146,4 +146,27 @@ describe('ApiQueue in adaptive mode', () => {
     await throttledCall(queue, clock, throttled(0), 'write');
     expect(queue.stats().effectiveRatePerSecond).toEqual({ read: 8, write: 1 });
   });
+
+  it('sends a throttled call again after the pause when asked to, up to throttleRetries times', async () => {
+    const clock = new ManualClock(0);
+    const queue = queueWith(clock, { throttleRetries: 2 });
+    const starts: number[] = [];
+    const result = queue.run({ action: 'CreatePort', kind: 'write' }, async () => {
+      starts.push(clock.now());
+      if (starts.length <= 2) throw throttled(1000);
+      return 'created';
+    });
+    await clock.advanceSettling(2_500);
+    await expect(result).resolves.toBe('created');
+    expect(starts).toEqual([0, 1000, 2000]);
+    expect(queue.stats().actions.CreatePort?.throttles).toBe(2);
+
+    const exhausted = queue.run({ action: 'CreatePort', kind: 'write' }, async () => {
+      throw throttled(1000);
+    });
+    const outcome = exhausted.then(() => 'resolved', (error: unknown) => error);
+    await clock.advanceSettling(5_000);
+    expect(await outcome).toMatchObject({ kind: 'throttled' });
+  });
 });
+

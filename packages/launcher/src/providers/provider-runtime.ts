@@ -12,6 +12,9 @@ export type ProviderRuntimeContext = Pick<LauncherContext, 'zk' | 'systemId' | '
 /** `max-concurrency: 0` means no limit; the rate still paces calls. */
 const UNLIMITED_CONCURRENCY = 1000;
 
+/** Times a throttled call is sent again (after the cloud's retry-after) before a launch sees the error. */
+const THROTTLE_RETRIES = 8;
+
 /**
  * One running provider: its driver's Provider and the API queue every cloud call of it goes
  * through. A provider whose config changed gets a new runtime; the old one is idled, then stopped.
@@ -31,6 +34,7 @@ export class ProviderRuntime {
       ratePerSecond: common.ratePerSecond,
       concurrency: common.maxConcurrency > 0 ? common.maxConcurrency : UNLIMITED_CONCURRENCY,
       adaptive: true,
+      throttleRetries: THROTTLE_RETRIES,
     });
     this.provider = driver.getProvider(config, {
       systemId: context.systemId,
