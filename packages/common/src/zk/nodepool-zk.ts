@@ -178,13 +178,16 @@ export class NodepoolZk {
 
   /**
    * Removes a request's lock znode, as Nodepool's cleanup does for requests that are gone.
-   * Idempotent; throws `ZkError('NotEmpty')` when someone holds or waits for the lock.
+   * Idempotent: resolves whether it removed the znode (false when it was already gone); throws
+   * `ZkError('NotEmpty')` when someone holds or waits for the lock.
    */
-  async deleteRequestLock(id: string): Promise<void> {
+  async deleteRequestLock(id: string): Promise<boolean> {
     try {
       await this.client.delete(requestLockPath(id));
+      return true;
     } catch (error) {
       if (!isZkError(error, 'NoNode')) throw error;
+      return false;
     }
   }
 

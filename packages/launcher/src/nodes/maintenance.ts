@@ -54,8 +54,7 @@ export class Maintenance {
     for (const id of await this.context.zk.listRequestLockIds()) {
       if (this.context.requests.get(id) || (await this.context.zk.getRequest(id))) continue;
       try {
-        await this.context.zk.deleteRequestLock(id);
-        this.context.logger.info({ request: id }, 'removed stale request lock');
+        if (await this.context.zk.deleteRequestLock(id)) this.context.logger.info({ request: id }, 'removed stale request lock');
       } catch (error) {
         if (!isZkError(error, 'NotEmpty')) throw error;
       }
