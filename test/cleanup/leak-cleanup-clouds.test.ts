@@ -1,0 +1,139 @@
+import { NODE_STATES, resourceKey, TAG } from '@cloudpool/common';
+import { describe, expect, it } from 'vitest';
+import { LEAK_CLOUDS, rulesOf, SYSTEM_ID, useCleanupBed } from './support/cleanup-bed.js';
+
+/** A node id no ZooKeeper of these tests ever holds: its resources are leaked. */
+const GONE = '0000009999';
+
+/** Every state a node record can be in while it exists. */
+const LIVE_STATES = NODE_STATES.filter((state) => state !== 'deleted');
+
+describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with cloudpool cleanup --once', ({ create }) => {
+  const bed = useCleanupBed(create);
+
+  it('deletes a leaked instance and each leaked sub-resource type on the second run, not the first', async () => {
+    const b = bed();
+    const live = await b.zk.createNode({ state: 'in-use', provider: b.provider });
+    const leaked = await Promise.all(b.cloud.nodeTypes.map((type) => b.cloud.plant(type, b.ours(GONE), { ageMs: 600_000 })));
+    const kept = await b.cloud.plant('instance', b.ours(live));
+
+    const first = await b.once();
+    expect(first.attention).toEqual([]);
+    const firstRules = rulesOf(first.report);
+    for (const key of leaked) expect(firstRules[key], key).toBe('first-sighting');
+    expect(firstRules[kept]).toBe('in-use');
+    expect(first.report?.deleted).toEqual([]);
+    const afterFirst = await b.cloud.present();
+    for (const key of [...leaked, kept]) expect(afterFirst.has(key), key).toBe(true);
+
+    const second = await b.once();
+    expect(second.attention).toEqual([]);
+    const secondRules = rulesOf(second.report);
+    for (const key of leaked) expect(secondRules[key], key).toBe('leaked');
+    expect(second.report?.deleted.map(resourceKey)).toEqual(expect.arrayContaining(leaked));
+    const afterSecond = await b.cloud.present();
+    for (const key of leaked) expect(afterSecond.has(key), key).toBe(false);
+    expect(afterSecond.has(kept)).toBe(true);
+  });
+
+  it("spares another provider's, another installation's, untagged and protected resources, and image uploads", async () => {
+    const b = bed();
+    const [instance, subResource] = b.cloud.nodeTypes as [string, string];
+    const control = await b.cloud.plant(instance, b.ours(GONE), { ageMs: 600_000 });
+    const spared: Record<string, string> = {};
+    for (const type of [instance, subResource]) {
+      spared[`${type} of another provider`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.providerName]: 'someone-else' }), { ageMs: 600_000 });
+      spared[`${type} of another installation`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.systemId]: 'another-installation' }), { ageMs: 600_000 });
+      spared[`untagged ${type}`] = await b.cloud.plant(type, {}, { ageMs: 600_000 });
+      spared[`protected ${type}`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.protect]: 'keep' }), { ageMs: 600_000 });
+    }
+    const upload = { [TAG.providerName]: b.provider, [TAG.systemId]: SYSTEM_ID, [TAG.buildId]: '0000000001', [TAG.uploadId]: '0000000001' };
+    const uploads = await b.cloud.plantUpload(upload);
+
+    await b.once();
+    const second = await b.once();
+    expect(second.report?.deleted.map(resourceKey)).toContain(control);
+    const rules = rulesOf(second.report);
+    const present = await b.cloud.present();
+    for (const [what, key] of Object.entries(spared)) {
+      expect(present.has(key), what).toBe(true);
+      // Listed or not (some clouds filter by tag before cleanup sees it), never leaked.
+      const expected = what.startsWith('protected') ? ['protected'] : ['not-ours', undefined];
+      expect(expected, `${what}: ${rules[key]}`).toContain(rules[key]);
+    }
+    for (const key of uploads) {
+      expect(rules[key], `${key}: no builder tells which uploads are alive`).toBe('in-use');
+      expect(present.has(key)).toBe(true);
+    }
+  });
+
+  it('spares leaked resources younger than min-age', async () => {
+    const b = bed();
+    const young = await Promise.all(b.cloud.nodeTypes.map((type) => b.cloud.plant(type, b.ours(GONE))));
+    await b.once({ settings: { minAge: 3600 } });
+    const second = await b.once({ settings: { minAge: 3600 } });
+    const rules = rulesOf(second.report);
+    const present = await b.cloud.present();
+    for (const key of young) {
+      expect(rules[key], key).toBe('too-young');
+      expect(present.has(key), key).toBe(true);
+    }
+  });
+
+  it('keeps the instance of a node in every ZooKeeper state', async () => {
+    const b = bed();
+    const byState: Record<string, string> = {};
+    for (const state of LIVE_STATES) {
+      const id = await b.zk.createNode({ state, provider: b.provider });
+      byState[state] = await b.cloud.plant('instance', b.ours(id), { ageMs: 600_000 });
+    }
+    const control = await b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 });
+    await b.once();
+    const second = await b.once();
+    expect(second.report?.deleted.map(resourceKey)).toContain(control);
+    for (const resource of second.report?.deleted ?? []) expect(resource.tags[TAG.nodeId]).toBe(GONE);
+    const rules = rulesOf(second.report);
+    const present = await b.cloud.present();
+    for (const [state, key] of Object.entries(byState)) {
+      expect(rules[key], state).toBe('in-use');
+      expect(present.has(key), state).toBe(true);
+    }
+  });
+
+  it('trips the breaker when ZooKeeper lost every node, and --force overrides it', async () => {
+    const b = bed();
+    const instances: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const id = await b.zk.createNode({ state: 'ready', provider: b.provider });
+      instances.push(await b.cloud.plant('instance', b.ours(id), { ageMs: 600_000 }));
+    }
+    const first = rulesOf((await b.once()).report);
+    expect(instances.map((key) => first[key])).toEqual(instances.map(() => 'in-use'));
+    await b.client.deleteRecursive('/nodepool/nodes');
+    await b.once();
+    const tripped = await b.once();
+    expect(tripped.report?.breakerTrip).toMatch(/would delete 4 of 4 tagged instances/);
+    expect(tripped.attention).toEqual([`${b.provider}: breaker tripped`]);
+    expect(tripped.report?.deleted).toEqual([]);
+    const present = await b.cloud.present();
+    for (const key of instances) expect(present.has(key)).toBe(true);
+
+    const forced = await b.once({ force: true });
+    expect(forced.attention).toEqual([]);
+    expect(forced.report?.deleted.map(resourceKey)).toEqual(expect.arrayContaining(instances));
+    const after = await b.cloud.present();
+    for (const key of instances) expect(after.has(key)).toBe(false);
+  });
+
+  it('deletes nothing on a dry run, yet counts it as a pass: the next real run deletes', async () => {
+    const b = bed();
+    const leaked = await b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 });
+    await b.once({ dryRun: true });
+    const dry = await b.once({ dryRun: true });
+    expect(dry.report).toMatchObject({ dryRun: true, deleted: [] });
+    expect(rulesOf(dry.report)[leaked]).toBe('leaked');
+    expect((await b.cloud.present()).has(leaked)).toBe(true);
+    const real = await b.once();
+    expect(real.report?.deleted.map(resourceKey)).toContain(leaked);
+  });
+});

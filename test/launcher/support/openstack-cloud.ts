@@ -1,0 +1,120 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Driver } from '@cloudpool/common';
+import { ConnectionRegistry, createOpenStackDriver, fromNeutronTags } from '@cloudpool/openstack';
+import { OpenStackSimulator } from '@cloudpool/simulator';
+import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+
+/** What Nova says when the scheduler finds no host; the OpenStack driver maps it to `capacity`. */
+const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
+
+interface Listed {
+  id: string;
+  metadata?: Record<string, string>;
+  tags?: string[];
+}
+
+/**
+ * OpenStack through the `openstack` driver: the provider's `cloud:` names the simulator's cloud
+ * in a `clouds.yaml` written to a temp dir, which the driver is told to search. A node is a
+ * server (tagged by its metadata) with its port and floating IP (Neutron `key=value` tags).
+ */
+export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
+  readonly name = 'openstack';
+  readonly providerName = 'openstack-sim';
+  readonly username = 'cloud-user';
+  readonly nodeResourceTypes = ['floating-ip', 'instance', 'port'];
+  readonly createAction = 'nova.servers.create';
+  private directory: string | undefined;
+  private openstackDriver: Driver | undefined;
+  private token: string | undefined;
+
+  get driver(): Driver {
+    if (!this.openstackDriver) throw new Error('openstack: cloud not started');
+    return this.openstackDriver;
+  }
+
+  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
+    const label = (name: string, flavor: string) => `          - name: ${name}\n            cloud-image: ubuntu\n            flavor-name: ${flavor}\n`;
+    return `  - name: ${this.providerName}
+    driver: openstack
+    cloud: ${this.sim.connectionInfo().cloudName}
+    rate: 0.001
+    launch-retries: ${launchRetries}
+    cloud-images:
+      - name: ubuntu
+        image-name: ubuntu-jammy
+        username: ${this.username}
+    pools:
+      - name: main
+        max-servers: ${maxServers}
+        networks: [private]
+        labels:
+${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
+  }
+
+  async instances(): Promise<HeldResource[]> {
+    const servers = await this.list<Listed>('/compute/v2.1/servers/detail', 'servers');
+    return servers.map((server) => ({ type: 'instance', id: server.id, tags: server.metadata ?? {} }));
+  }
+
+  async resources(): Promise<HeldResource[]> {
+    const [instances, ports, floatingIps] = await Promise.all([
+      this.instances(),
+      this.list<Listed>('/network/v2.0/ports', 'ports'),
+      this.list<Listed>('/network/v2.0/floatingips', 'floatingips'),
+    ]);
+    const neutron = (type: string) => (item: Listed) => ({ type, id: item.id, tags: fromNeutronTags(item.tags) });
+    return [...instances, ...ports.map(neutron('port')), ...floatingIps.map(neutron('floating-ip'))];
+  }
+
+  /** The next server's build ends in ERROR with Nova's No valid host fault. */
+  async failNextBoot(): Promise<void> {
+    this.sim.seed({ buildFaults: [{ code: 500, message: NO_VALID_HOST }] });
+  }
+
+  protected async startSimulator(): Promise<OpenStackSimulator> {
+    const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS } }).start();
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-openstack-'));
+    this.directory = directory;
+    await writeFile(path.join(directory, 'clouds.yaml'), sim.connectionInfo().yaml, { mode: 0o600 });
+    this.openstackDriver = createOpenStackDriver({
+      cloudsYaml: () => ({ directories: [directory], env: {} }),
+      connections: new ConnectionRegistry(),
+      listTtlMs: 100,
+    });
+    return sim;
+  }
+
+  protected async release(): Promise<void> {
+    if (this.directory) await rm(this.directory, { recursive: true, force: true });
+  }
+
+  /** One list of the cloud's API, read with a Keystone token of the test's own. */
+  private async list<T>(servicePath: string, key: string): Promise<T[]> {
+    const response = await fetch(`${this.sim.url}${servicePath}`, { headers: { 'X-Auth-Token': await this.authToken() } });
+    if (!response.ok) throw new Error(`openstack GET ${servicePath}: HTTP ${response.status}`);
+    return ((await response.json()) as Record<string, T[]>)[key] ?? [];
+  }
+
+  private async authToken(): Promise<string> {
+    if (this.token) return this.token;
+    const { user, project, domain } = this.sim.identity;
+    const scopedTo = { domain: { name: domain.name } };
+    const response = await fetch(`${this.sim.connectionInfo().authUrl}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: user.name, password: user.password, ...scopedTo } } },
+          scope: { project: { name: project.name, ...scopedTo } },
+        },
+      }),
+    });
+    const token = response.headers.get('x-subject-token');
+    if (!token) throw new Error(`openstack: no token (HTTP ${response.status})`);
+    this.token = token;
+    return token;
+  }
+}
