@@ -99,4 +99,39 @@ describe('launcher: recovery', () => {
     await waitFor(async () => (await h.nodes()).length === 0, 20_000);
     expect(h.driver.cloud('fake-a').calls.get('delete-instance')).toBe(24);
   });
+
+  it('deletes an unused ready node older than max-ready-age, and a held node past its hold expiration', async () => {
+    await h.startLauncher(CONFIG().replace('  - name: small\n', '  - name: small\n    max-ready-age: 2\n'));
+    const first = await h.waitForRequest(await h.request(['small']));
+    const second = await h.waitForRequest(await h.request(['small']));
+    const [aging, held] = [first.nodes[0]!, second.nodes[0]!];
+    const locked = await h.requester.lockNode(held, { timeoutMs: 5000 });
+    locked!.node.state = 'hold';
+    locked!.node.hold_expiration = 1;
+    await h.requester.updateNode(locked!.node);
+    await locked!.lock.release();
+    await h.requester.deleteRequest(first.id);
+    await h.requester.deleteRequest(second.id);
+    // The aging node is deallocated, then expires; the held node stays held until its expiration passes.
+    await waitFor(async () => !(await h.requester.getNode(aging)), 15_000);
+    await waitFor(async () => !(await h.requester.getNode(held)), 15_000);
+    expect(h.driver.cloud('fake-a').instances.size).toBe(0);
+  });
+
+  it('keeps a held node without an expiration, and ready nodes of labels without max-ready-age', async () => {
+    await h.startLauncher(CONFIG());
+    const request = await h.waitForRequest(await h.request(['small', 'small']));
+    const [held, ready] = request.nodes as [string, string];
+    const locked = await h.requester.lockNode(held, { timeoutMs: 5000 });
+    locked!.node.state = 'hold';
+    await h.requester.updateNode(locked!.node);
+    await locked!.lock.release();
+    await h.requester.deleteRequest(request.id);
+    await waitFor(async () => (await h.requester.getNode(ready))?.allocated_to === null);
+    // Nothing should happen: give the deleter about 25 passes (40 ms apart) to prove it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await h.requester.getNode(held))?.state).toBe('hold');
+    expect((await h.requester.getNode(ready))?.state).toBe('ready');
+  });
 });
+
