@@ -61,8 +61,8 @@ describe('StateMachineProvider', () => {
     retrying: (nodeId, attempt, reason) => retries.push(`${nodeId}#${attempt}: ${reason}`),
   };
 
-  function makeProvider(common: Partial<ProviderConfig['common']> = {}) {
-    provider = new StateMachineProvider(providerConfig(common), new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue }), {
+  function makeProvider(common: Partial<ProviderConfig['common']> = {}, adapter = new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue })) {
+    provider = new StateMachineProvider(providerConfig(common), adapter, {
       systemId: 'sys',
       queue: passthroughQueue,
       logger: pino({ level: 'silent' }),
@@ -137,15 +137,7 @@ describe('StateMachineProvider', () => {
       }
       return id;
     };
-    provider = new StateMachineProvider(providerConfig(), adapter, {
-      systemId: 'sys',
-      queue: passthroughQueue,
-      logger: pino({ level: 'silent' }),
-      clock,
-      cleanup: { interval: 60, minAge: 0, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 1, maxDeleteCount: 10 },
-      readReferences: async () => ({ nodeIds: new Set() }),
-      loopIntervalMs: 0,
-    });
+    makeProvider({}, adapter);
     const handler = provider.getRequestHandler(pool, '100-0000000001');
     handler.launch('0000000009', label, listener);
     await runUntil(provider, clock, () => handler.launchesComplete());
