@@ -41,6 +41,23 @@ export interface ZkClientEvents {
 export type ZkConnectionState = 'connecting' | 'connected' | 'suspended' | 'closed';
 
 /**
+ * Operation counts of one client, kept only after `enableStats()` (for benchmarks). Every
+ * operation sent counts, failed ones too: `reads` are get, exists and getChildren; `writes` are
+ * create, set and delete; `watchesSet` counts reads sent with a watcher, `watchEvents` the
+ * watches that fired.
+ */
+export interface ZkClientStats {
+  reads: number;
+  writes: number;
+  watchesSet: number;
+  watchEvents: number;
+  /** Operations sent, by name (`get`, `create`, ...). */
+  byOperation: Record<string, number>;
+}
+
+const READ_OPERATIONS = new Set(['get', 'exists', 'getChildren']);
+
+/**
  * A ZooKeeper client over the native `zookeeper` package (the C client). It keeps one session
  * at a time: when a session is lost it makes a new one by itself, so long-running daemons
  * recover; listen to `connected` to re-create ephemeral state.
@@ -58,12 +75,15 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   private negotiatedTimeoutMs: number;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly connectionCheck: NodeJS.Timeout;
+  private statsValue: ZkClientStats | undefined;
 
   private constructor(
     private readonly connectString: string,
     private readonly sessionTimeoutMs: number,
   ) {
     super();
+    // Every held lock listens for session loss: a launcher holds many at once.
+    this.setMaxListeners(0);
     this.negotiatedTimeoutMs = sessionTimeoutMs;
     this.openSession();
     // The C client does not always report a dropped connection (not when the drop is seen while
@@ -119,6 +139,17 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   get connectionState(): ZkConnectionState {
     return this.state;
+  }
+
+  /** Starts counting operations (idempotent); returns the live counters. */
+  enableStats(): ZkClientStats {
+    this.statsValue ??= { reads: 0, writes: 0, watchesSet: 0, watchEvents: 0, byOperation: {} };
+    return this.statsValue;
+  }
+
+  /** The live counters, or undefined unless `enableStats()` was called. */
+  get stats(): ZkClientStats | undefined {
+    return this.statsValue;
   }
 
   /** The session timeout the server granted (the requested one until the first connect). */
@@ -306,6 +337,12 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   private async call<T>(operation: string, path: string, run: (zk: NativeZk) => Promise<T>): Promise<T> {
     if (this.state === 'closed') throw new ZkError('Closed', 'the ZooKeeper client is closed', { operation, path });
+    const stats = this.statsValue;
+    if (stats) {
+      if (READ_OPERATIONS.has(operation)) stats.reads++;
+      else stats.writes++;
+      stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+    }
     try {
       return await run(this.native);
     } catch (error) {
@@ -319,10 +356,12 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   private oneShot(path: string, watcher: ZkWatcher): (type: number) => void {
     const generation = this.generation;
     let fired = false;
+    if (this.statsValue) this.statsValue.watchesSet++;
     return (type: number) => {
       const eventType = watchEventType(type);
       if (eventType === undefined || fired || generation !== this.generation) return;
       fired = true;
+      if (this.statsValue) this.statsValue.watchEvents++;
       watcher({ type: eventType, path });
     };
   }

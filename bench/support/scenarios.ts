@@ -1,0 +1,109 @@
+import { CLOUDS, createCallsPerNode, PROFILES, RATE, type CloudName, type CloudProfile } from './clouds.js';
+import type { Harness } from './harness.js';
+import { sharedLifecycle, type CreateSeries, type LifecycleResult } from './lifecycle.js';
+
+/** Nodes per cloud the brief asks for. */
+export const TARGET_NODES = 500;
+/**
+ * How long each throughput run may create nodes (its time share): 3 clouds × 2 launcher counts
+ * of this, plus the other benchmarks, fit in 10 minutes on 2 cores. A cloud that cannot create
+ * TARGET_NODES in it is measured on the nodes it created within the share.
+ */
+export const THROUGHPUT_SHARE_MS = 30_000;
+/** Creates are counted from here to the end of the share: by then the launchers' pipelines are full. */
+export const STEADY_FROM_MS = 10_000;
+/**
+ * Requests submitted but not yet created at the cloud, kept waiting so that the launchers always
+ * have work to send: several seconds of the budget (an OpenStack node makes ~4 calls before its
+ * server, an Azure node ~4 before its VM), yet few enough that the pipeline fills within STEADY_FROM_MS.
+ */
+export const THROUGHPUT_BACKLOG: Record<CloudName, number> = { aws: 40, azure: 15, openstack: 12 };
+export const LAUNCHER_COUNTS = [1, 2] as const;
+
+/**
+ * The throughput scenario of one cloud: requests as fast as the backlog allows, until TARGET_NODES
+ * are created or the share ends; only the creates are timed (the nodes are left to the killed
+ * launchers: the light scenario times whole lifecycles).
+ */
+export function throughputRun(harness: Harness, cloud: CloudName, launchers: number): Promise<LifecycleResult> {
+  return sharedLifecycle(harness, `throughput-${cloud}-${launchers}`, {
+    clouds: [cloud],
+    launchers,
+    nodes: TARGET_NODES,
+    backlog: THROUGHPUT_BACKLOG[cloud],
+    submitForMs: THROUGHPUT_SHARE_MS,
+    createsOnly: true,
+    readyTimeoutMs: THROUGHPUT_SHARE_MS + 60_000,
+    deleteTimeoutMs: 0,
+  });
+}
+
+export const LIGHT_NODES = 10;
+export const LIGHT_RATE = 1;
+
+/**
+ * The light-load scenario: every cloud at once, LIGHT_RATE requests per second each (far below
+ * any budget), each node released as soon as its request is fulfilled.
+ */
+export function lightRun(harness: Harness, launchers: number): Promise<LifecycleResult> {
+  return sharedLifecycle(harness, `light-${launchers}`, {
+    clouds: [...CLOUDS],
+    launchers,
+    nodes: LIGHT_NODES,
+    submitPerSecond: LIGHT_RATE,
+    releaseAtOnce: true,
+    readyTimeoutMs: 90_000,
+    deleteTimeoutMs: 60_000,
+  });
+}
+
+/** Pages of one listing of `instances` (at least one). */
+export function pages(instances: number, pageSize = 1000): number {
+  return Math.max(1, Math.ceil(instances / pageSize));
+}
+
+/**
+ * The bounds on node creates per second, from the API budget:
+ * - raw: the whole rate spent on the calls that make nodes;
+ * - create-only: what is left for them once the calls that must share the budget are paid:
+ *   each launcher lists once per second to see nodes become ready (one page of each list
+ *   action), from its own rate; and the cloud admits RATE writes per second however many
+ *   launchers send them.
+ */
+export function createBounds(profile: CloudProfile, launchers: number, instances: number): { raw: number; createOnly: number; listPerSecond: number } {
+  const perNode = createCallsPerNode(profile);
+  const listPerSecond = launchers * profile.minimum.list.length * pages(instances);
+  const forCreates = Math.min(launchers * RATE - listPerSecond, RATE);
+  return { raw: RATE / perNode, createOnly: forCreates / perNode, listPerSecond };
+}
+
+/**
+ * Creates per second in steady state, as the cloud saw them: from STEADY_FROM_MS to the end of the
+ * share (or to the last create, when every node was created before the share ended).
+ */
+export function steadyCreateRate(creates: CreateSeries): { perSecond: number; fromMs: number; toMs: number; creates: number } {
+  const end = creates.count >= TARGET_NODES ? creates.lastMs : THROUGHPUT_SHARE_MS;
+  const from = creates.series.find(([ms]) => ms >= Math.min(STEADY_FROM_MS, end / 3)) ?? [0, 0];
+  const to = [...creates.series].reverse().find(([ms]) => ms <= end) ?? from;
+  const count = to[1] - from[1];
+  return { perSecond: to[0] > from[0] ? count / ((to[0] - from[0]) / 1000) : NaN, fromMs: from[0], toMs: to[0], creates: count };
+}
+
+/**
+ * The minimum calls per node on a cloud, by action (see `MinimumCalls`): the calls that make it,
+ * with `withDeletes` its deletes over the batch size, and list pages amortised over the `nodes`
+ * nodes: each launcher lists once to see its nodes ready and, with `withDeletes`, once to see
+ * them gone.
+ */
+export function minimumCallsPerNode(profile: CloudProfile, options: { nodes: number; launchers: number; withDeletes: boolean }): Record<string, number> {
+  const { nodes, launchers, withDeletes } = options;
+  const minimum: Record<string, number> = { ...profile.minimum.create };
+  if (withDeletes) {
+    for (const [action, n] of Object.entries(profile.minimum.delete)) minimum[action] = (minimum[action] ?? 0) + n / profile.minimum.deleteBatch;
+  }
+  const listings = launchers * (withDeletes ? 2 : 1);
+  for (const action of profile.minimum.list) minimum[action] = (minimum[action] ?? 0) + (listings * pages(nodes)) / Math.max(1, nodes);
+  return minimum;
+}
+
+export { PROFILES, CLOUDS };
