@@ -45,7 +45,7 @@ export const memory: Benchmark = {
         dataMb,
         (after[field] - before[field]) / bytes,
       ];
-      const rows: Cell[][] = [row('RSS', 'rss'), row('heap used', 'heapUsed'), row('external', 'external')];
+      const rows: Cell[][] = [row('RSS', 'rss'), row('heap used', 'heapUsed')];
       return {
         tables: [
           {
