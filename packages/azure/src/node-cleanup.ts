@@ -1,5 +1,5 @@
 import type { VirtualMachine } from '@azure/arm-compute';
-import { type CloudCallQueue, isCloudError } from '@cloudpool/common';
+import { type CloudCallQueue, isCloudError, TAG } from '@cloudpool/common';
 import type { AdapterLogger } from './adapter-config.js';
 import { RETRY_LATER_CODES } from './errors.js';
 import { type ArmResourceRef, resourceNamesOf, vmOfExternalId } from './names.js';
@@ -15,11 +15,14 @@ export interface NodeCleanupContext {
 }
 
 /**
- * Deletes a node's resources, each to completion and in dependency order: the VM (whose NIC,
- * public IPs and OS disk go with it when it was made with `deleteOption: Delete`, as cloudpool
- * makes them), then by name, in case that cascade did not happen (a node Nodepool made, a
- * half-built node): the NIC, its public IPs, the OS disk (named as the VM says, else cloudpool's
- * name). Anything already gone counts as deleted.
+ * Deletes a node's resources in dependency order. Idempotent: anything already gone counts as
+ * deleted.
+ *
+ * A VM whose NIC and OS disk go with it (`deleteOption: Delete`, as cloudpool makes them, the
+ * NIC's public IPs likewise) costs two calls: its GET and its DELETE, and this resolves once ARM
+ * has accepted the delete; the framework sees the VM go in the shared listing. Otherwise (a node
+ * Nodepool made, a half-built node) the VM is deleted to completion, then by name the NIC, its
+ * public IPs and the OS disk (named as the VM says, else cloudpool's name).
  *
  * Azure keeps a NIC reserved for its deleted VM for a while (`NicReservedForAnotherVm`), and its
  * public IPs in use as long as the NIC exists. That is no failure: this resolves, leaving the NIC
@@ -32,12 +35,31 @@ export async function cleanupNode(context: NodeCleanupContext, externalId: strin
   const inGroup = (name: string): ArmResourceRef => ({ resourceGroup: vmRef.resourceGroup, name });
 
   const vm = await existingVm(context, vmRef);
+  if (vm && partsGoWith(vm)) {
+    await context.operations.startDelete('virtualMachines', vmRef);
+    return;
+  }
   if (vm) await context.operations.delete('virtualMachines', vmRef);
   if (await deleteUnlessHeld(context, 'networkInterfaces', inGroup(names.nic))) {
     await deleteUnlessHeld(context, 'publicIPAddresses', inGroup(names.publicIp('IPv4')));
     await deleteUnlessHeld(context, 'publicIPAddresses', inGroup(names.publicIp('IPv6')));
   }
   await context.operations.delete('disks', inGroup(vm?.storageProfile?.osDisk?.name ?? names.osDisk));
+}
+
+/**
+ * Whether ARM deletes the VM's NICs and OS disk with it. The public IPs' own delete option is on
+ * the NIC, which the VM does not show: it is taken as set when the VM carries cloudpool's system
+ * id tag (cloudpool sets it on every public IP it makes).
+ */
+function partsGoWith(vm: VirtualMachine): boolean {
+  const nics = vm.networkProfile?.networkInterfaces ?? [];
+  return (
+    vm.tags?.[TAG.systemId] !== undefined &&
+    vm.storageProfile?.osDisk?.deleteOption === 'Delete' &&
+    nics.length > 0 &&
+    nics.every((nic) => nic.deleteOption === 'Delete')
+  );
 }
 
 async function existingVm(context: NodeCleanupContext, ref: ArmResourceRef): Promise<VirtualMachine | undefined> {

@@ -49,9 +49,8 @@ function sleep(timers: TimerClock, ms: number, signal: AbortSignal | undefined):
  * until it ends; a deleted resource answers 404). So every poll is paced and counted like any other
  * call, the two SDK generations in use (arm-compute on core-lro 3, arm-network on core-lro 2, with
  * different poller interfaces) are followed the same way, and a failed VM tells its failure code in
- * its instance view rather than in the text of a poller's error. The one exception is arm-network's
- * `begin*`, which polls once itself before returning (see `networkInitialRequest`). Polls that fail
- * retryably (throttled, transient) are repeated, up to a few in a row.
+ * its instance view rather than in the text of a poller's error. Polls that fail retryably
+ * (throttled, transient) are repeated, up to a few in a row.
  */
 export class ArmOperations {
   constructor(
@@ -81,19 +80,24 @@ export class ArmOperations {
 
   /** Deletes a resource (one queued write) and waits until it is gone. A resource that is not there counts as deleted. */
   async delete(collection: ArmCollection, ref: ArmResourceRef, signal?: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
-    let accepted: ArmAcceptance;
-    try {
-      accepted = await this.queue.run({ action: `${collection}.delete`, kind: 'write' }, () =>
-        this.port.deleteResource(collection, ref.resourceGroup, ref.name),
-      );
-    } catch (error) {
-      if (isCloudError(error, 'not-found')) return;
-      throw error;
-    }
-    if (accepted.status !== 202) return;
+    const accepted = await this.startDelete(collection, ref, signal);
+    if (accepted?.status !== 202) return;
     for await (const polled of this.polls(collection, ref, signal)) {
       if (!polled) return;
+    }
+  }
+
+  /**
+   * Sends a resource's DELETE (one queued write) and resolves with ARM's acceptance, the
+   * operation possibly still running (202); undefined when the resource was not there.
+   */
+  async startDelete(collection: ArmCollection, ref: ArmResourceRef, signal?: AbortSignal): Promise<ArmAcceptance | undefined> {
+    throwIfAborted(signal);
+    try {
+      return await this.queue.run({ action: `${collection}.delete`, kind: 'write' }, () => this.port.deleteResource(collection, ref.resourceGroup, ref.name));
+    } catch (error) {
+      if (isCloudError(error, 'not-found')) return undefined;
+      throw error;
     }
   }
 

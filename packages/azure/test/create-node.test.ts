@@ -1,7 +1,7 @@
 import { type CloudCallQueue, CloudError, nodeTags, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
-import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
 
 /**
  * Runs queued calls one at a time and counts the simulator's calls made while each ran: if every
@@ -58,6 +58,8 @@ describe('Azure createResource', () => {
     const req = request();
     const vmId = await adapter.createResource(req, hooks());
     expect(queue.callsInside).toBe(azure.totalCalls());
+    // One request per queued call: the limiter sees every request (arm-network's begin* polls nothing itself).
+    expect(azure.totalCalls() - azure.calls('token')).toBe(queue.actions.length);
     expect(queue.actions.filter((action) => action.endsWith('.createOrUpdate'))).toEqual([
       'publicIPAddresses.createOrUpdate',
       'networkInterfaces.createOrUpdate',
@@ -81,6 +83,48 @@ describe('Azure createResource', () => {
     expect(vm.networkProfile?.networkInterfaces?.[0]).toMatchObject({ id: nic.id, deleteOption: 'Delete' });
     expect(nic.ipConfigurations?.[0]?.publicIPAddress?.id).toBe(publicIp.id);
     expect(vm.osProfile?.linuxConfiguration?.ssh?.publicKeys?.[0]?.path).toBe('/home/zuul/.ssh/authorized_keys');
+  });
+
+  it("writes the label's tags, then its dynamic tags formatted with the node request, on the public IP, the NIC and the VM", async () => {
+    const logger = new RecordingLogger();
+    const adapter = await startAdapter(azure, { logger });
+    const dynamicTags = {
+      'zuul-request': '{request.id}',
+      'zuul-job': '{request.requestor_data[job_name]}',
+      team: '{request.tenant_name}-{request.labels[0]}',
+      broken: '{request.requestor_data.job_name}',
+      nodepool_pool_name: 'never',
+    };
+    const dynamicLabel = { ...label, settings: { ...labelSettings, dynamicTags } };
+    const info = {
+      id: '100-0000000042',
+      labels: ['ubuntu'],
+      requestor: 'zuul',
+      requestor_data: { job_name: 'tox-py311' },
+      relative_priority: 0,
+      event_id: null,
+      created_time: 1700000000.5,
+      tenant_name: 'openstack',
+    };
+    const req = { ...request(), label: dynamicLabel, request: info };
+    await adapter.createResource(req, hooks());
+
+    const expected = { ...req.tags, 'zuul-request': '100-0000000042', 'zuul-job': 'tox-py311', team: 'openstack-ubuntu' };
+    expect(expected).toMatchObject({ [TAG.poolName]: pool.name, [TAG.nodeId]: req.nodeId });
+    const rg = azure.resourceGroup;
+    const { compute, network } = azure.clients;
+    const vm = await compute.virtualMachines.get(rg, `np${req.nodeId}`);
+    const nic = await network.networkInterfaces.get(rg, `np${req.nodeId}-nic`);
+    const publicIp = await network.publicIPAddresses.get(rg, `np${req.nodeId}-pip-IPv4`);
+    for (const resource of [vm, nic, publicIp]) expect(resource.tags, resource.id).toEqual(expected);
+    const warnings = logger.entries.filter((entry) => entry.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.args[0]).toEqual({
+      label: 'ubuntu',
+      tag: 'broken',
+      request: '100-0000000042',
+      error: "AttributeError: 'dict' object has no attribute 'job_name'",
+    });
   });
 
   it('reports the instance ready with its addresses, public first', async () => {
@@ -122,14 +166,22 @@ describe('Azure createResource', () => {
       expect(await leftOf(req.nodeId)).toEqual([]);
     });
 
-    it('when the VM fails after ARM accepted it (asynchronous allocation failure)', async () => {
+    it('when the VM fails after ARM accepted it (asynchronous allocation failure), the listing says so and cleanupNode removes every part', async () => {
       azure.sim.setKnobs({ bootTimeMs: 20, azure: { asyncAllocationFailureRatio: 1 } });
       const req = request();
       const reported: string[] = [];
-      const failure = adapter.createResource(req, hooks((id) => reported.push(id)));
-      await expect(failure).rejects.toMatchObject({ kind: 'capacity', code: 'AllocationFailed' });
-      expect(reported).toEqual([expect.stringMatching(new RegExp(`/virtualMachines/np${req.nodeId}$`))]);
-      expect(queue.count('virtualMachines.get')).toBeGreaterThanOrEqual(1);
+      const vmId = await adapter.createResource(req, hooks((id) => reported.push(id)));
+      expect(reported).toEqual([vmId]);
+      expect(vmId).toMatch(new RegExp(`/virtualMachines/np${req.nodeId}$`));
+      // The VM is followed in the shared listing, never by a GET of its own.
+      expect(queue.count('virtualMachines.get')).toBe(0);
+      let instance;
+      for (let tries = 0; instance?.state !== 'error' && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        instance = (await adapter.listNodes()).find((i) => i.externalId === vmId);
+      }
+      expect(instance).toMatchObject({ state: 'error', nodeId: req.nodeId, error: { message: expect.stringContaining('Failed') } });
+      await adapter.cleanupNode(vmId);
       expect(await leftOf(req.nodeId)).toEqual([]);
     });
 

@@ -1,4 +1,4 @@
-import { ManualClock, nodeTags } from '@cloudpool/common';
+import { ManualClock, nodeTags, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
 import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
@@ -19,7 +19,7 @@ describe('Azure long-running operations', () => {
 
   beforeAll(async () => {
     azure = await SimulatedAzure.start({ clock, knobs: { bootTimeMs: BOOT_MS, deleteTimeMs: DELETE_MS } });
-    adapter = await startAdapter(azure, { queue, clock, timers: clock, pollIntervalMs: POLL_INTERVAL_MS });
+    adapter = await startAdapter(azure, { queue, clock, timers: clock, pollIntervalMs: POLL_INTERVAL_MS, listRefreshGapMs: 0 });
   });
   afterAll(async () => {
     await azure.stop();
@@ -31,37 +31,52 @@ describe('Azure long-running operations', () => {
     clock.advance(POLL_INTERVAL_MS);
   };
 
-  it('follows a VM create with one queued GET per poll interval until it is provisioned', async () => {
+  it('returns a VM create once ARM accepted it: the VM is followed in the shared listing, never by GETs of its own', async () => {
     const nodeId = '0000000501';
     const tags = nodeTags({ nodeId, poolName: pool.name, providerName: PROVIDER, systemId: SYSTEM_ID }, {});
-    let externalId: string | undefined;
-    let done = false;
-    const created = adapter
-      .createResource({ nodeId, attempt: 1, hostname: `np${nodeId}`, label, pool, tags }, { onExternalId: (id) => (externalId = id), signal: new AbortController().signal })
-      .finally(() => (done = true));
-
-    await vi.waitFor(() => expect(externalId).toBeDefined());
-    expect(azure.calls('virtualMachines.get')).toBe(0);
-    for (let poll = 1; poll <= BOOT_MS / POLL_INTERVAL_MS; poll += 1) {
-      expect(done).toBe(false);
-      await nextPoll();
-      await vi.waitFor(() => expect(azure.calls('virtualMachines.get')).toBe(poll));
-    }
-    await expect(created).resolves.toBe(externalId);
-    expect(queue.count('virtualMachines.get')).toBe(3);
+    const externalId = await adapter.createResource(
+      { nodeId, attempt: 1, hostname: `np${nodeId}`, label, pool, tags },
+      { onExternalId: () => undefined, signal: new AbortController().signal },
+    );
+    const stateOf = async () => (await adapter.listNodes()).find((instance) => instance.externalId === externalId)?.state;
+    expect(await stateOf()).toBe('building');
+    clock.advance(BOOT_MS);
+    await vi.waitFor(async () => expect(await stateOf()).toBe('ready'));
+    expect(queue.count('virtualMachines.get')).toBe(0);
     // ARM answered the public IP's and the NIC's PUTs with `Succeeded`: the adapter did not follow them.
     expect(queue.count('publicIPAddresses.get') + queue.count('networkInterfaces.get')).toBe(0);
 
-    const deleted = adapter.cleanupNode(externalId!);
-    await vi.waitFor(() => expect(azure.calls('virtualMachines.delete')).toBe(1));
-    const before = azure.calls('virtualMachines.get');
-    await nextPoll();
-    await vi.waitFor(() => expect(azure.calls('virtualMachines.get')).toBe(before + 1));
-    await nextPoll();
-    await vi.waitFor(() => expect(azure.calls('virtualMachines.get')).toBe(before + 2));
-    // The VM is gone (404); the NIC, public IPs and OS disk are deleted by name, already gone with it.
-    await deleted;
-    expect(azure.sim.resources()).not.toHaveProperty('virtualMachines');
+    // Its NIC, public IP and disk go with the VM (delete options): one GET, one DELETE, no polls.
+    const before = queue.calls.length;
+    await adapter.cleanupNode(externalId);
+    expect(queue.calls.slice(before).map((call) => call.action)).toEqual(['virtualMachines.get', 'virtualMachines.delete']);
+    expect(await stateOf()).toBe('deleting');
+    clock.advance(DELETE_MS);
+    await vi.waitFor(async () => expect(await stateOf()).toBeUndefined());
     expect(azure.sim.resources()).not.toHaveProperty('networkInterfaces');
+    expect(azure.sim.resources()).not.toHaveProperty('publicIPAddresses');
+  });
+
+  it('follows the delete of a VM whose parts stay behind with one queued GET per poll interval, then deletes the parts', async () => {
+    const tags = { [TAG.providerName]: PROVIDER, [TAG.nodeId]: '0000000502', [TAG.poolName]: 'main' };
+    azure.sim.seedVirtualMachines(1, tags, { name: 'np0000000502', deleteOption: 'Detach' });
+    let done = false;
+    const deleted = adapter.cleanupNode('np0000000502').finally(() => (done = true));
+    await vi.waitFor(() => expect(azure.calls('virtualMachines.delete')).toBe(2));
+    const before = azure.calls('virtualMachines.get');
+    for (let poll = 1; poll <= DELETE_MS / POLL_INTERVAL_MS; poll += 1) {
+      expect(done).toBe(false);
+      await nextPoll();
+      await vi.waitFor(() => expect(azure.calls('virtualMachines.get')).toBe(before + poll));
+    }
+    // Then the OS disk's delete is followed the same way.
+    while (!done) {
+      await vi.waitFor(() => expect(done || clock.pendingTimers === 1).toBe(true));
+      if (!done) clock.advance(POLL_INTERVAL_MS);
+    }
+    await deleted;
+    expect(azure.calls('networkInterfaces.delete')).toBeGreaterThanOrEqual(1);
+    expect(azure.calls('disks.delete')).toBe(1);
+    expect(azure.sim.resources()).not.toHaveProperty('virtualMachines');
   });
 });

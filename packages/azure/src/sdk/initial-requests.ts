@@ -25,17 +25,31 @@ export async function computeInitialRequest(start: (onResponse: OnResponse) => {
 
 /**
  * Sends the initial request of an arm-network long-running operation (`begin*`, core-lro 2) and
- * returns its answer. `begin*` cannot send the request alone: it also polls the operation once (and
- * reads the resource if that poll finds it done) before resolving, so those requests share the
- * initial request's queued call. The poller it returns is dropped: the adapter follows the
- * operation itself when the answer says it still runs.
+ * returns its answer, as ONE request. `begin*` would also poll the operation once (and read the
+ * resource when that poll finds it done) before resolving; the signal given to it is aborted the
+ * moment the initial answer arrives, so those follow-up requests are never sent and `begin*`
+ * rejects with an AbortError, which is expected and dropped. The adapter follows the operation
+ * itself when the answer says it still runs.
  */
-export async function networkInitialRequest(begin: (onResponse: OnResponse) => Promise<unknown>): Promise<FirstResponse> {
+export async function networkInitialRequest(begin: (options: { onResponse: OnResponse; abortSignal: AbortSignal }) => Promise<unknown>): Promise<FirstResponse> {
   let first: FirstResponse | undefined;
-  await begin((response) => {
-    first ??= response;
-  });
+  const followUps = new AbortController();
+  try {
+    await begin({
+      abortSignal: followUps.signal,
+      onResponse: (response) => {
+        first ??= response;
+        followUps.abort();
+      },
+    });
+  } catch (error) {
+    if (!(first && isAbortError(error))) throw error;
+  }
   return answered(first);
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }
 
 function answered(first: FirstResponse | undefined): FirstResponse {

@@ -54,8 +54,8 @@ export class SdkAzurePort implements AzurePort {
 
   putPublicIpAddress(resourceGroup: string, name: string, body: PublicIPAddress): Promise<ArmAcceptance> {
     return mapped('publicIPAddresses.createOrUpdate', async () => {
-      const answer = await networkInitialRequest((onResponse) =>
-        this.clients.network.publicIPAddresses.beginCreateOrUpdate(resourceGroup, name, body, { onResponse }),
+      const answer = await networkInitialRequest((options) =>
+        this.clients.network.publicIPAddresses.beginCreateOrUpdate(resourceGroup, name, body, options),
       );
       return acceptanceOf(answer, 'flattened');
     });
@@ -63,8 +63,8 @@ export class SdkAzurePort implements AzurePort {
 
   putNetworkInterface(resourceGroup: string, name: string, body: NetworkInterface): Promise<ArmAcceptance> {
     return mapped('networkInterfaces.createOrUpdate', async () => {
-      const answer = await networkInitialRequest((onResponse) =>
-        this.clients.network.networkInterfaces.beginCreateOrUpdate(resourceGroup, name, body, { onResponse }),
+      const answer = await networkInitialRequest((options) =>
+        this.clients.network.networkInterfaces.beginCreateOrUpdate(resourceGroup, name, body, options),
       );
       return acceptanceOf(answer, 'flattened');
     });
@@ -90,9 +90,9 @@ export class SdkAzurePort implements AzurePort {
         case 'images':
           return computeInitialRequest((onResponse) => compute.images.delete(resourceGroup, name, { onResponse }));
         case 'networkInterfaces':
-          return networkInitialRequest((onResponse) => network.networkInterfaces.beginDelete(resourceGroup, name, { onResponse }));
+          return networkInitialRequest((options) => network.networkInterfaces.beginDelete(resourceGroup, name, options));
         case 'publicIPAddresses':
-          return networkInitialRequest((onResponse) => network.publicIPAddresses.beginDelete(resourceGroup, name, { onResponse }));
+          return networkInitialRequest((options) => network.publicIPAddresses.beginDelete(resourceGroup, name, options));
       }
     }).then((answer) => ({ status: answer.status }));
   }

@@ -153,6 +153,7 @@ export interface TestAdapterOptions {
   timers?: TimerClock;
   pollIntervalMs?: number;
   listTtlMs?: number;
+  listRefreshGapMs?: number;
   config?: AzureAdapterConfig;
   logger?: AdapterLogger;
 }
@@ -168,6 +169,7 @@ export async function startAdapter(azure: SimulatedAzure, options: TestAdapterOp
       openPort: () => openSdkPort({ ...(config.settings.authPath === undefined ? {} : { authPath: config.settings.authPath }), ca, registry: new ArmClientRegistry() }),
       pollIntervalMs: options.pollIntervalMs ?? 5,
       listTtlMs: options.listTtlMs ?? 1_000,
+      ...(options.listRefreshGapMs === undefined ? {} : { listRefreshGapMs: options.listRefreshGapMs }),
       ...(options.timers ? { timers: options.timers } : {}),
     },
   );
