@@ -1,5 +1,6 @@
 import {
   CloudError,
+  DynamicValues,
   isCloudError,
   SharedListCache,
   systemClock,
@@ -16,7 +17,6 @@ import {
 import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CloudQuota } from './cloud-quota.js';
 import type { AwsLabelSettings, AwsPoolSettings, AwsProviderConfig } from './config.js';
-import { dynamicTagsWithoutRequest } from './dynamic-tags.js';
 import { Ec2Calls } from './ec2-calls.js';
 import { ImageResolver } from './image-resolver.js';
 import { toCloudInstance } from './instance-view.js';
@@ -35,6 +35,8 @@ export type AwsProviderView = Pick<AwsProviderConfig, 'name' | 'settings' | 'poo
 export interface AwsAdapterTimings {
   /** How long a `listNodes` result is shared (default 3 s); creates and terminations end it early. */
   listTtlMs: number;
+  /** The least time between two listings however often creates and terminations end one early (default 1 s). */
+  listRefreshGapMs: number;
   /** How long the Service Quotas limits are kept (default 5 min). */
   quotaTtlMs: number;
   /** How long an `image-filters` resolution is kept (default 5 min). */
@@ -59,6 +61,7 @@ export interface AwsAdapterOptions {
 
 const DEFAULT_TIMINGS: AwsAdapterTimings = {
   listTtlMs: 3_000,
+  listRefreshGapMs: 1_000,
   quotaTtlMs: 300_000,
   imageTtlMs: 300_000,
   terminateWindowMs: 250,
@@ -81,14 +84,18 @@ export class AwsAdapter implements CloudAdapter {
   private readonly cloudQuota: CloudQuota;
   private readonly leaks: LeakResources;
   private readonly timings: AwsAdapterTimings;
-  private readonly warned = new Set<string>();
+  private readonly dynamicTags: DynamicValues;
   private stopped = false;
 
   constructor(private readonly options: AwsAdapterOptions) {
     const { config, context } = options;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.calls = new Ec2Calls(options.ec2, options.serviceQuotas, context.queue);
-    this.instances = new SharedListCache(() => this.loadNodes(), { ttlMs: this.timings.listTtlMs, clock: context.clock });
+    this.instances = new SharedListCache(() => this.loadNodes(), {
+      ttlMs: this.timings.listTtlMs,
+      clock: context.clock,
+      refreshGap: { ms: this.timings.listRefreshGapMs, timers: this.timings.timers },
+    });
     this.instanceTypes = new InstanceTypeCatalog(this.calls);
     this.images = new ImageResolver(this.calls, { ttlMs: this.timings.imageTtlMs, clock: context.clock });
     this.terminations = new TerminateBatcher({
@@ -106,6 +113,9 @@ export class AwsAdapter implements CloudAdapter {
       ttlMs: this.timings.quotaTtlMs,
     });
     this.leaks = new LeakResources(this.calls, config.name);
+    this.dynamicTags = new DynamicValues('dynamic tag', ({ label, key, request, error, message }) =>
+      context.logger.warn({ label, tag: key, request, error }, message),
+    );
   }
 
   async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
@@ -206,25 +216,16 @@ export class AwsAdapter implements CloudAdapter {
   }
 
   /**
-   * The request's tags, the label's `dynamic-tags` that need no request (see dynamic-tags.ts),
-   * and `Name` (the hostname, shown by the AWS console), as Nodepool writes them.
+   * The request's tags, then the label's `dynamic-tags` formatted with the node request (see
+   * `DynamicValues`), and `Name` (the hostname, shown by the AWS console), as Nodepool writes them.
    */
   private launchTags(request: CreateRequest): Record<string, string> {
-    const { tags, skipped } = dynamicTagsWithoutRequest((request.label.settings as AwsLabelSettings).dynamicTags);
-    for (const key of skipped) {
-      this.warnOnce(`${request.label.name}/${key}`, { label: request.label.name, tag: key }, 'dynamic tag needs request information, not written');
-    }
-    return { ...request.tags, ...tags, Name: request.hostname };
+    const dynamic = this.dynamicTags.of(request, (request.label.settings as AwsLabelSettings).dynamicTags);
+    return { ...request.tags, ...dynamic, Name: request.hostname };
   }
 
   private isOurs(tags: Record<string, string>): boolean {
     return isProviderResource(tags, this.options.config.name, this.options.context.systemId);
-  }
-
-  private warnOnce(key: string, details: Record<string, string>, message: string): void {
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
-    this.options.context.logger.warn(details, message);
   }
 }
 

@@ -97,8 +97,53 @@ describe('AwsAdapter.createResource', () => {
     expect((await bed.adapter.getQuotaForLabel(bed.label('spot'))).get('L-34B43A08')).toBe(2);
   });
 
-  it('writes dynamic tags that need no request, skips the others with one warning', async () => {
-    const dynamicTags = { 'zuul-request': '{request.id}', literal: 'ci-{{braces}}', nodepool_node_id: 'never' };
+  it('writes dynamic tags formatted with the node request on the instance, its volume and its interface; a broken one is left out', async () => {
+    const dynamicTags = {
+      'zuul-request': '{request.id}',
+      'zuul-job': '{request.requestor_data[job_name]}@{request.tenant_name}',
+      team: 'dynamic-{request.labels[0]}',
+      broken: '{request.requestor_data[missing]}',
+      literal: 'ci-{{braces}}',
+      nodepool_node_id: 'never',
+    };
+    await start({ config: providerView([{ name: 'small', dynamicTags }]) });
+    const info = {
+      id: '100-0000000042',
+      labels: ['small'],
+      requestor: 'zuul',
+      requestor_data: { job_name: 'tox-py311' },
+      relative_priority: 0,
+      event_id: null,
+      created_time: 1700000000.5,
+      tenant_name: 'openstack',
+    };
+    const request = bed.request('small', { request: info });
+    const instanceId = await bed.adapter.createResource(request, recordingHooks());
+    await bed.adapter.createResource(bed.request('small', { request: { ...info, id: '100-0000000043' } }), recordingHooks());
+
+    const expected: Record<string, string> = {
+      ...request.tags,
+      'zuul-request': '100-0000000042',
+      'zuul-job': 'tox-py311@openstack',
+      team: 'dynamic-small',
+      literal: 'ci-{braces}',
+      Name: request.hostname,
+    };
+    const [instance] = await instancesOfNode(request.nodeId);
+    expect(tagsOf(instance!)).toEqual(expected);
+    expect(expected[TAG.nodeId]).toBe(request.nodeId);
+    const attached = [{ Name: 'attachment.instance-id', Values: [instanceId] }];
+    const { Volumes: volumes = [] } = await bed.ec2.send(new DescribeVolumesCommand({ Filters: attached }));
+    const { NetworkInterfaces: interfaces = [] } = await bed.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: attached }));
+    expect(volumes.map(tagsOf)).toEqual([expected]);
+    expect(interfaces.map((networkInterface) => tagsOf({ Tags: networkInterface.TagSet }))).toEqual([expected]);
+    // One warning for the label and tag, naming the request of the first launch.
+    expect(bed.logger.warnings()).toHaveLength(1);
+    expect(bed.logger.warnings()[0]!.args[0]).toEqual({ label: 'small', tag: 'broken', request: '100-0000000042', error: "KeyError: 'missing'" });
+  });
+
+  it('without a node request writes the dynamic tags that need none and skips the others with one warning', async () => {
+    const dynamicTags = { 'zuul-request': '{request.id}', literal: 'ci-{{braces}}' };
     await start({ config: providerView([{ name: 'small', dynamicTags }]) });
     const request = bed.request();
     await bed.adapter.createResource(request, recordingHooks());

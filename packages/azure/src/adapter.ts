@@ -6,6 +6,7 @@ import {
   type CloudResource,
   type CreateHooks,
   type CreateRequest,
+  DynamicValues,
   type PoolLabelConfig,
   QuotaSet,
   SharedListCache,
@@ -34,6 +35,8 @@ export interface AzureAdapterOptions {
   operationTimeoutMs?: number;
   /** Ms the shared instance listing is reused (default 5 s). */
   listTtlMs?: number;
+  /** The least ms between two listings however often creates and deletes end one early (default 1 s), timed on `timers`. */
+  listRefreshGapMs?: number;
   /** Ms the quota limits are reused (default 5 min). */
   quotaTtlMs?: number;
   /** Timers for the waits between polls (default: the system's). */
@@ -51,8 +54,7 @@ interface Connected {
  * The CloudAdapter of Azure: nodes are a public IP, a NIC and a VM with its OS disk in the
  * provider's resource group (see node-creation.ts and node-cleanup.ts). Every ARM call goes
  * through the provider's queue, one request per queued call: each page of a list, each PUT and
- * DELETE, each poll of a running operation (arm-network's PUTs and DELETEs bring one poll of their
- * own along: see `networkInitialRequest`).
+ * DELETE, each poll of a running operation.
  *
  * Listing: VMs, then (when any is ours) the group's NICs and public IPs, joined for addresses;
  * cached `listTtlMs` and shared. Quota: regional usages minus other users' share, with VM sizes
@@ -63,6 +65,7 @@ export class AzureAdapter implements CloudAdapter {
   private readonly instances: SharedListCache<CloudInstance[]>;
   private readonly limits: SharedListCache<QuotaSet>;
   private readonly vmSizes: SharedListCache<Map<string, VmSize>>;
+  private readonly dynamicTags: DynamicValues;
 
   constructor(
     private readonly config: AzureAdapterConfig,
@@ -70,9 +73,16 @@ export class AzureAdapter implements CloudAdapter {
     private readonly options: AzureAdapterOptions,
   ) {
     const clock = context.clock;
-    this.instances = new SharedListCache(() => this.loadInstances(), { ttlMs: options.listTtlMs ?? 5_000, clock });
+    this.instances = new SharedListCache(() => this.loadInstances(), {
+      ttlMs: options.listTtlMs ?? 5_000,
+      clock,
+      refreshGap: { ms: options.listRefreshGapMs ?? 1_000, timers: options.timers ?? systemClock },
+    });
     this.limits = new SharedListCache(() => this.loadLimits(), { ttlMs: options.quotaTtlMs ?? 300_000, clock });
     this.vmSizes = new SharedListCache(() => this.loadVmSizes(), { ttlMs: Infinity, clock });
+    this.dynamicTags = new DynamicValues('dynamic tag', ({ label, key, request, error, message }) =>
+      context.logger.warn({ label, tag: key, request, error }, message),
+    );
   }
 
   /** Opens the port and makes sure the resource group exists (created at `resource-group-location` if not). */
@@ -101,7 +111,15 @@ export class AzureAdapter implements CloudAdapter {
     const { port, operations, subnetId: subnet } = this.connection();
     try {
       return await createNode(
-        { config: this.config, port, operations, subnetId: subnet, listImages: () => this.listImages(), logger: this.context.logger },
+        {
+          config: this.config,
+          port,
+          operations,
+          subnetId: subnet,
+          listImages: () => this.listImages(),
+          logger: this.context.logger,
+          dynamicTags: this.dynamicTags,
+        },
         request,
         hooks,
       );

@@ -1,5 +1,5 @@
 import type { Image } from '@azure/arm-compute';
-import { CloudError, type CreateHooks, type CreateRequest } from '@cloudpool/common';
+import { CloudError, type CreateHooks, type CreateRequest, type DynamicValues } from '@cloudpool/common';
 import type { AdapterLogger, AzureAdapterConfig } from './adapter-config.js';
 import type { AzureLabelSettings, AzurePoolSettings } from './config.js';
 import { toCloudError } from './errors.js';
@@ -18,6 +18,8 @@ export interface NodeCreationContext {
   /** The resource group's images (for `image-filter`), read through the queue. */
   listImages(): Promise<Image[]>;
   logger: AdapterLogger;
+  /** Formats the labels' `dynamic-tags` with the node request. */
+  dynamicTags: DynamicValues;
 }
 
 /** A resource this attempt asked ARM to create, for compensation. */
@@ -29,8 +31,12 @@ interface Attempted {
 /**
  * Creates one node: its public IPs (per the pool's `public-ipv4`/`public-ipv6`), its NIC, then
  * its VM with the OS disk, each a PUT by a name derived from the node id (so a repeated create
- * updates rather than duplicates) carrying the request's tags, and each followed until
- * provisioned. The VM's id goes to `onExternalId` as soon as ARM accepts the VM.
+ * updates rather than duplicates) carrying the request's tags and the label's `dynamic-tags`.
+ * Public IPs and NIC are followed until provisioned (the next PUT refers to them). The VM is not:
+ * its id goes to `onExternalId` and is returned as soon as ARM accepts it, and its provisioning
+ * is seen in the shared VM listing, as `ready` or, when it fails asynchronously (e.g.
+ * `AllocationFailed`), as `error`, after which the framework deletes the node (the VM's delete
+ * options take NIC, public IPs and disk along).
  *
  * On failure, unless aborted, whatever this attempt asked for is deleted in reverse order (VM,
  * NIC, public IPs; a resource whose PUT got no answer may exist, so it is deleted too, which
@@ -45,14 +51,20 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
   const names = resourceNamesOf(vmNameOf(request.nodeId));
   const label = request.label.settings as AzureLabelSettings;
   const pool = request.pool.settings as AzurePoolSettings;
-  const placement: NodePlacement = { location, tags: request.tags, ...(request.az === undefined ? {} : { zone: request.az }) };
+  // The label's static tags (in request.tags), then its dynamic ones: the same on every resource.
+  const tags = { ...request.tags, ...context.dynamicTags.of(request, label.dynamicTags) };
+  const placement: NodePlacement = { location, tags, ...(request.az === undefined ? {} : { zone: request.az }) };
   const attempted: Attempted[] = [];
 
   const create = async (collection: ArmCollection, name: string, send: () => Promise<ArmAcceptance>): Promise<string> => {
     attempted.push({ collection, name });
     const accepted = await operations.put(collection, send, signal);
     if (accepted.id === undefined) throw new CloudError('permanent', `${collection} ${name}: ARM accepted the PUT without the resource id`);
-    if (collection === 'virtualMachines') hooks.onExternalId(accepted.id);
+    if (collection === 'virtualMachines') {
+      // The VM is followed in the shared VM listing (the framework waits there for it to be ready).
+      hooks.onExternalId(accepted.id);
+      return accepted.id;
+    }
     await operations.untilProvisioned(collection, { resourceGroup, name }, accepted, signal);
     return accepted.id;
   };

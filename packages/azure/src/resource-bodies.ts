@@ -7,7 +7,7 @@ import type { IpVersion, NodeResourceNames } from './names.js';
 /** What every resource of a node shares. */
 export interface NodePlacement {
   location: string;
-  /** The request's tags, on every resource in its create request. */
+  /** The request's tags and the label's formatted `dynamic-tags`, on every resource in its create request. */
   tags: Record<string, string>;
   zone?: string;
 }

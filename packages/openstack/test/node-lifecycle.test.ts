@@ -51,6 +51,45 @@ describe('node lifecycle', () => {
     expect(node?.quota?.toJSON()).toEqual({ instances: 1, cores: 1, ram: 2048 });
   });
 
+  it('writes the dynamic instance properties formatted with the node request into the server metadata, after the instance properties', async () => {
+    const warnings: string[] = [];
+    const { adapter } = cloud.adapter({ logger: { warn: (_details: unknown, message?: string) => void warnings.push(String(message)) } });
+    const dynamicInstanceProperties = {
+      'zuul-request': '{request.id}',
+      'zuul-job': '{request.requestor_data[job_name]}',
+      team: 'team-{request.tenant_name}',
+      broken: '{request.labels[3]}',
+      nodepool_node_id: 'never',
+      cloudpool_attempt: 'never',
+    };
+    const info = {
+      id: '100-0000000042',
+      labels: ['small'],
+      requestor: 'zuul',
+      requestor_data: { job_name: 'tox-py311' },
+      relative_priority: 0,
+      event_id: null,
+      created_time: 1700000000.5,
+      tenant_name: 'openstack',
+    };
+    // The label's instance-properties are `team: ci`: the dynamic `team` replaces it.
+    const req = { ...request({}, { dynamicInstanceProperties }), request: info };
+    const serverId = await adapter.createResource(req, hooks());
+
+    const compute = await cloud.service('compute');
+    const { data } = await compute.get(`/servers/${serverId}`);
+    expect(data.server.metadata).toEqual({
+      groups: `${PROVIDER},ubuntu,small`,
+      ...req.tags,
+      'zuul-request': '100-0000000042',
+      'zuul-job': 'tox-py311',
+      team: 'team-openstack',
+      [ATTEMPT_KEY]: '1',
+    });
+    expect(data.server.metadata[TAG.nodeId]).toBe(req.nodeId);
+    expect(warnings).toEqual(["label small: dynamic instance property broken not written (request 100-0000000042): IndexError: list index out of range"]);
+  });
+
   it('deletes the floating IP before the server, then the ports made for it; deleting again is a no-op', async () => {
     const { adapter, queue } = cloud.adapter();
     const req = request();

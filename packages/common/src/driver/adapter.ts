@@ -1,6 +1,7 @@
 import type { CloudErrorKind } from '../errors/cloud-error.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { PoolConfig, PoolLabelConfig } from './config-model.js';
+import type { NodeRequestInfo } from './request-format.js';
 
 /**
  * The narrow boundary each cloud implements. Everything else (request handling, retries,
@@ -83,6 +84,14 @@ export interface CreateRequest {
   nodeId: string;
   /** Starts at 1; a retry after a failed attempt uses the next number. */
   attempt: number;
+  /**
+   * Whether this `(nodeId, attempt)` may have been sent before. `false` only on the first send
+   * of an attempt, when nothing of it can exist yet (node ids are never reused and a node is
+   * never resumed by another process), so an adapter may skip looking for what an earlier try
+   * made. `true` after a try that failed transiently, perhaps once the cloud had made something;
+   * absent means unknown and is treated as `true`.
+   */
+  resend?: boolean;
   hostname: string;
   label: PoolLabelConfig;
   pool: PoolConfig;
@@ -90,6 +99,13 @@ export interface CreateRequest {
   tags: Record<string, string>;
   /** Availability zone to use, if the pool restricts them. */
   az?: string;
+  /**
+   * The node request that prompted this launch, for the label's `dynamic-tags` /
+   * `dynamic-instance-properties` (format with `DynamicValues`). The node may end up used for
+   * another request (e.g. reused after this one failed); like Nodepool, what was written from
+   * this one is not updated then. Absent when the launch was made for no request.
+   */
+  request?: NodeRequestInfo;
 }
 
 export interface CreateHooks {

@@ -5,6 +5,7 @@ import type { QuotaSet } from '../quota/quota-set.js';
 import type { Clock } from '../time/clock.js';
 import type { CloudInstance } from './adapter.js';
 import type { CleanupSettings, PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
+import type { NodeRequestInfo } from './request-format.js';
 
 /**
  * A cloud driver, found by the name in a provider's `driver:` key. Drivers are the workspace's
@@ -81,8 +82,11 @@ export interface Provider extends ProviderNotifications {
   cleanupNode(externalId: string): Promise<void>;
   /** One leak-cleanup pass for this provider; once idled it does nothing and returns undefined. */
   cleanupLeakedResources(options?: CleanupPassOptions): Promise<CleanupReport | undefined>;
-  /** A handler that launches the nodes of one request in one pool. */
-  getRequestHandler(pool: PoolConfig, requestId: string): NodeRequestHandler;
+  /**
+   * A handler that launches the nodes of one request in one pool. `request` (the attributes of
+   * the request `requestId`) reaches every create, for the labels' dynamic tags.
+   */
+  getRequestHandler(pool: PoolConfig, requestId: string, request?: NodeRequestInfo): NodeRequestHandler;
 
   // Quota hooks (all cached by the provider; see CloudAdapter for semantics).
   /** Cloud limits minus usage this provider does not manage. */

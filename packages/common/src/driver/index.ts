@@ -3,6 +3,7 @@ export * from './config-model.js';
 export * from './driver.js';
 export * from './list-cache.js';
 export * from './node-state-machines.js';
+export * from './request-format.js';
 export * from './step-machine.js';
 export * from './tags.js';
 export * from './state-machine-provider.js';

@@ -4,6 +4,7 @@ import type { CloudAdapter, CloudInstance } from './adapter.js';
 import type { PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 import { ProviderNotifications, type Provider, type ProviderContext } from './driver.js';
 import { DeleteNodeStateMachine } from './node-state-machines.js';
+import type { NodeRequestInfo } from './request-format.js';
 import { StateMachineRequestHandler } from './state-machine-request-handler.js';
 
 interface PendingDelete {
@@ -114,7 +115,7 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
     return this.cleaner.runPass(options);
   }
 
-  getRequestHandler(pool: PoolConfig, requestId: string): StateMachineRequestHandler {
+  getRequestHandler(pool: PoolConfig, requestId: string, request?: NodeRequestInfo): StateMachineRequestHandler {
     if (this.stopping) throw new Error(`provider ${this.name} is stopping and takes no new requests`);
     const handler = new StateMachineRequestHandler(
       {
@@ -126,6 +127,7 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
       },
       pool,
       requestId,
+      request,
     );
     this.handlers.add(handler);
     return handler;

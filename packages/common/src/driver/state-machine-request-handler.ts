@@ -3,6 +3,7 @@ import type { CloudAdapter } from './adapter.js';
 import type { PoolConfig, PoolLabelConfig, ProviderCommonSettings } from './config-model.js';
 import { NodeRequestHandlerNotifications, type LaunchListener, type LaunchResult, type NodeRequestHandler } from './driver.js';
 import { CreateNodeStateMachine, DeleteNodeStateMachine } from './node-state-machines.js';
+import type { NodeRequestInfo } from './request-format.js';
 import { nodeTags } from './tags.js';
 import type { Clock } from '../time/clock.js';
 
@@ -18,6 +19,8 @@ interface Launch {
    * try repeats it with the same number; it moves on only once nothing of it can exist.
    */
   cloudAttempt: number;
+  /** The cloud attempt the last create machine sent (0 before the first). */
+  sentCloudAttempt: number;
   startedAt: number;
   create: CreateNodeStateMachine;
   /** Set while the failed attempt's instance is being deleted before the next attempt. */
@@ -50,12 +53,14 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     private readonly context: RequestHandlerContext,
     readonly pool: PoolConfig,
     readonly requestId: string,
+    /** The request's attributes, passed to every create (for dynamic tags); absent for a launch without a request. */
+    private readonly request?: NodeRequestInfo,
   ) {
     super();
   }
 
   launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener): void {
-    const launch: Launch = { nodeId, label, listener, attempt: 1, cloudAttempt: 1, startedAt: this.context.clock.now(), create: undefined! };
+    const launch: Launch = { nodeId, label, listener, attempt: 1, cloudAttempt: 1, sentCloudAttempt: 0, startedAt: this.context.clock.now(), create: undefined! };
     launch.create = this.createMachine(launch);
     this.launches.push(launch);
   }
@@ -135,9 +140,11 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
   private createMachine(launch: Launch): CreateNodeStateMachine {
     const { adapter, providerName, systemId, settings, clock } = this.context;
     const tags = nodeTags({ nodeId: launch.nodeId, poolName: this.pool.name, providerName, systemId }, launch.label.tags);
+    const resend = launch.sentCloudAttempt === launch.cloudAttempt;
+    launch.sentCloudAttempt = launch.cloudAttempt;
     return new CreateNodeStateMachine(
       adapter,
-      { nodeId: launch.nodeId, attempt: launch.cloudAttempt, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags },
+      { nodeId: launch.nodeId, attempt: launch.cloudAttempt, resend, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags, request: this.request },
       { clock, bootTimeoutMs: settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
     );
   }

@@ -6,7 +6,9 @@ import {
   QuotaSet,
   StateMachineProvider,
   TAG,
+  type CreateRequest,
   type LaunchListener,
+  type NodeRequestInfo,
   type PoolConfig,
   type PoolLabelConfig,
   type ProviderConfig,
@@ -123,12 +125,12 @@ describe('StateMachineProvider', () => {
   });
 
   it('repeats a create that failed transiently with the same cloud attempt, so a lost answer never makes a second instance', async () => {
-    const seen: number[] = [];
+    const seen: Array<[number, boolean | undefined]> = [];
     const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue });
     const original = adapter.createResource.bind(adapter);
     let lose = true;
     adapter.createResource = async (request, hooks) => {
-      seen.push(request.attempt);
+      seen.push([request.attempt, request.resend]);
       // A lost answer: the cloud made the instance, but the caller never learns its id.
       const id = await original(request, lose ? { ...hooks, onExternalId: () => undefined } : hooks);
       if (lose) {
@@ -142,7 +144,11 @@ describe('StateMachineProvider', () => {
     handler.launch('0000000009', label, listener);
     await runUntil(provider, clock, () => handler.launchesComplete());
     expect(handler.results()[0]!.status).toBe('ready');
-    expect(seen).toEqual([1, 1]);
+    // The repeat is flagged as a resend, so the adapter looks for what the first send made.
+    expect(seen).toEqual([
+      [1, false],
+      [1, true],
+    ]);
     expect([...cloud.instances.values()].filter((i) => i.tags[TAG.nodeId] === '0000000009')).toHaveLength(1);
     expect(cloud.calls.get('delete-instance') ?? 0).toBe(0);
   });
@@ -194,6 +200,42 @@ describe('StateMachineProvider', () => {
     expect(cloud.instances.has(id)).toBe(false);
     await runUntil(provider, clock, () => false, 1000, 3);
     await expect(Promise.race([provider.cleanupNode('fake-unknown'), runUntil(provider, clock, () => false, 1000, 5).then(() => 'stuck')])).resolves.toBeUndefined();
+  });
+
+  it("passes the node request's attributes to every create of the request's launches, retries included", async () => {
+    const seen: Array<CreateRequest['request']> = [];
+    const adapter = new FakeAdapter(cloud, { providerName: 'fake', queue: passthroughQueue });
+    const original = adapter.createResource.bind(adapter);
+    adapter.createResource = (request, hooks) => {
+      seen.push(request.request);
+      return original(request, hooks);
+    };
+    makeProvider({}, adapter);
+    const info: NodeRequestInfo = {
+      id: '100-0000000001',
+      labels: ['small', 'small'],
+      requestor: 'zuul',
+      requestor_data: { job_name: 'tox' },
+      relative_priority: 0,
+      event_id: 'event-1',
+      created_time: 1700000000.5,
+      tenant_name: 'tenant-a',
+    };
+    cloud.failNextCreates.push('transient');
+    const handler = provider.getRequestHandler(pool, info.id, info);
+    handler.launch('0000000011', label, listener);
+    handler.launch('0000000012', label, listener);
+    await runUntil(provider, clock, () => handler.launchesComplete());
+    expect(handler.results().map((r) => r.status)).toEqual(['ready', 'ready']);
+    expect(seen).toHaveLength(3);
+    for (const request of seen) expect(request).toEqual(info);
+
+    // A handler made without request information passes none.
+    seen.length = 0;
+    const bare = provider.getRequestHandler(pool, '100-0000000002');
+    bare.launch('0000000013', label, listener);
+    await runUntil(provider, clock, () => bare.launchesComplete());
+    expect(seen).toEqual([undefined]);
   });
 
   it('runs no leak cleanup once idled, while launches in flight still finish', async () => {

@@ -1,5 +1,6 @@
 import {
   isZkError,
+  nodeRequestInfo,
   type LaunchResult,
   type LockedNode,
   type NodeRecord,
@@ -90,7 +91,7 @@ export class ActiveRequest {
     }
     // Every launch is handed over in one synchronous block: the provider loop treats a handler
     // without unfinished launches as complete.
-    const handler = this.runtime.provider.getRequestHandler(this.pool, this.request.id);
+    const handler = this.runtime.provider.getRequestHandler(this.pool, this.request.id, nodeRequestInfo(this.request));
     this.handler = handler;
     for (const reserved of this.reserved) handler.nodeReusedNotification({ id: reserved.locked.node.id, label: this.request.node_types[reserved.index]! });
     for (const launching of this.launching) {

@@ -1,4 +1,4 @@
-import { CloudError, isCloudError, isOurs, TAG, type CreateHooks, type CreateRequest, type Ownership } from '@cloudpool/common';
+import { CloudError, DynamicValues, isCloudError, isOurs, TAG, type CreateHooks, type CreateRequest, type Ownership } from '@cloudpool/common';
 import type { NeutronPort, OpenStackApi, ServerCreate } from '../api/openstack-api.js';
 import type { OpenStackCloudImageSettings, OpenStackLabelSettings, OpenStackPoolSettings } from '../config.js';
 import { COMPUTE } from '../transport/microversion.js';
@@ -22,13 +22,15 @@ export interface NodeLauncherContext {
  * 2. with the pool's `auto-floating-ip`, a floating IP from the external network on the first
  *    port, tagged the same: made before the server, so no step waits for ACTIVE and the node
  *    is ready with its public address the moment Nova says ACTIVE;
- * 3. the server on those ports, with the tags as metadata (plus `cloudpool_attempt` and
- *    Nodepool's `groups`) and, from microversion 2.52, the provider tag (see `providerServerTag`).
+ * 3. the server on those ports, with the tags as metadata (plus `cloudpool_attempt`, Nodepool's
+ *    `groups` and the label's `dynamic-instance-properties` formatted with the node request, see
+ *    `DynamicValues`) and, from microversion 2.52, the provider tag (see `providerServerTag`).
  *
  * Idempotency (Nova has no client token): the server is named after the node (`hostname`) and
- * carries its attempt; before creating, a fresh lookup by that name (a filtered listing)
- * returns an existing server of this node and attempt instead, ports of the attempt are found
- * by their tags and reused, and a port's floating IP is reused. A create whose answer was lost
+ * carries its attempt; before re-sending an attempt (`request.resend`; a first send has nothing
+ * to find and skips these lookups), a fresh lookup by that name (a filtered listing) returns an
+ * existing server of this node and attempt instead, ports of the attempt are found by their
+ * tags and reused, and a port's floating IP is reused. A create whose answer was lost
  * (a transient error) is looked up again before it fails. Concurrent calls for one (node,
  * attempt) in this process share one launch. Residual race: two processes launching the same
  * (node, attempt) at once, or a create still in flight at Nova when the lookup runs, can still
@@ -41,6 +43,7 @@ export interface NodeLauncherContext {
 export class NodeLauncher {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly warnedLabels = new Set<string>();
+  private readonly dynamicProperties = new DynamicValues('dynamic instance property', (warning) => this.context.warn(warning.message));
 
   constructor(private readonly context: NodeLauncherContext) {}
 
@@ -59,7 +62,7 @@ export class NodeLauncher {
 
   private async create(request: CreateRequest, hooks: CreateHooks): Promise<string> {
     const { api, lookups } = this.context;
-    const existing = await this.findServer(request);
+    const existing = request.resend === false ? undefined : await this.findServer(request);
     if (existing) return existing;
     const label = request.label.settings as OpenStackLabelSettings;
     const pool = request.pool.settings as OpenStackPoolSettings;
@@ -85,7 +88,12 @@ export class NodeLauncher {
         name: request.hostname,
         flavorRef: flavor.id,
         portIds: ports.map(({ port }) => port.id),
-        metadata: { groups: [request.pool.providerName, cloudImageName, request.label.name].join(','), ...request.tags, [ATTEMPT_KEY]: String(request.attempt) },
+        metadata: {
+          groups: [request.pool.providerName, cloudImageName, request.label.name].join(','),
+          ...request.tags,
+          ...this.dynamicProperties.of(request, label.dynamicInstanceProperties),
+          [ATTEMPT_KEY]: String(request.attempt),
+        },
         ...(version.atLeast(COMPUTE.tagsOnCreate) ? { tags: [providerServerTag(request.pool.providerName)] } : {}),
         ...(label.bootFromVolume ? { bootVolume: { imageId, sizeGb: label.volumeSize } } : { imageRef: imageId }),
         ...availabilityZone(request),
@@ -104,17 +112,12 @@ export class NodeLauncher {
 
   /**
    * Label keys the driver cannot honour yet are reported once per label instead of failing its
-   * launches: `server-group` (no server group lookup yet) and `dynamic-instance-properties`
-   * (the create request carries no node request attributes to format them with).
+   * launches: `server-group` (no server group lookup yet).
    */
   private warnUnsupported(labelName: string, label: OpenStackLabelSettings): void {
     if (this.warnedLabels.has(labelName)) return;
     this.warnedLabels.add(labelName);
-    const ignored = [
-      ...(label.serverGroup ? ['server-group'] : []),
-      ...(Object.keys(label.dynamicInstanceProperties).length ? ['dynamic-instance-properties'] : []),
-    ];
-    if (ignored.length) this.context.warn(`label ${labelName}: ${ignored.join(' and ')} not supported yet, ignored`);
+    if (label.serverGroup) this.context.warn(`label ${labelName}: server-group not supported yet, ignored`);
   }
 
   /** Creates the server; a lost answer is looked up before failing, and a 400 clears the lookups. */
@@ -155,7 +158,7 @@ export class NodeLauncher {
     securityGroupIds: string[] | undefined,
   ): Promise<Array<{ port: NeutronPort; created: boolean }>> {
     const { api } = this.context;
-    const unused = await api.listPorts({ tags: attemptTags(request.nodeId, String(request.attempt)) });
+    const unused = request.resend === false ? [] : await api.listPorts({ tags: attemptTags(request.nodeId, String(request.attempt)) });
     const ports: Array<{ port: NeutronPort; created: boolean }> = [];
     for (const [index, networkId] of networkIds.entries()) {
       const reused = unused.findIndex((port) => port.network_id === networkId && !port.device_id);

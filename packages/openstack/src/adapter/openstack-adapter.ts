@@ -2,6 +2,7 @@ import {
   isOurs,
   QuotaSet,
   SharedListCache,
+  systemClock,
   TAG,
   type Clock,
   type CloudAdapter,
@@ -12,6 +13,7 @@ import {
   type Ownership,
   type PoolLabelConfig,
   type ProviderContext,
+  type TimerClock,
 } from '@cloudpool/common';
 import type { NovaFlavor, OpenStackApi } from '../api/openstack-api.js';
 import type { OpenStackCloudImageSettings, OpenStackLabelSettings, OpenStackProviderSettings } from '../config.js';
@@ -44,11 +46,16 @@ export interface OpenStackAdapterOptions {
   logger: Pick<ProviderContext['logger'], 'warn'>;
   /** How long a server listing is shared (default 5 s). */
   listTtlMs?: number;
+  /** The least time between two server listings however often creates and deletes end one early (default 1 s). */
+  listRefreshGapMs?: number;
+  /** Timers of the refresh gap (default: Node's). */
+  timers?: TimerClock;
   /** How long the cloud limits are cached (default 5 minutes). */
   quotaTtlMs?: number;
 }
 
 const DEFAULT_LIST_TTL_MS = 5_000;
+const DEFAULT_LIST_REFRESH_GAP_MS = 1_000;
 const DEFAULT_QUOTA_TTL_MS = 5 * 60_000;
 
 /**
@@ -75,7 +82,11 @@ export class OpenStackAdapter implements CloudAdapter {
     const { api, config, clock, logger } = options;
     const warn = (message: string) => logger.warn({ provider: config.name }, message);
     this.owner = { providerName: config.name, systemId: options.systemId, adoptNodepoolResources: options.adoptNodepoolResources };
-    this.servers = new SharedListCache(() => this.loadServers(), { ttlMs: options.listTtlMs ?? DEFAULT_LIST_TTL_MS, clock });
+    this.servers = new SharedListCache(() => this.loadServers(), {
+      ttlMs: options.listTtlMs ?? DEFAULT_LIST_TTL_MS,
+      clock,
+      refreshGap: { ms: options.listRefreshGapMs ?? DEFAULT_LIST_REFRESH_GAP_MS, timers: options.timers ?? systemClock },
+    });
     this.quota = new SharedListCache(() => this.loadQuota(), { ttlMs: options.quotaTtlMs ?? DEFAULT_QUOTA_TTL_MS, clock });
     this.lookups = new CloudLookups(api, warn);
     this.cleaner = new NodeCleaner(api, this.owner);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ManualClock, QuotaSet, type CloudCallQueue, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
 import axios, { type AxiosInstance } from 'axios';
-import { OpenStackAdapter, type OpenStackAdapterConfig } from '../../src/adapter/openstack-adapter.js';
+import { OpenStackAdapter, type OpenStackAdapterConfig, type OpenStackAdapterOptions } from '../../src/adapter/openstack-adapter.js';
 import { HttpOpenStackApi } from '../../src/api/http-openstack-api.js';
 import { loadCloudConfig } from '../../src/clouds/clouds-yaml.js';
 import type { OpenStackLabelSettings, OpenStackPoolSettings } from '../../src/config.js';
@@ -37,6 +37,8 @@ export interface AdapterOptions {
   cloudName?: string;
   settings?: Partial<OpenStackAdapterConfig['settings']>;
   adoptNodepoolResources?: boolean;
+  /** Receives the adapter's warnings (default: dropped). */
+  logger?: OpenStackAdapterOptions['logger'];
 }
 
 /**
@@ -82,7 +84,7 @@ export class SimulatedOpenStack {
       adoptNodepoolResources: options.adoptNodepoolResources ?? false,
       region: info.regionName,
       clock: this.clock,
-      logger: { warn: () => undefined },
+      logger: options.logger ?? { warn: () => undefined },
       listTtlMs: 1_000,
     });
     return { adapter, api, lease, queue };
@@ -94,7 +96,7 @@ export class SimulatedOpenStack {
   }
 
   /** A token-carrying client of one service, for reading and planting around the adapter. */
-  async service(service: 'compute' | 'network' | 'volume'): Promise<AxiosInstance> {
+  async service(service: 'compute' | 'network' | 'volume' | 'image'): Promise<AxiosInstance> {
     const { identity } = this.sim;
     this.token ??= await axios
       .post(`${this.sim.connectionInfo().authUrl}/auth/tokens`, {
@@ -104,7 +106,7 @@ export class SimulatedOpenStack {
         },
       })
       .then((response) => String(response.headers['x-subject-token']));
-    const prefix = { compute: '/compute/v2.1', network: '/network/v2.0', volume: `/volume/v3/${identity.project.id}` }[service];
+    const prefix = { compute: '/compute/v2.1', network: '/network/v2.0', volume: `/volume/v3/${identity.project.id}`, image: '/image/v2' }[service];
     return axios.create({ baseURL: `${this.sim.url}${prefix}`, headers: { 'X-Auth-Token': this.token, 'OpenStack-API-Version': 'compute 2.96' } });
   }
 
