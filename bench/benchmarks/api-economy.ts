@@ -2,7 +2,7 @@ import { CLOUDS, PROFILES } from '../support/clouds.js';
 import { totalCalls, type Counters } from '../support/harness.js';
 import type { CloudLifecycle } from '../support/lifecycle.js';
 import { cloudCells, joined, type Benchmark, type Cell, type Table } from '../support/report.js';
-import { LAUNCHER_COUNTS, lightRun, minimumCallsPerNode, throughputRun } from '../support/scenarios.js';
+import { cloudOf, LAUNCHER_COUNTS, lightRun, minimumCallsPerNode, throughputRuns } from '../support/scenarios.js';
 
 interface Economy {
   cloud: string;
@@ -52,8 +52,8 @@ export const apiEconomy: Benchmark = {
     for (const launchers of LAUNCHER_COUNTS) {
       for (const run of (await lightRun(harness, launchers)).clouds) results.push(economy(run, 'lifecycle', launchers));
     }
-    for (const cloud of CLOUDS) {
-      for (const launchers of LAUNCHER_COUNTS) results.push(economy((await throughputRun(harness, cloud, launchers)).clouds[0]!, 'create phase', launchers));
+    for (const { launchers, result } of await throughputRuns(harness)) {
+      for (const cloud of CLOUDS) results.push(economy(cloudOf(result, cloud), 'create phase', launchers));
     }
     results.sort((a, b) => CLOUDS.indexOf(a.cloud as never) - CLOUDS.indexOf(b.cloud as never));
     const lifecycles = results.filter((e) => e.scenario === 'lifecycle');

@@ -1,7 +1,6 @@
-import { CLOUDS } from '../support/clouds.js';
 import type { LifecycleResult } from '../support/lifecycle.js';
 import { fmt, type Benchmark, type Cell } from '../support/report.js';
-import { LAUNCHER_COUNTS, lightRun, throughputRun } from '../support/scenarios.js';
+import { LAUNCHER_COUNTS, lightRun, throughputRuns } from '../support/scenarios.js';
 
 /**
  * ZooKeeper operations a launcher needs per node lifecycle (one node per request) by Nodepool's
@@ -57,9 +56,7 @@ export const zookeeperCost: Benchmark = {
       json.push({ scenario, launchers, nodes, perNode: ops, byOperation, byPath, minimum, ratio: Object.fromEntries(KINDS.map((k) => [k, ops[k] / minimum[k]])) });
     };
     for (const launchers of LAUNCHER_COUNTS) add('lifecycle, light load, all clouds', launchers, await lightRun(harness, launchers), false);
-    for (const cloud of CLOUDS) {
-      for (const launchers of LAUNCHER_COUNTS) add(`create phase, throughput, ${cloud}`, launchers, await throughputRun(harness, cloud, launchers), true);
-    }
+    for (const { launchers, result } of await throughputRuns(harness)) add('create phase, throughput, all clouds', launchers, result, true);
     const columns = ['scenario', 'launchers', 'nodes', 'reads/node', 'ratio', 'writes/node', 'ratio', 'watches/node', 'ratio', 'events/node', 'ratio'];
     const paths = [...new Set(lifecycle.flatMap((l) => Object.keys(l.byPath)))]
       .sort((a, b) => Math.max(...lifecycle.map((l) => l.byPath[b] ?? 0)) - Math.max(...lifecycle.map((l) => l.byPath[a] ?? 0)))

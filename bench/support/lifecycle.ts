@@ -12,7 +12,7 @@ export interface LifecycleOptions {
   /** Requests per second per cloud; as fast as `backlog` allows when undefined. */
   submitPerSecond?: number;
   /** Keep at most this many requests of a cloud submitted but not yet created at the cloud. */
-  backlog?: number;
+  backlog?: Partial<Record<CloudName, number>>;
   /** Stop submitting after this long (the node count is then what was submitted). */
   submitForMs?: number;
   /** Release each node as soon as its request is fulfilled (else: once every request is). */
@@ -52,6 +52,8 @@ export interface CloudLifecycle {
   calls: Counters;
   /** Calls the launchers' queues paced for this provider, by action. */
   queued: Record<string, number>;
+  /** Calls of this provider the cloud throttled, over all launchers. */
+  throttles: number;
 }
 
 export interface CreateSeries {
@@ -65,7 +67,15 @@ export interface LifecycleResult {
   options: LifecycleOptions;
   clouds: CloudLifecycle[];
   /** Per launcher: ZooKeeper operations over the lifecycle, queue throttles, warnings logged. */
-  launchers: Array<{ zk: LauncherStats['zk']; zkPaths: Record<string, number>; throttles: number; log: Record<string, number>; warnings: Record<string, number> }>;
+  launchers: Array<{
+    zk: LauncherStats['zk'];
+    zkPaths: Record<string, number>;
+    throttles: number;
+    /** CPU seconds (user + system) the launcher process spent over the run. */
+    cpuSeconds: number;
+    log: Record<string, number>;
+    warnings: Record<string, number>;
+  }>;
 }
 
 interface CloudRun {
@@ -146,7 +156,8 @@ export async function runLifecycle(harness: Harness, options: LifecycleOptions):
         await sleep((index * 1000) / (options.submitPerSecond ?? 1000) / runs.length);
         while (run.ids.length < options.nodes) {
           if (options.submitForMs !== undefined && Date.now() - start >= options.submitForMs) break;
-          if (options.backlog !== undefined && run.ids.length - run.creates.count >= options.backlog) {
+          const backlog = options.backlog?.[run.cloud.profile.name];
+          if (backlog !== undefined && run.ids.length - run.creates.count >= backlog) {
             await sleep(50);
             continue;
           }
@@ -235,6 +246,7 @@ async function cloudResult(
     deleted: nodeIds.filter((id) => !requester.nodes.get(id)).length,
     calls: counterDelta(await run.cloud.counters(), run.countersBefore),
     queued: queuedCalls(statsAfter, statsBefore, provider),
+    throttles: providerThrottles(statsAfter, provider) - providerThrottles(statsBefore, provider),
   };
 }
 
@@ -242,6 +254,7 @@ function launcherResults(statsAfter: LauncherStats[], statsBefore: LauncherStats
   return statsAfter.map((after, i) => ({
     ...zkAndThrottles(after, statsBefore[i]!),
     zkPaths: Object.fromEntries(Object.entries(after.zkPaths).map(([key, n]) => [key, n - (statsBefore[i]!.zkPaths[key] ?? 0)])),
+    cpuSeconds: (after.cpu.user + after.cpu.system - statsBefore[i]!.cpu.user - statsBefore[i]!.cpu.system) / 1e6,
     log: after.log,
     warnings: Object.fromEntries(launchers[i]!.host.warnings),
   }));
@@ -255,6 +268,10 @@ function queuedCalls(after: LauncherStats[], before: LauncherStats[], provider: 
     }
   });
   return calls;
+}
+
+function providerThrottles(stats: LauncherStats[], provider: string): number {
+  return stats.reduce((sum, s) => sum + Object.values(s.queues[provider]?.actions ?? {}).reduce((n, a) => n + a.throttles, 0), 0);
 }
 
 function zkAndThrottles(after: LauncherStats, before: LauncherStats): { zk: LauncherStats['zk']; throttles: number } {
