@@ -1,6 +1,6 @@
 import { NODE_STATES, resourceKey, TAG } from '@cloudpool/common';
 import { describe, expect, it } from 'vitest';
-import { LEAK_CLOUDS, rulesOf, SYSTEM_ID, useCleanupBed } from './support/cleanup-bed.js';
+import { LEAK_CLOUDS, rulesOf, useCleanupBed } from './support/cleanup-bed.js';
 
 /** A node id no ZooKeeper of these tests ever holds: its resources are leaked. */
 const GONE = '0000009999';
@@ -36,7 +36,7 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with clou
     expect(afterSecond.has(kept)).toBe(true);
   });
 
-  it("spares another provider's, another installation's, untagged and protected resources, and image uploads", async () => {
+  it("spares another provider's, another installation's, untagged and protected resources and image uploads", async () => {
     const b = bed();
     const [instance, subResource] = b.cloud.nodeTypes as [string, string];
     const control = await b.cloud.plant(instance, b.ours(GONE), { ageMs: 600_000 });
@@ -47,8 +47,10 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with clou
       spared[`untagged ${type}`] = await b.cloud.plant(type, {}, { ageMs: 600_000 });
       spared[`protected ${type}`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.protect]: 'keep' }), { ageMs: 600_000 });
     }
-    const upload = { [TAG.providerName]: b.provider, [TAG.systemId]: SYSTEM_ID, [TAG.buildId]: '0000000001', [TAG.uploadId]: '0000000001' };
-    const uploads = await b.cloud.plantUpload(upload);
+    // Uploads whose ids ZooKeeper does not record: leaked, were they ours.
+    for (const key of await b.cloud.plantUpload(b.upload('b9', '0000000001', { [TAG.providerName]: 'someone-else' }))) spared[`${key} of another provider`] = key;
+    for (const key of await b.cloud.plantUpload(b.upload('b9', '0000000001', { [TAG.systemId]: 'another-installation' }))) spared[`${key} of another installation`] = key;
+    for (const key of await b.cloud.plantUpload(b.upload('b9', '0000000001', { [TAG.protect]: 'keep' }))) spared[`protected ${key}`] = key;
 
     await b.once();
     const second = await b.once();
@@ -61,10 +63,39 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with clou
       const expected = what.startsWith('protected') ? ['protected'] : ['not-ours', undefined];
       expect(expected, `${what}: ${rules[key]}`).toContain(rules[key]);
     }
-    for (const key of uploads) {
-      expect(rules[key], `${key}: no builder tells which uploads are alive`).toBe('in-use');
-      expect(present.has(key)).toBe(true);
-    }
+  });
+
+  it('deletes a leaked image upload on the second run, and spares the uploads ZooKeeper records for this provider', async () => {
+    const b = bed();
+    await b.recordUpload('b1', '0000000001');
+    await b.recordUpload('b2', '0000000001', { image: 'debian' });
+    // Another provider's upload record says nothing of ours with the same ids.
+    await b.recordUpload('b3', '0000000001', { provider: 'someone-else' });
+    const recorded = [...(await b.cloud.plantUpload(b.upload('b1', '0000000001'))), ...(await b.cloud.plantUpload(b.upload('b2', '0000000001')))];
+    const leaked = [
+      // The upload id is recorded, but in another build.
+      ...(await b.cloud.plantUpload(b.upload('b2', '0000000002'))),
+      ...(await b.cloud.plantUpload(b.upload('b4', '0000000001'))),
+      ...(await b.cloud.plantUpload(b.upload('b3', '0000000001'))),
+    ];
+    expect(leaked.length).toBeGreaterThanOrEqual(3);
+
+    const first = await b.once();
+    expect(first.attention).toEqual([]);
+    const firstRules = rulesOf(first.report);
+    for (const key of recorded) expect(firstRules[key], key).toBe('in-use');
+    for (const key of leaked) expect(firstRules[key], key).toBe('first-sighting');
+    expect(first.report?.deleted).toEqual([]);
+
+    const second = await b.once();
+    expect(second.attention).toEqual([]);
+    const secondRules = rulesOf(second.report);
+    for (const key of recorded) expect(secondRules[key], key).toBe('in-use');
+    for (const key of leaked) expect(secondRules[key], key).toBe('leaked');
+    expect(second.report?.deleted.map(resourceKey).sort()).toEqual([...leaked].sort());
+    const present = await b.cloud.present();
+    for (const key of leaked) expect(present.has(key), key).toBe(false);
+    for (const key of recorded) expect(present.has(key), key).toBe(true);
   });
 
   it('spares leaked resources younger than min-age', async () => {

@@ -1,4 +1,4 @@
-import { NodepoolZk, resourceKey, sightingsPath, systemClock, ZkSightingsStore, type CleanupReport, type Provider } from '@cloudpool/common';
+import { NodepoolZk, readZooKeeperReferences, resourceKey, sightingsPath, systemClock, ZkSightingsStore, type CleanupReport, type Provider } from '@cloudpool/common';
 import { connectClient } from '@cloudpool/common/testing';
 import { describe, expect, it } from 'vitest';
 import { LEAK_CLOUDS, startProvider, useCleanupBed, type CleanupBed } from './support/cleanup-bed.js';
@@ -6,10 +6,15 @@ import { failListPages } from './support/leak-cloud.js';
 
 const GONE = '0000009999';
 
-/** Plants two leaked resources of each type the driver lists, so that its lists take pages (and the breaker stays calm). */
+/**
+ * Plants two leaked resources of each type the driver lists, so that its lists take pages (and
+ * the breaker stays calm), and two image uploads that ZooKeeper does not record.
+ */
 async function plantLeaks(b: CleanupBed): Promise<string[]> {
   const types = b.cloud.nodeTypes.flatMap((type) => [type, type]);
-  return Promise.all(types.map((type) => b.cloud.plant(type, b.ours(GONE), { ageMs: 600_000 })));
+  const nodes = await Promise.all(types.map((type) => b.cloud.plant(type, b.ours(GONE), { ageMs: 600_000 })));
+  const uploads = await Promise.all(['0000000001', '0000000002'].map((uploadId) => b.cloud.plantUpload(b.upload('b1', uploadId))));
+  return [...nodes, ...uploads.flat()];
 }
 
 /** A pass of `provider` with the sightings in ZooKeeper, as the elected cleaner runs it. */
@@ -47,7 +52,7 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name when a read fails', ({ create 
     const leaked = await plantLeaks(b);
     const references = await connectClient(b.chroot);
     const zk = new NodepoolZk(references);
-    const provider = await startProvider(b, async () => ({ nodeIds: new Set(await zk.listNodeIds()) }));
+    const provider = await startProvider(b, () => readZooKeeperReferences(zk, b.provider));
     await pass(b, provider);
     const stored = await b.client.exists(sightingsPath(b.provider));
 

@@ -7,6 +7,7 @@ import type {
   Image,
   Instance,
   InstanceTypeInfo,
+  NetworkInterface,
   RunInstancesCommandInput,
   RunInstancesCommandOutput,
   Snapshot,
@@ -22,6 +23,7 @@ const MAX_INSTANCES_PAGE = 1000;
 const MAX_VOLUMES_PAGE = 500;
 const MAX_IMAGES_PAGE = 1000;
 const MAX_SNAPSHOTS_PAGE = 1000;
+const MAX_NETWORK_INTERFACES_PAGE = 1000;
 const MAX_QUOTAS_PAGE = 100;
 
 /** Among waiting calls, the queue sends higher priorities first; 0 is the default. */
@@ -116,6 +118,21 @@ export class Ec2Calls {
 
   async releaseAddress(allocationId: string): Promise<void> {
     await this.write('ReleaseAddress', (signal) => this.ec2.releaseAddress({ AllocationId: allocationId }, signal));
+  }
+
+  /** Every network interface matching `filters`. */
+  describeNetworkInterfaces(filters: Filter[]): Promise<NetworkInterface[]> {
+    return readAllPages((NextToken) =>
+      this.read('DescribeNetworkInterfaces', undefined, async (signal) => {
+        const page = await this.ec2.describeNetworkInterfaces({ Filters: filters, MaxResults: MAX_NETWORK_INTERFACES_PAGE, NextToken }, signal);
+        return { items: page.NetworkInterfaces, nextToken: page.NextToken };
+      }),
+    );
+  }
+
+  /** Deletes a detached interface (EC2 refuses one attached to an instance with `InvalidParameterValue`). */
+  async deleteNetworkInterface(networkInterfaceId: string): Promise<void> {
+    await this.write('DeleteNetworkInterface', (signal) => this.ec2.deleteNetworkInterface({ NetworkInterfaceId: networkInterfaceId }, signal));
   }
 
   /** Every quota of one service (`ec2`, `ebs`) in the client's region. */

@@ -28,6 +28,7 @@ const KIND_BY_CODE: Readonly<Record<string, CloudErrorKind>> = {
   'InvalidAMIID.NotFound': 'not-found',
   'InvalidSnapshot.NotFound': 'not-found',
   'InvalidAllocationID.NotFound': 'not-found',
+  'InvalidNetworkInterfaceID.NotFound': 'not-found',
   NoSuchResourceException: 'not-found',
 
   AuthFailure: 'auth',

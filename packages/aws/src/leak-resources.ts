@@ -8,32 +8,48 @@ const RESOURCE_TYPE = {
   image: 'image',
   snapshot: 'snapshot',
   address: 'public-ip',
+  networkInterface: 'nic',
 } as const;
 
 /**
  * Deletion order within a cleanup pass: instances (0) first, which detaches their volumes and
- * disassociates their addresses; then volumes, images and addresses; snapshots last, as an
- * image's snapshot cannot be deleted while the image is registered.
+ * interfaces and disassociates their addresses; then volumes, images, addresses and network
+ * interfaces; snapshots last, as an image's snapshot cannot be deleted while the image is
+ * registered.
  */
 const DELETION_ORDER: Readonly<Record<string, number>> = {
   [RESOURCE_TYPE.volume]: 1,
   [RESOURCE_TYPE.image]: 1,
   [RESOURCE_TYPE.address]: 1,
+  [RESOURCE_TYPE.networkInterface]: 1,
   [RESOURCE_TYPE.snapshot]: 2,
 };
 
 /**
  * What leak cleanup may find of a provider besides its instances, each type read with a
  * server-side filter on the provider tag: detached (`available`) volumes, the account's own
- * images and snapshots (image uploads carry the provider, build and upload tags), and Elastic
- * IPs. The driver allocates no Elastic IP itself (`public-ipv4` uses the interface's automatic
- * address), so only addresses someone tagged for the provider are listed.
+ * images and snapshots (image uploads carry the provider, build and upload tags), Elastic IPs,
+ * and detached (`available`) network interfaces. The driver allocates no Elastic IP itself
+ * (`public-ipv4` uses the interface's automatic address), so only addresses someone tagged for
+ * the provider are listed. The primary interface RunInstances makes for a node is deleted with
+ * its instance (`DeleteOnTermination`); one left `available` and tagged for the provider was
+ * detached from its instance, or made with `DeleteOnTermination: false`, and outlived it. EC2
+ * gives interfaces no creation time: their age counts from the first sighting.
  */
 export class LeakResources {
   constructor(
     private readonly calls: Pick<
       Ec2Calls,
-      'describeVolumes' | 'describeImages' | 'describeSnapshots' | 'describeAddresses' | 'deleteVolume' | 'deregisterImage' | 'deleteSnapshot' | 'releaseAddress'
+      | 'describeVolumes'
+      | 'describeImages'
+      | 'describeSnapshots'
+      | 'describeAddresses'
+      | 'describeNetworkInterfaces'
+      | 'deleteVolume'
+      | 'deregisterImage'
+      | 'deleteSnapshot'
+      | 'releaseAddress'
+      | 'deleteNetworkInterface'
     >,
     private readonly providerName: string,
   ) {}
@@ -41,17 +57,20 @@ export class LeakResources {
   /** All or nothing: any failed read rejects. */
   async list(): Promise<CloudResource[]> {
     const tagged = providerTagFilter(this.providerName);
-    const [volumes, images, snapshots, addresses] = await Promise.all([
-      this.calls.describeVolumes([tagged, { Name: 'status', Values: ['available'] }]),
+    const available = { Name: 'status', Values: ['available'] };
+    const [volumes, images, snapshots, addresses, networkInterfaces] = await Promise.all([
+      this.calls.describeVolumes([tagged, available]),
       this.calls.describeImages({ Owners: ['self'], Filters: [tagged] }),
       this.calls.describeSnapshots({ OwnerIds: ['self'], Filters: [tagged] }),
       this.calls.describeAddresses([tagged]),
+      this.calls.describeNetworkInterfaces([tagged, available]),
     ]);
     return [
       ...volumes.map((v) => resource(RESOURCE_TYPE.volume, v.VolumeId, v.Tags, v.CreateTime?.getTime())),
       ...images.map((i) => resource(RESOURCE_TYPE.image, i.ImageId, i.Tags, i.CreationDate ? Date.parse(i.CreationDate) : undefined)),
       ...snapshots.map((s) => resource(RESOURCE_TYPE.snapshot, s.SnapshotId, s.Tags, s.StartTime?.getTime())),
       ...addresses.map((a) => resource(RESOURCE_TYPE.address, a.AllocationId, a.Tags, undefined)),
+      ...networkInterfaces.map((n) => resource(RESOURCE_TYPE.networkInterface, n.NetworkInterfaceId, n.TagSet, undefined)),
     ];
   }
 
@@ -74,6 +93,8 @@ export class LeakResources {
         return this.calls.deleteSnapshot(id);
       case RESOURCE_TYPE.address:
         return this.calls.releaseAddress(id);
+      case RESOURCE_TYPE.networkInterface:
+        return this.calls.deleteNetworkInterface(id);
       default:
         return Promise.reject(new CloudError('permanent', `the aws driver cannot delete resources of type ${type} (${id})`));
     }

@@ -1,4 +1,5 @@
 import type {
+  DeleteNetworkInterfaceCommandInput,
   DeleteSnapshotCommandInput,
   DeleteVolumeCommandInput,
   DeregisterImageCommandInput,
@@ -10,6 +11,8 @@ import type {
   DescribeInstancesCommandOutput,
   DescribeInstanceTypesCommandInput,
   DescribeInstanceTypesCommandOutput,
+  DescribeNetworkInterfacesCommandInput,
+  DescribeNetworkInterfacesCommandOutput,
   DescribeSnapshotsCommandInput,
   DescribeSnapshotsCommandOutput,
   DescribeVolumesCommandInput,
@@ -39,6 +42,8 @@ export interface Ec2Port {
   deleteSnapshot(input: DeleteSnapshotCommandInput, signal?: AbortSignal): Promise<void>;
   describeAddresses(input: DescribeAddressesCommandInput, signal?: AbortSignal): Promise<DescribeAddressesCommandOutput>;
   releaseAddress(input: ReleaseAddressCommandInput, signal?: AbortSignal): Promise<void>;
+  describeNetworkInterfaces(input: DescribeNetworkInterfacesCommandInput, signal?: AbortSignal): Promise<DescribeNetworkInterfacesCommandOutput>;
+  deleteNetworkInterface(input: DeleteNetworkInterfaceCommandInput, signal?: AbortSignal): Promise<void>;
 }
 
 /** The Service Quotas API call the driver makes (one page); same rules as Ec2Port. */

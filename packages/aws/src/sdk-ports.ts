@@ -1,4 +1,5 @@
 import {
+  DeleteNetworkInterfaceCommand,
   DeleteSnapshotCommand,
   DeleteVolumeCommand,
   DeregisterImageCommand,
@@ -6,6 +7,7 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInstanceTypesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   ReleaseAddressCommand,
@@ -58,6 +60,11 @@ export function sdkEc2Port(client: EC2Client): Ec2Port {
       mapped('DescribeAddresses', () => client.send(new DescribeAddressesCommand(input), options(signal))),
     releaseAddress: async (input, signal) => {
       await mapped('ReleaseAddress', () => client.send(new ReleaseAddressCommand(input), options(signal)));
+    },
+    describeNetworkInterfaces: (input, signal) =>
+      mapped('DescribeNetworkInterfaces', () => client.send(new DescribeNetworkInterfacesCommand(input), options(signal))),
+    deleteNetworkInterface: async (input, signal) => {
+      await mapped('DeleteNetworkInterface', () => client.send(new DeleteNetworkInterfaceCommand(input), options(signal)));
     },
   };
 }

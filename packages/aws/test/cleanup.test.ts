@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeNetworkInterfacesCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { TAG } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAwsTestBed, type AwsTestBed } from './support/aws-test-bed.js';
@@ -49,7 +49,7 @@ describe('AwsAdapter leak resources', () => {
   let bed: AwsTestBed;
   afterEach(async () => bed?.stop());
 
-  it('lists detached volumes, own images, snapshots and Elastic IPs tagged for the provider, and deletes each idempotently', async () => {
+  it('lists detached volumes and network interfaces, own images, snapshots and Elastic IPs tagged for the provider, and deletes each idempotently', async () => {
     bed = await startAwsTestBed();
     const build = { ...ours, [TAG.buildId]: '0000000007', [TAG.uploadId]: '0000000001' };
     const seeded = bed.sim.seed({
@@ -57,14 +57,17 @@ describe('AwsAdapter leak resources', () => {
       volumes: [{ tags: { ...ours, [TAG.nodeId]: '0000000002' }, createTimeAgoMs: 60_000 }, { tags: { [TAG.providerName]: 'someone-else' } }],
       images: [{ tags: build }],
       addresses: [{ tags: { ...ours, [TAG.nodeId]: '0000000003' } }, {}],
+      networkInterfaces: [{ tags: { ...ours, [TAG.nodeId]: '0000000004' } }, { tags: { [TAG.providerName]: 'someone-else' } }],
     });
     const resources = await bed.adapter.listResources();
     const byType = Object.fromEntries(resources.map((resource) => [resource.type, resource]));
-    expect(resources.map((resource) => resource.type).sort()).toEqual(['image', 'public-ip', 'snapshot', 'volume']);
+    // The instance's own volume and interface are attached: not listed.
+    expect(resources.map((resource) => resource.type).sort()).toEqual(['image', 'nic', 'public-ip', 'snapshot', 'volume']);
     expect(byType.volume).toMatchObject({ id: seeded.volumes[0], deletionOrder: 1, createdAt: bed.clock.now() - 60_000 });
     expect(byType.image).toMatchObject({ id: seeded.images[0], tags: build, deletionOrder: 1 });
     expect(byType.snapshot).toMatchObject({ tags: build, deletionOrder: 2 });
     expect(byType['public-ip']).toMatchObject({ id: seeded.addresses[0], deletionOrder: 1 });
+    expect(byType.nic).toMatchObject({ id: seeded.networkInterfaces[0], tags: { ...ours, [TAG.nodeId]: '0000000004' }, deletionOrder: 1 });
 
     const inOrder = [...resources].sort((a, b) => (a.deletionOrder ?? 0) - (b.deletionOrder ?? 0));
     for (const resource of inOrder) await bed.adapter.deleteResource(resource);
@@ -73,5 +76,9 @@ describe('AwsAdapter leak resources', () => {
     expect(await bed.adapter.listResources()).toEqual([]);
     expect((await bed.ec2.send(new DescribeImagesCommand({ Owners: ['self'] }))).Images).toEqual([]);
     expect((await bed.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }))).Snapshots).toEqual([]);
+    const interfaces = await bed.ec2.send(new DescribeNetworkInterfacesCommand({}));
+    // The instance's interface and the other provider's are left.
+    expect(interfaces.NetworkInterfaces?.map((networkInterface) => networkInterface.NetworkInterfaceId)).not.toContain(seeded.networkInterfaces[0]);
+    expect(interfaces.NetworkInterfaces).toHaveLength(2);
   });
 });

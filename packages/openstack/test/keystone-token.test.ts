@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CloudError } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OpenStackClient } from '../src/transport/openstack-client.js';
 import { SimulatedOpenStack } from './support/simulated-openstack.js';
 
 const MINUTE = 60_000;
@@ -59,6 +60,17 @@ describe('Keystone tokens', () => {
     const { adapter } = cloud.adapter({ cloudName: cloud.sim.connectionInfo().applicationCredentialCloudName });
     await expect(adapter.listNodes()).resolves.toEqual([]);
     expect(tokensIssued()).toBe(1);
+  });
+
+  it("reads the token's project, with a password or an application credential, without another token request", async () => {
+    cloud = await SimulatedOpenStack.start();
+    for (const cloudName of [undefined, cloud.sim.connectionInfo().applicationCredentialCloudName]) {
+      const { lease, queue } = cloud.adapter(cloudName === undefined ? {} : { cloudName });
+      const client = new OpenStackClient(lease.connection, queue, cloud.clock);
+      expect(await client.projectId()).toBe(cloud.sim.identity.project.id);
+      expect(await client.projectId()).toBe(cloud.sim.identity.project.id);
+    }
+    expect(tokensIssued()).toBe(2);
   });
 
   it('reports rejected credentials (from secure.yaml) as auth, without the password', async () => {

@@ -88,4 +88,87 @@ describe('leak cleanup resources', () => {
     for (const kept of [ids.foreignPort, ids.foreignIp, ids.downPort, ids.routerPort, ids.boundIp]) expect(left.has(kept)).toBe(true);
     for (const gone of [ids.ourPort, ids.ourIp, ids.loneIp]) expect(left.has(gone)).toBe(false);
   });
+
+  describe('image uploads', () => {
+    const upload = (buildId: string, uploadId: string, extra: Record<string, string> = {}) => ({
+      [TAG.providerName]: PROVIDER,
+      [TAG.systemId]: SYSTEM_ID,
+      [TAG.buildId]: buildId,
+      [TAG.uploadId]: uploadId,
+      ...extra,
+    });
+    const imageIds = async () => {
+      const image = await cloud!.service('image');
+      return ((await image.get('/images')).data.images as Array<{ id: string }>).map((found) => found.id);
+    };
+
+    it("lists the project's Glance images carrying the provider and an upload id, filtered server-side, every page", async () => {
+      cloud = await SimulatedOpenStack.start();
+      const { images } = cloud.sim.seed({
+        images: [
+          { name: 'upload-1', properties: upload('b1', '0000000001'), ageMs: 3_000 },
+          { name: 'upload-2', properties: upload('b1', '0000000002'), ageMs: 2_000 },
+          { name: 'upload-3', properties: upload('b2', '0000000001'), ageMs: 1_000 },
+          { name: 'other-provider', properties: upload('b1', '0000000001', { [TAG.providerName]: 'someone-else' }) },
+          { name: 'other-project', properties: upload('b1', '0000000001'), owner: 'f'.repeat(32), visibility: 'public' },
+          { name: 'not-an-upload', properties: { [TAG.providerName]: PROVIDER, [TAG.systemId]: SYSTEM_ID } },
+          { name: 'plain' },
+        ],
+      });
+      const [first, second, third] = images as [string, string, string];
+      const { adapter, queue } = cloud.adapter({ pageSize: 1 });
+      const listed = (await adapter.listResources()).filter((resource) => resource.type === 'image');
+      expect(listed.map((resource) => resource.id).sort()).toEqual([first, second, third].sort());
+      expect(listed.find((resource) => resource.id === first)).toEqual({
+        type: 'image',
+        id: first,
+        tags: upload('b1', '0000000001'),
+        deletionOrder: 1,
+        createdAt: cloud.clock.now() - 3_000,
+      });
+      // One call per page of one: the four images Glance matched (three uploads and the image that is none), then the empty page.
+      expect(queue.actions.filter((action) => action === 'glance.images.list')).toHaveLength(5);
+    });
+
+    it('deletes an upload by DELETE /v2/images/{id}, an image already gone counting as deleted', async () => {
+      cloud = await SimulatedOpenStack.start();
+      const { images } = cloud.sim.seed({ images: [{ name: 'upload-1', properties: upload('b1', '0000000001') }] });
+      const { adapter } = cloud.adapter();
+      const [resource] = (await adapter.listResources()).filter((found) => found.type === 'image');
+      await adapter.deleteResource(resource!);
+      expect(await imageIds()).not.toContain(images[0]);
+      await adapter.deleteResource(resource!);
+    });
+
+    it('passes the framework leak rules: an upload whose ids ZooKeeper records is kept, an unrecorded one goes after two passes', async () => {
+      cloud = await SimulatedOpenStack.start();
+      const { images } = cloud.sim.seed({
+        images: [
+          { name: 'recorded', properties: upload('b1', '0000000001') },
+          // Same upload id in another build: not the recorded upload.
+          { name: 'leaked', properties: upload('b2', '0000000001') },
+          { name: 'other-installation', properties: upload('b3', '0000000001', { [TAG.systemId]: 'another' }) },
+        ],
+      });
+      const [recorded, leaked, foreignSystem] = images as [string, string, string];
+      const { adapter } = cloud.adapter();
+      const worker = new LeakCleanupWorker(
+        PROVIDER,
+        { adapter, readReferences: async () => ({ nodeIds: new Set(), uploads: [{ buildId: 'b1', uploadId: '0000000001' }] }) },
+        {
+          owner: { providerName: PROVIDER, systemId: SYSTEM_ID },
+          settings: { interval: 60, minAge: 0, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 1, maxDeleteCount: 100 },
+          clock: cloud.clock,
+          logger: silent,
+        },
+      );
+      expect((await worker.runPass()).deleted).toEqual([]);
+      cloud.settle(60_000);
+      const report = await worker.runPass();
+      expect(report.deleted.map((resource) => resource.id)).toEqual([leaked]);
+      const left = await imageIds();
+      expect(left).toEqual(expect.arrayContaining([recorded, foreignSystem]));
+      expect(left).not.toContain(leaked);
+    });
+  });
 });

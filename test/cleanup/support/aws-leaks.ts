@@ -4,12 +4,13 @@ import type { LeakCloud, PlantOptions } from './leak-cloud.js';
 
 /**
  * EC2: a leaked node is an instance (its root volume and interface go with it), a detached
- * volume, or an Elastic IP; image uploads are an AMI and its snapshot. Read around the driver
- * with EC2 clients of the test's own (one page of each Describe call).
+ * volume, a detached network interface, or an Elastic IP; image uploads are an AMI and its
+ * snapshot. Read around the driver with EC2 clients of the test's own (one page of each
+ * Describe call).
  */
 export class AwsLeaks implements LeakCloud {
   readonly base = new AwsCloud();
-  readonly nodeTypes = ['instance', 'volume', 'public-ip'];
+  readonly nodeTypes = ['instance', 'volume', 'nic', 'public-ip'];
   private lease: AwsClientLease | undefined;
 
   async start(): Promise<void> {
@@ -32,6 +33,8 @@ export class AwsLeaks implements LeakCloud {
         return `volume:${sim.seed({ volumes: [{ tags, createTimeAgoMs: ageMs }] }).volumes[0]}`;
       case 'public-ip':
         return `public-ip:${sim.seed({ addresses: [{ tags }] }).addresses[0]}`;
+      case 'nic':
+        return `nic:${sim.seed({ networkInterfaces: [{ tags }] }).networkInterfaces[0]}`;
       default:
         throw new Error(`aws: cannot plant a ${type}`);
     }
@@ -44,12 +47,13 @@ export class AwsLeaks implements LeakCloud {
   }
 
   async present(): Promise<Set<string>> {
-    const [instances, volumes, images, snapshots, addresses] = await Promise.all([
+    const [instances, volumes, images, snapshots, addresses, networkInterfaces] = await Promise.all([
       this.ec2.describeInstances({}),
       this.ec2.describeVolumes({}),
       this.ec2.describeImages({ Owners: ['self'] }),
       this.ec2.describeSnapshots({ OwnerIds: ['self'] }),
       this.ec2.describeAddresses({}),
+      this.ec2.describeNetworkInterfaces({}),
     ]);
     return new Set([
       ...(instances.Reservations ?? [])
@@ -60,6 +64,7 @@ export class AwsLeaks implements LeakCloud {
       ...(images.Images ?? []).map((image) => `image:${image.ImageId}`),
       ...(snapshots.Snapshots ?? []).map((snapshot) => `snapshot:${snapshot.SnapshotId}`),
       ...(addresses.Addresses ?? []).map((address) => `public-ip:${address.AllocationId}`),
+      ...(networkInterfaces.NetworkInterfaces ?? []).map((networkInterface) => `nic:${networkInterface.NetworkInterfaceId}`),
     ]);
   }
 

@@ -1,7 +1,10 @@
 import {
   ApiQueue,
+  imageBuildsPath,
+  imageUploadsPath,
   loadConfig,
   NodepoolZk,
+  readZooKeeperReferences,
   resourceKey,
   systemClock,
   TAG,
@@ -86,6 +89,21 @@ export class CleanupBed {
     return { [TAG.nodeId]: nodeId, [TAG.poolName]: 'main', [TAG.providerName]: this.provider, [TAG.systemId]: SYSTEM_ID, ...extra };
   }
 
+  /** Tags of an image upload of this provider and installation, as Nodepool's builders tag one, plus `extra`. */
+  upload(buildId: string, uploadId: string, extra: Record<string, string> = {}): Record<string, string> {
+    return { [TAG.providerName]: this.provider, [TAG.systemId]: SYSTEM_ID, [TAG.buildId]: buildId, [TAG.uploadId]: uploadId, ...extra };
+  }
+
+  /**
+   * Records an upload in ZooKeeper as a Nodepool builder does, at
+   * `/nodepool/images/<image>/builds/<build>/providers/<provider>/images/<upload>`, with the
+   * builders' `lock` znodes beside the build and the upload.
+   */
+  async recordUpload(buildId: string, uploadId: string, { provider = this.provider, image = 'ubuntu' } = {}): Promise<void> {
+    const uploads = imageUploadsPath(image, buildId, provider);
+    for (const path of [`${uploads}/${uploadId}`, `${uploads}/lock`, `${imageBuildsPath(image)}/lock`]) await this.client.mkdirp(path);
+  }
+
   /** The nodepool.yaml text: this chroot, labels, the cloud's provider and `cloudpool.cleanup`. */
   configText({ minAge = 0, interval = 0.2, maxDeleteCount = 50 }: CleanupSettingsYaml = {}): string {
     const cleanup = `cloudpool:\n  cleanup:\n    interval: ${interval}\n    min-age: ${minAge}\n    max-delete-count: ${maxDeleteCount}\n`;
@@ -116,10 +134,11 @@ export class CleanupBed {
 }
 
 /**
- * The cloud's provider, started through its driver as a launcher starts it, reading node ids
- * with `readReferences` (default: this bed's ZooKeeper session); stopped with the bed.
+ * The cloud's provider, started through its driver as a launcher starts it, reading node and
+ * upload ids with `readReferences` (default: as a launcher, on this bed's ZooKeeper session);
+ * stopped with the bed.
  */
-export async function startProvider(bed: CleanupBed, readReferences = async () => ({ nodeIds: new Set(await bed.zk.listNodeIds()) })): Promise<Provider> {
+export async function startProvider(bed: CleanupBed, readReferences = () => readZooKeeperReferences(bed.zk, bed.provider)): Promise<Provider> {
   const config = bed.config().providers.get(bed.provider)!;
   const queue = new ApiQueue({ name: bed.provider, ratePerSecond: 1000, concurrency: 8 });
   const provider = bed.cloud.base.driver.getProvider(config, {

@@ -22,7 +22,7 @@ export interface LeakCloud {
   plant(type: string, tags: Record<string, string>, options?: PlantOptions): Promise<string>;
   /**
    * Plants an image upload carrying `tags` (and, where the cloud has one, its snapshot);
-   * resolves their keys, or [] where the driver lists no images.
+   * resolves their keys.
    */
   plantUpload(tags: Record<string, string>): Promise<string[]>;
   /** Keys of every resource the cloud holds that is not gone or being deleted. */

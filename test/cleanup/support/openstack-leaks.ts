@@ -17,14 +17,16 @@ import type { LeakCloud, PlantOptions } from './leak-cloud.js';
 
 /**
  * OpenStack: a leaked node is a server (tagged by its metadata and a Nova tag), a port or a floating IP
- * (Neutron `key=value` tags) or a volume (tagged by its metadata). The driver lists no images,
- * so uploads are not planted. Read around the driver with an API client of the test's own.
+ * (Neutron `key=value` tags) or a volume (tagged by its metadata); an image upload is a Glance
+ * image of the project (tagged by its properties). Read around the driver with an API client of
+ * the test's own.
  */
 export class OpenStackLeaks implements LeakCloud {
   readonly base = new OpenStackCloud();
   readonly nodeTypes = ['instance', 'port', 'floating-ip', 'volume'];
   private directory: string | undefined;
   private lease: ConnectionLease | undefined;
+  private client: OpenStackClient | undefined;
   private api: HttpOpenStackApi | undefined;
 
   async start(): Promise<void> {
@@ -34,7 +36,8 @@ export class OpenStackLeaks implements LeakCloud {
     await writeFile(path.join(this.directory, 'clouds.yaml'), info.yaml, { mode: 0o600 });
     const cloud = loadCloudConfig(info.cloudName, { directories: [this.directory], env: {} });
     this.lease = new ConnectionRegistry().acquire(cloud, info.regionName, { clock: systemClock });
-    this.api = new HttpOpenStackApi(new OpenStackClient(this.lease.connection, passthroughQueue, systemClock), this.lease);
+    this.client = new OpenStackClient(this.lease.connection, passthroughQueue, systemClock);
+    this.api = new HttpOpenStackApi(this.client, this.lease);
   }
 
   async stop(): Promise<void> {
@@ -63,23 +66,25 @@ export class OpenStackLeaks implements LeakCloud {
     }
   }
 
-  async plantUpload(): Promise<string[]> {
-    return [];
+  async plantUpload(tags: Record<string, string>): Promise<string[]> {
+    return [`image:${this.base.sim.seed({ images: [{ properties: tags }] }).images[0]}`];
   }
 
   async present(): Promise<Set<string>> {
-    if (!this.api) throw new Error('openstack: cloud not started');
-    const [servers, ports, floatingIps, volumes] = await Promise.all([
+    if (!this.api || !this.client) throw new Error('openstack: cloud not started');
+    const [servers, ports, floatingIps, volumes, images] = await Promise.all([
       this.api.listServers(),
       this.api.listPorts(),
       this.api.listFloatingIps(),
       this.api.listVolumes(),
+      this.client.listAll<{ id: string }>({ action: 'glance.images.list', kind: 'read', service: 'image', method: 'GET', path: '/images' }, 'images', 1000),
     ]);
     return new Set([
       ...servers.filter((s) => s.status !== 'DELETED' && s['OS-EXT-STS:task_state'] !== 'deleting').map((s) => `instance:${s.id}`),
       ...ports.map((p) => `port:${p.id}`),
       ...floatingIps.map((f) => `floating-ip:${f.id}`),
       ...volumes.filter((v) => !['deleting', 'deleted'].includes(v.status)).map((v) => `volume:${v.id}`),
+      ...images.map((image) => `image:${image.id}`),
     ]);
   }
 }

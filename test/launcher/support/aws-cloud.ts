@@ -4,7 +4,6 @@ import { waitFor } from '@cloudpool/common/testing';
 import { Ec2Simulator, PUBLIC_IMAGES } from '@cloudpool/simulator';
 import { vi } from 'vitest';
 import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
-import { describeNetworkInterfaces } from './ec2-network-interfaces.js';
 
 /** The simulator's Ubuntu 22.04 amd64 image. */
 const JAMMY_IMAGE_ID = PUBLIC_IMAGES.find((image) => image.name.includes('jammy-22.04-amd64'))!.id;
@@ -65,9 +64,13 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
     const [instances, volumes, interfaces] = await Promise.all([
       this.instances(),
       this.pages((NextToken) => this.ec2.describeVolumes({ NextToken }), (page) => page.Volumes),
-      describeNetworkInterfaces(this.sim.connectionInfo()),
+      this.pages((NextToken) => this.ec2.describeNetworkInterfaces({ NextToken }), (page) => page.NetworkInterfaces),
     ]);
-    return [...instances, ...volumes.map((volume) => ({ type: 'volume', id: volume.VolumeId ?? '', tags: tagRecord(volume.Tags) })), ...interfaces];
+    return [
+      ...instances,
+      ...volumes.map((volume) => ({ type: 'volume', id: volume.VolumeId ?? '', tags: tagRecord(volume.Tags) })),
+      ...interfaces.map((networkInterface) => ({ type: 'network-interface', id: networkInterface.NetworkInterfaceId ?? '', tags: tagRecord(networkInterface.TagSet) })),
+    ];
   }
 
   /** The next instance stays pending until EC2 terminates it (as with `Server.InsufficientInstanceCapacity`). */

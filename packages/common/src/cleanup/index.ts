@@ -5,3 +5,4 @@ export * from './leak-cleanup-worker.js';
 export * from './leak-rules.js';
 export * from './sightings-store.js';
 export * from './zk-sightings-store.js';
+export * from './zk-references.js';

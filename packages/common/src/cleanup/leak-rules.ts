@@ -5,7 +5,8 @@ import { isOurs, TAG, type Ownership } from '../driver/tags.js';
  * Why a resource was spared or deleted, one name per safety rule (see the leak-cleanup issue):
  * - `not-ours`: no provider tag of ours or another installation's system id (rule 1);
  * - `no-reference`: carries neither a node id nor an upload id, so nothing says it leaked;
- * - `in-use`: its node (or upload) exists in ZooKeeper in some state (rule 2);
+ * - `in-use`: its node (or upload: its build and upload ids, or its upload id when it carries
+ *   no build id) exists in ZooKeeper in some state, or uploads were not read (rule 2);
  * - `protected`: carries `cloudpool_protect` (rule 4);
  * - `first-sighting`: leaked now, but not on the previous pass (rule 3);
  * - `too-young`: younger than the minimum age (rule 3);
@@ -20,12 +21,21 @@ export interface LeakDecision {
   ageMs: number;
 }
 
+/** One image upload recorded in ZooKeeper: upload ids are unique only within their build. */
+export interface UploadReference {
+  buildId: string;
+  uploadId: string;
+}
+
 /** What ZooKeeper holds, read completely and freshly for this pass. */
 export interface ZooKeeperReferences {
   /** Every node id, in every state. */
   nodeIds: ReadonlySet<string>;
-  /** Every image upload id known to builders; undefined when not read (then uploads are spared). */
-  uploadIds?: ReadonlySet<string>;
+  /**
+   * Every image upload Nodepool's builders recorded for this provider, of any image, build and
+   * state; undefined when not read (then every upload is spared).
+   */
+  uploads?: readonly UploadReference[];
 }
 
 export interface BreakerLimits {
@@ -74,11 +84,12 @@ export function resourceKey(resource: CloudResource): string {
  */
 export function planLeakCleanup(input: LeakPlanInput): LeakPlan {
   const leakedNow = new Map<string, number>();
+  const uploads = input.references.uploads && new KnownUploads(input.references.uploads);
   const decisions = input.resources.map((resource): LeakDecision => {
     const key = resourceKey(resource);
     const firstSeen = input.previouslyLeaked.get(key);
     const ageMs = input.now - (resource.createdAt ?? firstSeen ?? input.now);
-    const rule = classify(resource, input, firstSeen);
+    const rule = classify(resource, input, uploads, firstSeen);
     if (rule === 'first-sighting' || rule === 'too-young' || rule === 'leaked') leakedNow.set(key, firstSeen ?? input.now);
     return { resource, rule, ageMs };
   });
@@ -88,14 +99,35 @@ export function planLeakCleanup(input: LeakPlanInput): LeakPlan {
   return { decisions, toDelete, leakedNow, breakerTrip };
 }
 
-function classify(resource: CloudResource, input: LeakPlanInput, firstSeen: number | undefined): LeakRule {
+/**
+ * The uploads ZooKeeper records, as the rule matches them: an upload resource carrying
+ * `nodepool_build_id` is known when its (build id, upload id) pair is recorded; one carrying
+ * only `nodepool_upload_id` when that upload id is recorded in any build (as Nodepool matches).
+ */
+class KnownUploads {
+  private readonly uploadIds = new Set<string>();
+  private readonly pairs = new Set<string>();
+
+  constructor(uploads: readonly UploadReference[]) {
+    for (const { buildId, uploadId } of uploads) {
+      this.uploadIds.add(uploadId);
+      this.pairs.add(JSON.stringify([buildId, uploadId]));
+    }
+  }
+
+  has(uploadId: string, buildId: string | undefined): boolean {
+    return buildId === undefined ? this.uploadIds.has(uploadId) : this.pairs.has(JSON.stringify([buildId, uploadId]));
+  }
+}
+
+function classify(resource: CloudResource, input: LeakPlanInput, uploads: KnownUploads | undefined, firstSeen: number | undefined): LeakRule {
   if (!isOurs(resource.tags, input.owner)) return 'not-ours';
   const nodeId = resource.tags[TAG.nodeId];
   const uploadId = resource.tags[TAG.uploadId];
   if (nodeId !== undefined) {
     if (input.references.nodeIds.has(nodeId)) return 'in-use';
   } else if (uploadId !== undefined) {
-    if (!input.references.uploadIds || input.references.uploadIds.has(uploadId)) return 'in-use';
+    if (!uploads || uploads.has(uploadId, resource.tags[TAG.buildId])) return 'in-use';
   } else {
     return 'no-reference';
   }

@@ -306,6 +306,16 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     );
   }
 
+  /** Like `getChildren` (no watch), but resolves [] when the znode does not exist. */
+  async getChildrenOrEmpty(path: string): Promise<string[]> {
+    try {
+      return await this.getChildren(path);
+    } catch (error) {
+      if (isZkError(error, 'NoNode')) return [];
+      throw error;
+    }
+  }
+
   /** Creates a persistent znode and its missing ancestors, with empty data. Idempotent. */
   async mkdirp(path: string): Promise<void> {
     const parts = path.split('/').filter((part) => part !== '');

@@ -32,6 +32,8 @@ export { compareRequestIds, parseRequestId, sortRequestsForService } from './req
 export type { RequestIdParts } from './request-order.js';
 export { ZkLock } from './lock.js';
 export type { LockAcquireOptions, ZkLockOptions } from './lock.js';
+export { listProviderUploads } from './image-uploads.js';
+export type { ProviderUpload } from './image-uploads.js';
 export { NodepoolZk } from './nodepool-zk.js';
 export type { LockedNode, NodepoolZkOptions } from './nodepool-zk.js';
 export { ComponentRegistration, listComponents } from './components.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ZkClient } from './client.js';
 import { ZkError, isZkError } from './errors.js';
+import { listProviderUploads, type ProviderUpload } from './image-uploads.js';
 import { ZkLock, type LockAcquireOptions } from './lock.js';
 import {
   NODE_ROOT,
@@ -125,7 +126,12 @@ export class NodepoolZk {
 
   /** Ids of all nodes, ascending. [] when there are none. */
   async listNodeIds(): Promise<string[]> {
-    return (await this.childrenOrEmpty(NODE_ROOT)).sort();
+    return (await this.client.getChildrenOrEmpty(NODE_ROOT)).sort();
+  }
+
+  /** Every image upload Nodepool's builders recorded for `provider` (see `listProviderUploads`). */
+  listProviderUploads(provider: string): Promise<ProviderUpload[]> {
+    return listProviderUploads(this.client, provider);
   }
 
   /**
@@ -168,12 +174,12 @@ export class NodepoolZk {
    * then `relative_priority`, then sequence: use `sortRequestsForService` on the records.
    */
   async listRequestIds(): Promise<string[]> {
-    return (await this.childrenOrEmpty(REQUEST_ROOT)).sort(compareRequestIds);
+    return (await this.client.getChildrenOrEmpty(REQUEST_ROOT)).sort(compareRequestIds);
   }
 
   /** Ids that have a znode under `/nodepool/requests-lock` (their request may be gone). */
   async listRequestLockIds(): Promise<string[]> {
-    return (await this.childrenOrEmpty(REQUEST_LOCK_ROOT)).sort();
+    return (await this.client.getChildrenOrEmpty(REQUEST_LOCK_ROOT)).sort();
   }
 
   /**
@@ -250,15 +256,6 @@ export class NodepoolZk {
 
   private nowSeconds(): number {
     return this.now() / 1000;
-  }
-
-  private async childrenOrEmpty(path: string): Promise<string[]> {
-    try {
-      return await this.client.getChildren(path);
-    } catch (error) {
-      if (isZkError(error, 'NoNode')) return [];
-      throw error;
-    }
   }
 
   /** Creates a znode, creating its missing ancestors first if needed; returns the actual path. */

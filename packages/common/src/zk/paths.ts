@@ -7,6 +7,8 @@ export const NODE_ROOT = '/nodepool/nodes';
 export const COMPONENTS_ROOT = '/nodepool/components';
 export const ELECTION_ROOT = '/nodepool/elections';
 export const SYSTEM_ID_PATH = '/cloudpool/system-id';
+/** Where Nodepool's builders record images, their builds and each build's uploads per provider. */
+export const IMAGE_ROOT = '/nodepool/images';
 
 export type ComponentKind = 'launcher' | 'pool';
 
@@ -39,3 +41,15 @@ export const componentRoot = (kind: ComponentKind): string => under(COMPONENTS_R
 
 /** `/nodepool/elections/<name>`. */
 export const electionPath = (name: string): string => under(ELECTION_ROOT, name, 'election name');
+
+/** `/nodepool/images/<image>/builds`: an image's builds (and the builders' `lock`). */
+export const imageBuildsPath = (image: string): string => `${under(IMAGE_ROOT, image, 'image name')}/builds`;
+
+/**
+ * `/nodepool/images/<image>/builds/<build>/providers/<provider>/images`: the uploads of one
+ * build to one provider (and the uploaders' `lock`).
+ */
+export function imageUploadsPath(image: string, build: string, provider: string): string {
+  assertZnodeName(provider, 'provider name');
+  return `${under(imageBuildsPath(image), build, 'build id')}/providers/${provider}/images`;
+}

@@ -18,36 +18,48 @@ const MIN_AGE = 300_000;
 const PASS = 60_000;
 
 describe('leak cleanup over generated scenarios', () => {
-  it('never deletes a resource that is in use, foreign, protected, young or seen leaked only once, and misses no leak', () => {
+  it('never deletes a resource (of a node or an image upload) that is in use, foreign, protected, young or seen leaked only once, and misses no leak', () => {
     let wrongDeletions = 0;
     let missedLeaks = 0;
     let deletions = 0;
+    let uploadDeletions = 0;
     for (let scenario = 0; scenario < 300; scenario++) {
       const random = seededRandom(scenario + 1);
       const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)]!;
       let now = 10_000_000;
       const resources: CloudResource[] = [];
       const zk = new Set<string>();
+      /** Uploads recorded by builders, as [build id, upload id]; upload ids repeat across builds. */
+      let zkUploads: Array<[string, string]> = [];
       let previouslyLeaked = new Map<string, number>();
       let eligibleLastPass = new Set<string>();
       for (let pass = 0; pass < 8; pass++) {
         // The world moves: resources appear (some with nodes), nodes come and go.
         for (let i = 0; i < 4; i++) {
           const nodeId = String(Math.floor(random() * 30)).padStart(10, '0');
+          const buildId = pick(['b1', 'b2', 'b3']);
+          const uploadId = String(Math.floor(random() * 3)).padStart(10, '0');
+          // Some resources are image uploads (carrying an upload id, mostly with its build id), the rest a node's.
+          const isUpload = random() < 0.3;
           const tags: Record<string, string> = {};
           if (random() < 0.9) tags[TAG.providerName] = pick(['p', 'p', 'p', 'q']);
           if (random() < 0.9) tags[TAG.systemId] = pick(['s', 's', 's', 't']);
-          if (random() < 0.95) tags[TAG.nodeId] = nodeId;
+          if (!isUpload && random() < 0.95) tags[TAG.nodeId] = nodeId;
+          if (isUpload && random() < 0.95) tags[TAG.uploadId] = uploadId;
+          if (isUpload && random() < 0.7) tags[TAG.buildId] = buildId;
           if (random() < 0.1) tags[TAG.protect] = 'yes';
           const createdAt = random() < 0.8 ? now - Math.floor(random() * 2 * MIN_AGE) : undefined;
-          resources.push({ type: pick(['instance', 'volume', 'port']), id: `r${scenario}-${pass}-${i}`, tags, ...(createdAt ? { createdAt } : {}) });
+          const type = isUpload ? pick(['image', 'snapshot']) : pick(['instance', 'volume', 'port']);
+          resources.push({ type, id: `r${scenario}-${pass}-${i}`, tags, ...(createdAt ? { createdAt } : {}) });
           if (random() < 0.5) zk.add(nodeId);
+          if (random() < 0.5) zkUploads.push([pick(['b1', 'b2', 'b3']), uploadId]);
         }
         for (const id of [...zk]) if (random() < 0.15) zk.delete(id);
+        zkUploads = zkUploads.filter(() => random() >= 0.15);
 
         const plan = planLeakCleanup({
           resources,
-          references: { nodeIds: new Set(zk) },
+          references: { nodeIds: new Set(zk), uploads: zkUploads.map(([buildId, uploadId]) => ({ buildId, uploadId })) },
           owner: OWNER,
           now,
           minAgeMs: MIN_AGE,
@@ -60,7 +72,11 @@ describe('leak cleanup over generated scenarios', () => {
         for (const r of resources) {
           const ours = r.tags[TAG.providerName] === 'p' && r.tags[TAG.systemId] === 's';
           const nodeId = r.tags[TAG.nodeId];
-          if (ours && nodeId !== undefined && !zk.has(nodeId) && r.tags[TAG.protect] === undefined) eligibleNow.add(resourceKey(r));
+          const uploadId = r.tags[TAG.uploadId];
+          const buildId = r.tags[TAG.buildId];
+          const uploadRecorded = zkUploads.some(([b, u]) => u === uploadId && (buildId === undefined || b === buildId));
+          const gone = nodeId !== undefined ? !zk.has(nodeId) : uploadId !== undefined && !uploadRecorded;
+          if (ours && gone && r.tags[TAG.protect] === undefined) eligibleNow.add(resourceKey(r));
         }
         const deleted = new Set(plan.toDelete.map(resourceKey));
         for (const r of resources) {
@@ -72,6 +88,7 @@ describe('leak cleanup over generated scenarios', () => {
           if (!deleted.has(key) && mayDelete) missedLeaks += 1;
         }
         deletions += deleted.size;
+        uploadDeletions += plan.toDelete.filter((r) => r.tags[TAG.uploadId] !== undefined).length;
         for (let i = resources.length - 1; i >= 0; i--) if (deleted.has(resourceKey(resources[i]!))) resources.splice(i, 1);
         previouslyLeaked = plan.leakedNow;
         eligibleLastPass = eligibleNow;
@@ -81,6 +98,7 @@ describe('leak cleanup over generated scenarios', () => {
     expect(wrongDeletions).toBe(0);
     expect(missedLeaks).toBe(0);
     expect(deletions).toBeGreaterThan(100);
+    expect(uploadDeletions).toBeGreaterThan(30);
   });
 
   it('through the worker and a fake cloud, with nodes in every state, failing reads and deletes and a moving world, deletes nothing it may not', async () => {

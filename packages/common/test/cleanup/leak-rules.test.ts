@@ -94,10 +94,80 @@ describe('planLeakCleanup', () => {
     expect(result.toDelete).toHaveLength(1);
   });
 
-  it('spares image uploads unless upload ids were read, and deletes unknown uploads', () => {
-    const upload: CloudResource = { type: 'image', id: 'ami-1', tags: { [TAG.providerName]: 'aws-east', [TAG.systemId]: 'sys-1', [TAG.uploadId]: '0000000007' }, createdAt: 0 };
-    expect(plan([upload]).decisions[0]!.rule).toBe('in-use');
-    expect(plan([upload], { references: { nodeIds: new Set(), uploadIds: new Set(['0000000007']) } }).decisions[0]!.rule).toBe('in-use');
-    expect(plan([upload], { references: { nodeIds: new Set(), uploadIds: new Set() } }).decisions[0]!.rule).toBe('leaked');
+  describe('image uploads', () => {
+    const uploadTags = (ids: Record<string, string>, extra: Record<string, string> = {}) => ({
+      [TAG.providerName]: 'aws-east',
+      [TAG.systemId]: 'sys-1',
+      ...ids,
+      ...extra,
+    });
+    const upload = (id: string, tags: Record<string, string>): CloudResource => ({ type: 'image', id, tags, createdAt: 0 });
+    const withUploads = (uploads: Array<{ buildId: string; uploadId: string }>) => ({ references: { nodeIds: new Set<string>(), uploads } });
+    const rulesOf = (result: ReturnType<typeof plan>) => Object.fromEntries(result.decisions.map((d) => [d.resource.id, d.rule]));
+
+    it('spares every upload when uploads were not read', () => {
+      const resources = [upload('ami-1', uploadTags({ [TAG.buildId]: 'b1', [TAG.uploadId]: '0000000007' })), upload('ami-2', uploadTags({ [TAG.uploadId]: '0000000007' }))];
+      expect(rulesOf(plan(resources))).toEqual({ 'ami-1': 'in-use', 'ami-2': 'in-use' });
+      expect(plan(resources).toDelete).toEqual([]);
+    });
+
+    it('matches an upload carrying a build id on the (build id, upload id) pair', () => {
+      const resources = [
+        upload('ami-recorded', uploadTags({ [TAG.buildId]: 'b1', [TAG.uploadId]: '0000000001' })),
+        // Upload id 0000000001 is recorded, but in build b1: this one of build b2 is gone.
+        upload('ami-other-build', uploadTags({ [TAG.buildId]: 'b2', [TAG.uploadId]: '0000000001' })),
+        upload('ami-unknown-upload', uploadTags({ [TAG.buildId]: 'b1', [TAG.uploadId]: '0000000009' })),
+        upload('ami-nothing-recorded', uploadTags({ [TAG.buildId]: 'b3', [TAG.uploadId]: '0000000002' })),
+      ];
+      const result = plan(resources, withUploads([{ buildId: 'b1', uploadId: '0000000001' }, { buildId: 'b2', uploadId: '0000000002' }]));
+      expect(rulesOf(result)).toEqual({
+        'ami-recorded': 'in-use',
+        'ami-other-build': 'leaked',
+        'ami-unknown-upload': 'leaked',
+        'ami-nothing-recorded': 'leaked',
+      });
+    });
+
+    it('matches an upload without a build id on the upload id alone, in any build', () => {
+      const resources = [upload('ami-known', uploadTags({ [TAG.uploadId]: '0000000002' })), upload('ami-gone', uploadTags({ [TAG.uploadId]: '0000000003' }))];
+      const result = plan(resources, withUploads([{ buildId: 'b2', uploadId: '0000000002' }]));
+      expect(rulesOf(result)).toEqual({ 'ami-known': 'in-use', 'ami-gone': 'leaked' });
+      expect(rulesOf(plan(resources, withUploads([])))).toEqual({ 'ami-known': 'leaked', 'ami-gone': 'leaked' });
+    });
+
+    it('does not confuse a build id and an upload id that join to the same text', () => {
+      const resources = [upload('ami-1', uploadTags({ [TAG.buildId]: 'a-b', [TAG.uploadId]: 'c' }))];
+      expect(rulesOf(plan(resources, withUploads([{ buildId: 'a', uploadId: 'b-c' }])))).toEqual({ 'ami-1': 'leaked' });
+    });
+
+    it('holds a leaked upload to every other rule: ours, unprotected, seen on the previous pass, old enough', () => {
+      const ids = { [TAG.buildId]: 'b9', [TAG.uploadId]: '0000000001' };
+      const resources = [
+        upload('ami-leaked', uploadTags(ids)),
+        upload('ami-other-provider', uploadTags(ids, { [TAG.providerName]: 'aws-west' })),
+        upload('ami-other-system', uploadTags(ids, { [TAG.systemId]: 'sys-2' })),
+        upload('ami-nodepool', { [TAG.providerName]: 'aws-east', ...ids }),
+        upload('ami-protected', uploadTags(ids, { [TAG.protect]: 'yes' })),
+        { ...upload('ami-young', uploadTags(ids)), createdAt: 9_990_000 },
+        upload('ami-first', uploadTags(ids)),
+      ];
+      const previouslyLeaked = new Map(resources.filter((r) => r.id !== 'ami-first').map((r) => [resourceKey(r), 0]));
+      const result = plan(resources, { ...withUploads([]), previouslyLeaked });
+      expect(rulesOf(result)).toEqual({
+        'ami-leaked': 'leaked',
+        'ami-other-provider': 'not-ours',
+        'ami-other-system': 'not-ours',
+        'ami-nodepool': 'not-ours',
+        'ami-protected': 'protected',
+        'ami-young': 'too-young',
+        'ami-first': 'first-sighting',
+      });
+      expect(result.toDelete.map((r) => r.id)).toEqual(['ami-leaked']);
+    });
+
+    it('decides by the node id when a resource carries both a node id and an upload id', () => {
+      const resource = upload('vol-1', uploadTags({ [TAG.nodeId]: '0000000001', [TAG.buildId]: 'b1', [TAG.uploadId]: '0000000001' }));
+      expect(rulesOf(plan([resource], { references: { nodeIds: new Set(['0000000001']), uploads: [] } }))).toEqual({ 'vol-1': 'in-use' });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { ApiQueue, describeRate, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
+import { ApiQueue, describeRate, readZooKeeperReferences, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 
 /**
@@ -42,7 +42,7 @@ export class ProviderRuntime {
       logger: context.logger.child({ provider: config.name }),
       clock: context.clock,
       cleanup: context.config().cloudpool.cleanup,
-      readReferences: async () => ({ nodeIds: new Set(await context.zk.listNodeIds()) }),
+      readReferences: () => readZooKeeperReferences(context.zk, config.name),
       loopIntervalMs: context.timings.providerLoopMs,
     });
   }

@@ -1,11 +1,11 @@
 import { CloudError, TAG, type Clock, type CloudResource } from '@cloudpool/common';
-import type { NeutronPort, OpenStackApi } from '../api/openstack-api.js';
+import type { GlanceImage, NeutronPort, OpenStackApi } from '../api/openstack-api.js';
 import type { OpenStackProviderSettings } from '../config.js';
 import { ignoringNotFound } from './not-found.js';
 import { fromNeutronTags } from './tags.js';
 
 /** Deletion order within a cleanup pass: servers (0, the framework's) first, then these, then volumes. */
-const ORDER = { network: 1, volume: 2 } as const;
+const ORDER = { network: 1, image: 1, volume: 2 } as const;
 
 /**
  * The tag a heuristic claim adds, naming the Nodepool setting that claimed the resource; its
@@ -18,6 +18,11 @@ export const HEURISTIC_TAG = 'cloudpool_heuristic';
  * - floating IPs and ports carrying our Neutron tags, and volumes carrying our metadata: the
  *   framework's rules (provider, system id, node id absent from ZooKeeper, two passes, minimum
  *   age) decide precisely;
+ * - image uploads: the project's Glance images whose properties carry our provider (a
+ *   server-side filter) and an upload id; Nodepool's builders set `nodepool_provider_name`,
+ *   `nodepool_build_id` and `nodepool_upload_id` as image properties. Reported as type `image`
+ *   with their `nodepool_*` and `cloudpool_*` properties as tags, the framework's rules decide
+ *   (the upload's ids absent from ZooKeeper, and the system id, as for any resource);
  * - Nodepool's two heuristics, both off by default and each an explicit opt-in of the operator
  *   that says "every such resource in this project is this provider's": with `clean-floating-ips`,
  *   floating IPs that carry no provider tag and are attached to nothing; with
@@ -39,10 +44,11 @@ export class LeakResources {
 
   /** All or nothing: any failed list rejects. */
   async list(): Promise<CloudResource[]> {
-    const [floatingIps, ports, volumes] = await Promise.all([
+    const [floatingIps, ports, volumes, images] = await Promise.all([
       this.api.listFloatingIps(),
       this.api.listPorts(),
       this.api.hasVolumeService().then((has) => (has ? this.api.listVolumes() : [])),
+      this.api.listProviderImages(this.options.providerName),
     ]);
     const { cleanFloatingIps } = this.options.settings;
     const resources: CloudResource[] = [];
@@ -65,10 +71,16 @@ export class LeakResources {
         resources.push({ type: 'volume', id: volume.id, tags, deletionOrder: ORDER.volume, ...createdAt(volume.created_at) });
       }
     }
+    for (const image of images) {
+      const tags = imageTags(image);
+      if (tags[TAG.providerName] !== undefined && tags[TAG.uploadId] !== undefined) {
+        resources.push({ type: 'image', id: image.id, tags, deletionOrder: ORDER.image, ...createdAt(image.created_at) });
+      }
+    }
     return resources;
   }
 
-  /** Deletes one listed floating IP, port or volume; NotFound counts as done. */
+  /** Deletes one listed floating IP, port, volume or image; NotFound counts as done. */
   async delete(resource: CloudResource): Promise<void> {
     switch (resource.type) {
       case 'floating-ip':
@@ -77,6 +89,8 @@ export class LeakResources {
         return ignoringNotFound(this.api.deletePort(resource.id));
       case 'volume':
         return ignoringNotFound(this.api.deleteVolume(resource.id));
+      case 'image':
+        return ignoringNotFound(this.api.deleteImage(resource.id));
       default:
         throw new CloudError('permanent', `cannot delete a ${resource.type}`, { action: 'delete-resource' });
     }
@@ -114,6 +128,15 @@ export class LeakResources {
       [HEURISTIC_TAG]: setting,
     };
   }
+}
+
+/** An image's `nodepool_*` and `cloudpool_*` properties with string values: the tags the leak rules read. */
+function imageTags(image: GlanceImage): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(image)) {
+    if (typeof value === 'string' && (key.startsWith('nodepool_') || key.startsWith('cloudpool_'))) tags[key] = value;
+  }
+  return tags;
 }
 
 function createdAt(text: string | undefined): { createdAt?: number } {

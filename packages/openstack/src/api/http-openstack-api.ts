@@ -1,4 +1,4 @@
-import { isCloudError } from '@cloudpool/common';
+import { isCloudError, TAG } from '@cloudpool/common';
 import type { ConnectionLease } from '../transport/connection-registry.js';
 import { Microversion, negotiateComputeMicroversion } from '../transport/microversion.js';
 import type { OpenStackClient, ServiceCall } from '../transport/openstack-client.js';
@@ -138,6 +138,17 @@ export class HttpOpenStackApi implements OpenStackApi {
       if (isCloudError(error, 'not-found')) return undefined;
       throw error;
     }
+  }
+
+  async listProviderImages(providerName: string): Promise<GlanceImage[]> {
+    if (!(await this.client.hasService('image'))) return [];
+    const owner = await this.client.projectId();
+    const params = { [TAG.providerName]: providerName, ...(owner === undefined ? {} : { owner }) };
+    return this.client.listAll<GlanceImage>({ action: 'glance.images.list', kind: 'read', service: 'image', method: 'GET', path: '/images', params }, 'images', this.pageSize);
+  }
+
+  async deleteImage(id: string): Promise<void> {
+    await this.client.call({ action: 'glance.images.delete', kind: 'write', service: 'image', method: 'DELETE', path: `/images/${encodeURIComponent(id)}` });
   }
 
   listNetworks(filter: { name?: string; id?: string; external?: boolean }): Promise<NeutronNetwork[]> {

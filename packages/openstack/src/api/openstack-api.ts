@@ -24,6 +24,15 @@ export interface OpenStackApi {
   findImagesByName(name: string): Promise<GlanceImage[]>;
   /** Glance `GET /v2/images/{id}`; undefined when there is none. */
   getImage(id: string): Promise<GlanceImage | undefined>;
+  /**
+   * Glance `GET /v2/images`, every page, filtered server-side on the custom property
+   * `nodepool_provider_name=<providerName>` and on `owner`, the token's project (when Keystone
+   * names it): the project's own images that carry the provider, in any status Glance lists;
+   * none when the catalog has no image service.
+   */
+  listProviderImages(providerName: string): Promise<GlanceImage[]>;
+  /** Glance `DELETE /v2/images/{id}` (204); 404 is `not-found`, a protected image 403. */
+  deleteImage(id: string): Promise<void>;
 
   listNetworks(filter: { name?: string; id?: string; external?: boolean }): Promise<NeutronNetwork[]>;
   listSecurityGroups(filter: { name?: string; id?: string }): Promise<NeutronSecurityGroup[]>;
@@ -120,10 +129,17 @@ export interface NovaFlavor {
   'OS-FLV-DISABLED:disabled'?: boolean;
 }
 
+/**
+ * A Glance v2 image: its base properties, and its custom properties (string values, e.g.
+ * `nodepool_upload_id`) as top-level keys beside them.
+ */
 export interface GlanceImage {
   id: string;
   name: string;
   status: string;
+  owner?: string;
+  created_at?: string;
+  [property: string]: unknown;
 }
 
 export interface NeutronNetwork {

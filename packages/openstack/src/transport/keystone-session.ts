@@ -10,6 +10,8 @@ export interface KeystoneToken {
   /** Epoch ms. */
   expiresAt: number;
   catalog: CatalogEntry[];
+  /** The project the token is scoped to (`token.project.id`); absent for an unscoped token. */
+  projectId?: string;
 }
 
 export interface KeystoneSessionOptions {
@@ -98,10 +100,16 @@ function named(who: NamedInDomain): Record<string, unknown> {
 }
 
 function parseToken(header: unknown, data: unknown): KeystoneToken {
-  const body = (data as { token?: { expires_at?: unknown; catalog?: unknown } } | null)?.token;
+  const body = (data as { token?: { expires_at?: unknown; catalog?: unknown; project?: { id?: unknown } } } | null)?.token;
   const expiresAt = typeof body?.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
   if (typeof header !== 'string' || header === '' || Number.isNaN(expiresAt)) {
     throw new CloudError('permanent', 'keystone.tokens.create answered without a token or its expiry', { action: 'keystone.tokens.create' });
   }
-  return { value: header, expiresAt, catalog: Array.isArray(body?.catalog) ? (body.catalog as CatalogEntry[]) : [] };
+  const projectId = body?.project?.id;
+  return {
+    value: header,
+    expiresAt,
+    catalog: Array.isArray(body?.catalog) ? (body.catalog as CatalogEntry[]) : [],
+    ...(typeof projectId === 'string' && projectId !== '' ? { projectId } : {}),
+  };
 }

@@ -47,6 +47,11 @@ export class OpenStackClient {
     return serviceEndpoint(token.catalog, service, this.connection.region, this.connection.cloud.interface) !== undefined;
   }
 
+  /** The project the connection's token is scoped to, or undefined when Keystone did not say. */
+  async projectId(): Promise<string | undefined> {
+    return (await this.connection.session.token(this.queue)).projectId;
+  }
+
   async call<T>(call: ServiceCall): Promise<ServiceAnswer<T>> {
     const { session } = this.connection;
     for (let attempt = 1; ; attempt++) {

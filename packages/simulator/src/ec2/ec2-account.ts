@@ -4,7 +4,7 @@ import type { IdGenerator } from './ids.js';
 import type { ImageRecord } from './images.js';
 import type { InstanceTypeSpec } from './instance-types.js';
 import { instanceStateAt, type InstanceRecord, type InstanceStateName, type SpotMarket } from './instances.js';
-import type { NetworkInterfaceRecord } from './network-interfaces.js';
+import type { NetworkInterfaceAttachment, NetworkInterfaceRecord } from './network-interfaces.js';
 import { PUBLIC_IMAGES } from './public-images.js';
 import { ResourceStore } from './resource-store.js';
 import type { SnapshotRecord } from './snapshots.js';
@@ -41,6 +41,8 @@ export interface LaunchSpec {
   instanceTags: Tags;
   volumeTags: Tags;
   networkInterfaceTags: Tags;
+  /** Whether each instance's primary interface goes with it (`NetworkInterface.1.DeleteOnTermination`, default true). */
+  networkInterfaceDeleteOnTermination?: boolean;
   launchTime: number;
   runningAt: number;
 }
@@ -149,7 +151,7 @@ export class Ec2Account {
     for (let index = 0; index < spec.count; index++) {
       const instanceId = this.ids.next('i');
       const availabilityZone = spec.availabilityZone ?? this.defaultAvailabilityZone;
-      const networkInterface = this.addNetworkInterface(instanceId, spec, availabilityZone);
+      const networkInterface = this.addPrimaryInterface(instanceId, spec, availabilityZone);
       const blockDevices = spec.volumes.map((volume) => ({
         deviceName: volume.deviceName,
         volumeId: this.addAttachedVolume(instanceId, volume, spec, availabilityZone).id,
@@ -236,26 +238,43 @@ export class Ec2Account {
     instance.publicIpAddress = address.publicIp;
   }
 
-  private addNetworkInterface(instanceId: string, spec: LaunchSpec, availabilityZone: string): NetworkInterfaceRecord {
+  /**
+   * Makes a network interface in the default VPC, with the next private address of its subnet
+   * (the default subnet and security group unless given); detached unless `attachment` says.
+   */
+  addNetworkInterface(input: {
+    tags: Tags;
+    subnetId?: string;
+    securityGroupIds?: readonly string[];
+    availabilityZone?: string;
+    description?: string;
+    attachment?: Omit<NetworkInterfaceAttachment, 'attachmentId'>;
+  }): NetworkInterfaceRecord {
     const id = this.ids.next('eni');
+    const { attachment } = input;
     return this.networkInterfaces.add({
       id,
       seq: 0,
-      tags: new Map(spec.networkInterfaceTags),
-      subnetId: spec.subnetId ?? this.defaultSubnetId,
+      tags: new Map(input.tags),
+      subnetId: input.subnetId ?? this.defaultSubnetId,
       vpcId: this.defaultVpcId,
-      availabilityZone,
+      availabilityZone: input.availabilityZone ?? this.defaultAvailabilityZone,
       privateIpAddress: this.nextPrivateIp(),
       macAddress: `0e:${id.slice(-10).match(/../g)?.join(':') ?? '00:00:00:00:00'}`,
-      securityGroupIds: spec.securityGroupIds.length > 0 ? spec.securityGroupIds : [this.defaultSecurityGroupId],
-      description: '',
-      attachment: {
-        attachmentId: this.ids.next('eni-attach'),
-        instanceId,
-        deviceIndex: 0,
-        attachTime: spec.launchTime,
-        deleteOnTermination: true,
-      },
+      securityGroupIds: input.securityGroupIds?.length ? input.securityGroupIds : [this.defaultSecurityGroupId],
+      description: input.description ?? '',
+      ...(attachment ? { attachment: { ...attachment, attachmentId: this.ids.next('eni-attach') } } : {}),
+    });
+  }
+
+  /** An instance's primary interface (device index 0), made by RunInstances with it. */
+  private addPrimaryInterface(instanceId: string, spec: LaunchSpec, availabilityZone: string): NetworkInterfaceRecord {
+    return this.addNetworkInterface({
+      tags: spec.networkInterfaceTags,
+      ...(spec.subnetId === undefined ? {} : { subnetId: spec.subnetId }),
+      securityGroupIds: spec.securityGroupIds,
+      availabilityZone,
+      attachment: { instanceId, deviceIndex: 0, attachTime: spec.launchTime, deleteOnTermination: spec.networkInterfaceDeleteOnTermination ?? true },
     });
   }
 

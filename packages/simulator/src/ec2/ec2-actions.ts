@@ -2,7 +2,7 @@ import type { Ec2Action } from './action-context.js';
 import { deregisterImage, describeImages } from './image-actions.js';
 import { describeInstances, terminateInstances } from './instance-actions.js';
 import { describeInstanceTypes } from './instance-type-actions.js';
-import { describeAddresses, describeNetworkInterfaces, releaseAddress } from './network-actions.js';
+import { deleteNetworkInterface, describeAddresses, describeNetworkInterfaces, releaseAddress } from './network-actions.js';
 import { runInstances } from './run-instances.js';
 import { deleteSnapshot, deleteVolume, describeSnapshots, describeVolumes } from './storage-actions.js';
 import { createTags } from './tag-actions.js';
@@ -23,4 +23,5 @@ export const EC2_ACTIONS: ReadonlyMap<string, Ec2Action> = new Map([
   ['DescribeAddresses', describeAddresses],
   ['ReleaseAddress', releaseAddress],
   ['DescribeNetworkInterfaces', describeNetworkInterfaces],
+  ['DeleteNetworkInterface', deleteNetworkInterface],
 ]);

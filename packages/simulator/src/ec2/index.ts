@@ -11,6 +11,7 @@ export type {
   SeedAddress as Ec2SeedAddress,
   SeedImage as Ec2SeedImage,
   SeedInstances as Ec2SeedInstances,
+  SeedNetworkInterface as Ec2SeedNetworkInterface,
   SeedSnapshot as Ec2SeedSnapshot,
   SeedVolume as Ec2SeedVolume,
 } from './seed.js';

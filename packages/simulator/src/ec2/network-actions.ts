@@ -81,6 +81,20 @@ export const describeNetworkInterfaces: Ec2Action = {
   },
 };
 
+/**
+ * DeleteNetworkInterface by `NetworkInterfaceId`; the interface is gone at once. One attached
+ * to an instance is refused with `InvalidParameterValue`, in EC2's words.
+ */
+export const deleteNetworkInterface: Ec2Action = {
+  kind: 'write',
+  run(params, context) {
+    const networkInterface = lookUpOne(context.account, RESOURCE_KINDS.networkInterface, params.requiredString('NetworkInterfaceId'));
+    if (networkInterface.attachment) throw ec2Errors.invalidParameterValue(`Network interface '${networkInterface.id}' is currently in use.`);
+    context.account.networkInterfaces.delete(networkInterface.id);
+    return xmlText('return', true);
+  },
+};
+
 function addressWithIp(publicIp: string, addresses: Iterable<AddressRecord>): AddressRecord {
   for (const address of addresses) if (address.publicIp === publicIp) return address;
   throw new Ec2Error('InvalidAddress.NotFound', `Address '${publicIp}' not found.`);

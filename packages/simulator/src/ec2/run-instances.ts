@@ -85,6 +85,7 @@ function parseLaunch(params: QueryParams, context: ActionContext): { spec: Launc
       instanceTags: tags.get('instance') ?? new Map(),
       volumeTags: tags.get('volume') ?? new Map(),
       networkInterfaceTags: tags.get('network-interface') ?? new Map(),
+      networkInterfaceDeleteOnTermination: primaryInterfaceDeleteOnTermination(params),
       launchTime: now,
       runningAt: now + Math.max(0, context.knobs.bootTimeMs),
     },
@@ -114,6 +115,16 @@ function parseTagSpecifications(params: QueryParams): Map<string, Map<string, st
     byType.set(resourceType, parseTags(specification, 'Tag'));
   }
   return byType;
+}
+
+/**
+ * Whether the primary interface RunInstances makes goes with its instance: the
+ * `DeleteOnTermination` of the `NetworkInterface.N` at device index 0, true when the request
+ * does not say (as for the interface EC2 makes when the request names none).
+ */
+function primaryInterfaceDeleteOnTermination(params: QueryParams): boolean {
+  const primary = params.structures('NetworkInterface').find((networkInterface) => networkInterface.integer('DeviceIndex') === 0);
+  return primary?.boolean('DeleteOnTermination') ?? true;
 }
 
 function parseSpotMarket(market: QueryParams): LaunchSpec['spot'] {

@@ -60,6 +60,12 @@ export interface SeedAddress {
   instanceId?: string;
 }
 
+/** A detached (available) network interface, e.g. one that outlived its instance. */
+export interface SeedNetworkInterface {
+  tags?: Record<string, string>;
+  description?: string;
+}
+
 /** The body of `POST /__sim/seed` for the EC2 simulator. */
 export interface Ec2SeedRequest {
   instances?: SeedInstances[];
@@ -67,6 +73,7 @@ export interface Ec2SeedRequest {
   images?: SeedImage[];
   snapshots?: SeedSnapshot[];
   addresses?: SeedAddress[];
+  networkInterfaces?: SeedNetworkInterface[];
 }
 
 /** The ids of what a seed made, in the order asked. */
@@ -76,6 +83,7 @@ export interface Ec2SeedResult {
   images: string[];
   snapshots: string[];
   addresses: string[];
+  networkInterfaces: string[];
 }
 
 const DEFAULT_SEED_IMAGE = PUBLIC_IMAGES[0]?.id ?? '';
@@ -86,12 +94,15 @@ const DEFAULT_SEED_IMAGE = PUBLIC_IMAGES[0]?.id ?? '';
  * so a seed may refer to what it plants only through ids it already knows.
  */
 export function seedAccount(account: Ec2Account, request: Ec2SeedRequest, now: number, knobs: CloudKnobs): Ec2SeedResult {
-  const result: Ec2SeedResult = { instances: [], volumes: [], images: [], snapshots: [], addresses: [] };
+  const result: Ec2SeedResult = { instances: [], volumes: [], images: [], snapshots: [], addresses: [], networkInterfaces: [] };
   for (const snapshot of request.snapshots ?? []) result.snapshots.push(seedSnapshot(account, snapshot, now));
   for (const image of request.images ?? []) result.images.push(seedImage(account, image, now));
   for (const instances of request.instances ?? []) result.instances.push(...seedInstances(account, instances, now, knobs));
   for (const volume of request.volumes ?? []) result.volumes.push(seedVolume(account, volume, now));
   for (const address of request.addresses ?? []) result.addresses.push(seedAddress(account, address));
+  for (const { tags, description } of request.networkInterfaces ?? []) {
+    result.networkInterfaces.push(account.addNetworkInterface({ tags: tagMap(tags), ...(description === undefined ? {} : { description }) }).id);
+  }
   account.settle(now);
   return result;
 }

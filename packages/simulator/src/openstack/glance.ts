@@ -10,9 +10,14 @@ import { isoSeconds } from './wire.js';
 /** Glance's page size when the client gives no `limit` (`limit_param_default`). */
 const DEFAULT_PAGE_SIZE = 25;
 
-/** An image as Glance v2 shows it (not wrapped: `GET /v2/images/{id}` returns the image itself). */
+/**
+ * An image as Glance v2 shows it (not wrapped: `GET /v2/images/{id}` returns the image itself):
+ * its custom properties as top-level keys beside the base properties, which they cannot replace.
+ */
 function imageView(image: ImageRecord): Record<string, unknown> {
   return {
+    ...image.properties,
+    ...(image.osDistro ? { os_distro: image.osDistro } : {}),
     checksum: createHash('md5').update(image.id).digest('hex'),
     container_format: image.containerFormat,
     created_at: isoSeconds(image.createdAt),
@@ -22,12 +27,11 @@ function imageView(image: ImageRecord): Record<string, unknown> {
     min_disk: image.minDiskGb,
     min_ram: image.minRamMb,
     name: image.name,
-    os_distro: image.osDistro,
     os_hash_algo: 'sha512',
     os_hash_value: createHash('sha512').update(image.id).digest('hex'),
     os_hidden: false,
     owner: image.owner,
-    protected: false,
+    protected: image.protected,
     schema: '/v2/schemas/image',
     self: `/v2/images/${image.id}`,
     size: image.sizeBytes,
@@ -35,14 +39,18 @@ function imageView(image: ImageRecord): Record<string, unknown> {
     tags: image.tags,
     updated_at: isoSeconds(image.createdAt),
     virtual_size: null,
-    visibility: 'public',
+    visibility: image.visibility,
   };
 }
 
 /** Parameters of `GET /v2/images` that are not property filters. */
-const CONTROL_PARAMETERS = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'tag']);
+const CONTROL_PARAMETERS = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'tag', 'visibility']);
 
-/** Glance's image API v2 under `/image`: list (filters by property such as `name`, or `tag`; paging) and show. */
+/**
+ * Glance's image API v2 under `/image`: list (filters by any base or custom property such as
+ * `name`, `owner` or `nodepool_provider_name`, by `tag` and `visibility`; paging), show and
+ * delete.
+ */
 export function glanceService(env: ServiceEnv): OpenStackService {
   const endpoint = () => `${env.baseUrl()}${SERVICE_PATHS.image}`;
   const routes = new Router<RouteSpec>()
@@ -61,7 +69,8 @@ export function glanceService(env: ServiceEnv): OpenStackService {
         if (!image) throw new ApiError(404, `No image found with ID ${context.params.id ?? ''}`);
         return json(200, imageView(image));
       },
-    });
+    })
+    .add('DELETE', '/v2/images/:id', { action: 'glance.images.delete', kind: 'write', handle: (context) => deleteImage(env, context.params.id ?? '') });
   return {
     name: 'glance',
     prefix: SERVICE_PATHS.image,
@@ -70,6 +79,29 @@ export function glanceService(env: ServiceEnv): OpenStackService {
     serverErrorMessage: 'The server has either erred or is incapable of performing the requested operation.',
     throttleStatus: 429,
   };
+}
+
+/**
+ * Deletes an image at once (204). Glance refuses, with 403, a protected image and one of
+ * another project (the caller is no admin); a missing image is 404.
+ */
+function deleteImage(env: ServiceEnv, id: string): SimResponse {
+  const image = env.state.images.get(id);
+  if (!image) throw new ApiError(404, `Failed to find image ${id} to delete`);
+  if (image.owner !== env.state.projectId) throw new ApiError(403, 'You are not permitted to delete this image.');
+  if (image.protected) throw new ApiError(403, `Image ${id} is protected and cannot be deleted.`);
+  env.state.images.delete(id);
+  return { status: 204 };
+}
+
+/**
+ * What a listing shows without `visibility`: every image the project sees but the community
+ * images of other projects; `visibility=all` shows those too, any other value only that visibility.
+ */
+function visibleIn(listing: string | null, image: ImageRecord, projectId: string): boolean {
+  if (listing === 'all') return true;
+  if (listing !== null) return image.visibility === listing;
+  return image.visibility !== 'community' || image.owner === projectId;
 }
 
 /** Newest first; `limit` (25 by default) and `marker`; `next` is a relative link, as Glance writes it. */
@@ -88,8 +120,10 @@ function listImages(env: ServiceEnv, context: ApiContext): SimResponse {
   }
   const filters = [...new Set(query.keys())].filter((key) => !CONTROL_PARAMETERS.has(key));
   const tags = query.getAll('tag');
+  const visibility = query.get('visibility');
   const views = ordered
     .slice(start)
+    .filter((image) => visibleIn(visibility, image, env.state.projectId))
     .map(imageView)
     .filter((view) => filters.every((key) => String(view[key]) === query.get(key)) && tags.every((tag) => (view.tags as string[]).includes(tag)));
   const page = views.slice(0, limit);

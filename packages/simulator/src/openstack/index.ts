@@ -6,6 +6,7 @@ export type {
   OpenStackSeed,
   OpenStackSeedResult,
   SeedFloatingIp as OpenStackSeedFloatingIp,
+  SeedImage as OpenStackSeedImage,
   SeedPort as OpenStackSeedPort,
   SeedServer as OpenStackSeedServer,
   SeedVolume as OpenStackSeedVolume,

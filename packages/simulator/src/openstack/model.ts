@@ -172,7 +172,15 @@ export interface ImageRecord {
   owner: string;
   createdAt: number;
   tags: string[];
+  /** Who may see it: Glance's `public`, `community`, `shared` (its default) or `private`. */
+  visibility: ImageVisibility;
+  /** A protected image cannot be deleted. */
+  protected: boolean;
+  /** Custom properties (string values), shown as top-level keys of the image, e.g. `nodepool_upload_id`. */
+  properties: Record<string, string>;
 }
+
+export type ImageVisibility = 'public' | 'community' | 'shared' | 'private';
 
 export interface KeypairRecord {
   name: string;

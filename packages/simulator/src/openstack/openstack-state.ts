@@ -383,19 +383,28 @@ export class OpenStackState {
   }
 
   private plantImage(name: string, osDistro: string, sizeBytes: number, now: number): void {
+    this.createImage({ name, osDistro, sizeBytes, owner: this.adminProjectId, visibility: 'public', createdAt: now });
+  }
+
+  /** An active qcow2 image: by default the project's own, `shared` (Glance's default), unprotected, without properties. */
+  createImage(input: Partial<Omit<ImageRecord, 'id'>> & { name: string; createdAt: number }): ImageRecord {
     const image: ImageRecord = {
       id: newUuid(),
-      name,
-      diskFormat: 'qcow2',
-      containerFormat: 'bare',
-      sizeBytes,
-      minDiskGb: 0,
-      minRamMb: 0,
-      osDistro,
-      owner: this.adminProjectId,
-      createdAt: now,
-      tags: [],
+      name: input.name,
+      diskFormat: input.diskFormat ?? 'qcow2',
+      containerFormat: input.containerFormat ?? 'bare',
+      sizeBytes: input.sizeBytes ?? 1_073_741_824,
+      minDiskGb: input.minDiskGb ?? 0,
+      minRamMb: input.minRamMb ?? 0,
+      osDistro: input.osDistro ?? '',
+      owner: input.owner ?? this.projectId,
+      createdAt: input.createdAt,
+      tags: input.tags ?? [],
+      visibility: input.visibility ?? 'shared',
+      protected: input.protected ?? false,
+      properties: { ...input.properties },
     };
     this.images.set(image.id, image);
+    return image;
   }
 }

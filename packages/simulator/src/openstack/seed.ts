@@ -1,4 +1,4 @@
-import type { PortStatus, VolumeStatus } from './model.js';
+import type { ImageVisibility, PortStatus, VolumeStatus } from './model.js';
 import { DEFAULT_AVAILABILITY_ZONE, NO_VALID_HOST } from './nova-common.js';
 import { PRIVATE_NETWORK, PUBLIC_NETWORK, type OpenStackState } from './openstack-state.js';
 import { serverState } from './resource-status.js';
@@ -56,12 +56,26 @@ export interface SeedVolume {
   ageMs?: number;
 }
 
+/** A Glance image, e.g. an upload left by a builder (its `nodepool_*` properties in `properties`). */
+export interface SeedImage {
+  name?: string;
+  /** Custom properties, shown as top-level keys of the image. */
+  properties?: Record<string, string>;
+  /** `shared` by default (Glance's default for a new image). */
+  visibility?: ImageVisibility;
+  protected?: boolean;
+  /** The owning project's id; the simulator's project by default. */
+  owner?: string;
+  ageMs?: number;
+}
+
 /** The body of `POST /__sim/seed` (and of `OpenStackSimulator.seed`). */
 export interface OpenStackSeed {
   servers?: SeedServer[];
   ports?: SeedPort[];
   floatingIps?: SeedFloatingIp[];
   volumes?: SeedVolume[];
+  images?: SeedImage[];
   /** Faults the next server builds end in, one per create, e.g. `{"code": 500, "message": "No valid host was found. ..."}`. */
   buildFaults?: Array<{ code?: number; message: string }>;
 }
@@ -72,6 +86,7 @@ export interface OpenStackSeedResult {
   ports: string[];
   floatingIps: string[];
   volumes: string[];
+  images: string[];
 }
 
 /** Counts of what the cloud holds; servers also by status. */
@@ -88,7 +103,7 @@ export interface OpenStackResourceCounts {
 
 /** Plants a seed; an unknown flavor, image or network is an error. */
 export function applySeed(state: OpenStackState, now: number, seed: OpenStackSeed): OpenStackSeedResult {
-  const result: OpenStackSeedResult = { servers: [], ports: [], floatingIps: [], volumes: [] };
+  const result: OpenStackSeedResult = { servers: [], ports: [], floatingIps: [], volumes: [], images: [] };
   for (const server of seed.servers ?? []) result.servers.push(seedServer(state, now, server));
   for (const port of seed.ports ?? []) {
     const network = requireNetwork(state, port.network ?? PRIVATE_NETWORK);
@@ -122,6 +137,10 @@ export function applySeed(state: OpenStackState, now: number, seed: OpenStackSee
     });
     server?.volumes.push({ volumeId: record.id, deleteOnTermination: false });
     result.volumes.push(record.id);
+  }
+  for (const [index, image] of (seed.images ?? []).entries()) {
+    const { name, ageMs, ...rest } = image;
+    result.images.push(state.createImage({ ...rest, name: name ?? `image-${now}-${index}`, createdAt: now - (ageMs ?? 0) }).id);
   }
   for (const fault of seed.buildFaults ?? []) state.pendingBuildFaults.push({ code: fault.code ?? 500, message: fault.message });
   return result;

@@ -1,5 +1,6 @@
 import {
   CreateTagsCommand,
+  DeleteNetworkInterfaceCommand,
   DeleteSnapshotCommand,
   DeleteVolumeCommand,
   DescribeAddressesCommand,
@@ -7,10 +8,11 @@ import {
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   ReleaseAddressCommand,
+  RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rejectionOf, startEc2TestBed, type Ec2TestBed } from './ec2-test-kit.js';
+import { rejectionOf, startEc2TestBed, UBUNTU_JAMMY_AMD64, type Ec2TestBed } from './ec2-test-kit.js';
 
 describe('EC2 simulator: volumes, snapshots, addresses and interfaces', () => {
   let bed: Ec2TestBed;
@@ -116,6 +118,78 @@ describe('EC2 simulator: volumes, snapshots, addresses and interfaces', () => {
     expect(answer.NetworkInterfaces?.map((networkInterface) => networkInterface.Attachment?.InstanceId)).toEqual([second]);
     expect(answer.NetworkInterfaces?.[0]?.TagSet).toEqual([{ Key: 'role', Value: 'ci' }]);
     expect(first).not.toBe(second);
+  });
+
+  describe('network interfaces', () => {
+    /** RunInstances of one instance whose primary interface is tagged and, unless `deleteOnTermination`, outlives it. */
+    async function launch(deleteOnTermination: boolean | undefined): Promise<{ instanceId: string; networkInterfaceId: string }> {
+      const answer = await bed.ec2.send(
+        new RunInstancesCommand({
+          ImageId: UBUNTU_JAMMY_AMD64,
+          InstanceType: 't3.micro',
+          MinCount: 1,
+          MaxCount: 1,
+          NetworkInterfaces: [{ DeviceIndex: 0, ...(deleteOnTermination === undefined ? {} : { DeleteOnTermination: deleteOnTermination }) }],
+          TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'nodepool_provider_name', Value: 'east' }] }],
+        }),
+      );
+      const instance = answer.Instances?.[0];
+      return { instanceId: instance?.InstanceId ?? '', networkInterfaceId: instance?.NetworkInterfaces?.[0]?.NetworkInterfaceId ?? '' };
+    }
+
+    const describeOne = async (id: string) =>
+      (await bed.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))).NetworkInterfaces?.[0];
+
+    it('deletes the primary interface with its instance, unless RunInstances said DeleteOnTermination false', async () => {
+      const kept = await launch(false);
+      const byDefault = await launch(undefined);
+      const deleted = await launch(true);
+      expect((await describeOne(kept.networkInterfaceId))?.Attachment).toMatchObject({ InstanceId: kept.instanceId, DeleteOnTermination: false });
+      expect((await describeOne(byDefault.networkInterfaceId))?.Attachment?.DeleteOnTermination).toBe(true);
+
+      await bed.ec2.send(new TerminateInstancesCommand({ InstanceIds: [kept.instanceId, byDefault.instanceId, deleted.instanceId] }));
+      bed.clock.advance(10_000);
+      const left = await describeOne(kept.networkInterfaceId);
+      expect(left).toMatchObject({ Status: 'available', TagSet: [{ Key: 'nodepool_provider_name', Value: 'east' }] });
+      expect(left?.Attachment).toBeUndefined();
+      for (const gone of [byDefault.networkInterfaceId, deleted.networkInterfaceId]) {
+        expect((await rejectionOf(describeOne(gone))).name).toBe('InvalidNetworkInterfaceID.NotFound');
+      }
+      const available = await bed.ec2.send(
+        new DescribeNetworkInterfacesCommand({
+          Filters: [
+            { Name: 'status', Values: ['available'] },
+            { Name: 'tag:nodepool_provider_name', Values: ['east'] },
+          ],
+        }),
+      );
+      expect(available.NetworkInterfaces?.map((networkInterface) => networkInterface.NetworkInterfaceId)).toEqual([kept.networkInterfaceId]);
+    });
+
+    it('deletes only detached interfaces, with EC2’s error codes', async () => {
+      const { instanceId, networkInterfaceId: attached } = await launch(false);
+      const { networkInterfaces } = bed.sim.seed({ networkInterfaces: [{ tags: { leaked: 'yes' }, description: 'left over' }] });
+      const seeded = networkInterfaces[0] as string;
+      expect(await describeOne(seeded)).toMatchObject({ Status: 'available', Description: 'left over', TagSet: [{ Key: 'leaked', Value: 'yes' }] });
+
+      const inUse = await rejectionOf(bed.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: attached })));
+      expect(inUse).toMatchObject({ name: 'InvalidParameterValue', message: `Network interface '${attached}' is currently in use.` });
+      expect(await describeOne(attached)).toBeDefined();
+
+      await bed.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: seeded }));
+      expect((await rejectionOf(describeOne(seeded))).name).toBe('InvalidNetworkInterfaceID.NotFound');
+      expect((await rejectionOf(bed.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: seeded })))).name).toBe(
+        'InvalidNetworkInterfaceID.NotFound',
+      );
+      expect((await rejectionOf(bed.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: 'eni-nope' })))).name).toBe(
+        'InvalidNetworkInterfaceID.Malformed',
+      );
+
+      await bed.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+      bed.clock.advance(10_000);
+      await bed.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: attached }));
+      expect((await rejectionOf(describeOne(attached))).name).toBe('InvalidNetworkInterfaceID.NotFound');
+    });
   });
 
   it('tags resources of every type, all or nothing', async () => {

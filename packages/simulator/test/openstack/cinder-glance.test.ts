@@ -38,6 +38,64 @@ describe('Glance images', () => {
     expect(missing.headers['content-type']).toContain('text/html');
     expect(String(missing.data)).toContain('No image found with ID nope');
   });
+
+  it('shows custom properties as top-level keys and filters on them and on owner, across pages', async () => {
+    cloud = await startCloud();
+    const upload = { nodepool_provider_name: 'p1', nodepool_build_id: 'b1', nodepool_upload_id: '0000000001' };
+    const { images } = cloud.sim.seed({
+      images: [
+        { name: 'upload-1', properties: upload, ageMs: 3_000 },
+        { name: 'upload-2', properties: { ...upload, nodepool_upload_id: '0000000002' }, ageMs: 2_000 },
+        { name: 'other-provider', properties: { ...upload, nodepool_provider_name: 'p2' }, ageMs: 1_000 },
+        { name: 'other-project', properties: upload, owner: 'f'.repeat(32), visibility: 'public' },
+      ],
+    });
+    const shown = (await cloud.image.get(`/images/${images[0]}`)).data as Record<string, unknown>;
+    expect(shown).toMatchObject({ ...upload, id: images[0], name: 'upload-1', owner: cloud.projectId, visibility: 'shared', protected: false });
+    expect(shown).not.toHaveProperty('os_distro');
+
+    const params = { nodepool_provider_name: 'p1', owner: cloud.projectId, limit: '1' };
+    const first = (await cloud.image.get('/images', { params })).data as { images: Array<{ id: string }>; next?: string };
+    expect(first.images.map((image) => image.id)).toEqual([images[1]]);
+    expect(first.next).toMatch(/nodepool_provider_name=p1/);
+    const marker = new URL(first.next!, 'http://x').searchParams.get('marker');
+    const second = (await cloud.image.get('/images', { params: { ...params, marker } })).data as { images: Array<{ id: string }>; next?: string };
+    expect(second.images.map((image) => image.id)).toEqual([images[0]]);
+    const third = (await cloud.image.get('/images', { params: { ...params, marker: images[0] } })).data as { images: unknown[]; next?: string };
+    expect(third).toMatchObject({ images: [] });
+    expect(third.next).toBeUndefined();
+    const anyOwner = (await cloud.image.get('/images', { params: { nodepool_provider_name: 'p1' } })).data as { images: Array<{ id: string }> };
+    expect(anyOwner.images.map((image) => image.id)).toEqual([images[3], images[1], images[0]]);
+  });
+
+  it('lists community images of other projects only when asked', async () => {
+    cloud = await startCloud();
+    const { images } = cloud.sim.seed({ images: [{ name: 'theirs', owner: 'f'.repeat(32), visibility: 'community' }, { name: 'ours', visibility: 'community' }] });
+    const names = async (params: Record<string, string>) =>
+      ((await cloud!.image.get('/images', { params })).data as { images: Array<{ id: string }> }).images.map((image) => image.id);
+    expect(await names({})).not.toContain(images[0]);
+    expect(await names({})).toContain(images[1]);
+    expect((await names({ visibility: 'community' })).sort()).toEqual([...images].sort());
+    expect(await names({ visibility: 'all' })).toContain(images[0]);
+  });
+
+  it('deletes an image of the project (204), and refuses a protected one or another project’s with 403', async () => {
+    cloud = await startCloud();
+    const { images } = cloud.sim.seed({ images: [{ name: 'mine' }, { name: 'kept', protected: true }, { name: 'theirs', owner: 'f'.repeat(32) }] });
+    const [mine, kept, theirs] = images as [string, string, string];
+    expect((await cloud.image.delete(`/images/${mine}`)).status).toBe(204);
+    expect((await cloud.image.get(`/images/${mine}`)).status).toBe(404);
+    const again = await cloud.image.delete(`/images/${mine}`);
+    expect(again.status).toBe(404);
+    expect(String(again.data)).toContain(`Failed to find image ${mine} to delete`);
+    const protectedAnswer = await cloud.image.delete(`/images/${kept}`);
+    expect(protectedAnswer.status).toBe(403);
+    expect(String(protectedAnswer.data)).toContain(`Image ${kept} is protected and cannot be deleted.`);
+    expect((await cloud.image.delete(`/images/${theirs}`)).status).toBe(403);
+    const publicImage = await imageId(cloud, 'ubuntu-jammy');
+    expect((await cloud.image.delete(`/images/${publicImage}`)).status).toBe(403);
+    for (const left of [kept, theirs, publicImage]) expect((await cloud.image.get(`/images/${left}`)).status).toBe(200);
+  });
 });
 
 describe('Cinder volumes', () => {
