@@ -1,4 +1,5 @@
 import { DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeVolumesCommand, type Instance } from '@aws-sdk/client-ec2';
+import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { TAG, type CloudError } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingHooks, startAwsTestBed, type AwsTestBed, type AwsTestBedOptions } from './support/aws-test-bed.js';
@@ -107,16 +108,7 @@ describe('AwsAdapter.createResource', () => {
       nodepool_node_id: 'never',
     };
     await start({ config: providerView([{ name: 'small', dynamicTags }]) });
-    const info = {
-      id: '100-0000000042',
-      labels: ['small'],
-      requestor: 'zuul',
-      requestor_data: { job_name: 'tox-py311' },
-      relative_priority: 0,
-      event_id: null,
-      created_time: 1700000000.5,
-      tenant_name: 'openstack',
-    };
+    const info = sampleNodeRequestInfo(['small']);
     const request = bed.request('small', { request: info });
     const instanceId = await bed.adapter.createResource(request, recordingHooks());
     await bed.adapter.createResource(bed.request('small', { request: { ...info, id: '100-0000000043' } }), recordingHooks());

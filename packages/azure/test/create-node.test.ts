@@ -1,4 +1,5 @@
 import { type CloudCallQueue, CloudError, nodeTags, TAG } from '@cloudpool/common';
+import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
 import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
@@ -96,16 +97,7 @@ describe('Azure createResource', () => {
       nodepool_pool_name: 'never',
     };
     const dynamicLabel = { ...label, settings: { ...labelSettings, dynamicTags } };
-    const info = {
-      id: '100-0000000042',
-      labels: ['ubuntu'],
-      requestor: 'zuul',
-      requestor_data: { job_name: 'tox-py311' },
-      relative_priority: 0,
-      event_id: null,
-      created_time: 1700000000.5,
-      tenant_name: 'openstack',
-    };
+    const info = sampleNodeRequestInfo(['ubuntu']);
     const req = { ...request(), label: dynamicLabel, request: info };
     await adapter.createResource(req, hooks());
 

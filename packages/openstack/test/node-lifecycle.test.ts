@@ -1,4 +1,5 @@
 import { CloudError, nodeTags, TAG, type CreateRequest } from '@cloudpool/common';
+import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ATTEMPT_KEY, providerServerTag } from '../src/adapter/tags.js';
 import type { OpenStackLabelSettings, OpenStackPoolSettings } from '../src/config.js';
@@ -62,16 +63,7 @@ describe('node lifecycle', () => {
       nodepool_node_id: 'never',
       cloudpool_attempt: 'never',
     };
-    const info = {
-      id: '100-0000000042',
-      labels: ['small'],
-      requestor: 'zuul',
-      requestor_data: { job_name: 'tox-py311' },
-      relative_priority: 0,
-      event_id: null,
-      created_time: 1700000000.5,
-      tenant_name: 'openstack',
-    };
+    const info = sampleNodeRequestInfo(['small']);
     // The label's instance-properties are `team: ci`: the dynamic `team` replaces it.
     const req = { ...request({}, { dynamicInstanceProperties }), request: info };
     const serverId = await adapter.createResource(req, hooks());

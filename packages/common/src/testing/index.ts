@@ -6,3 +6,4 @@ export * from './fake/fake-driver.js';
 export * from './passthrough-queue.js';
 export * from '../zookeeper-server/local-zookeeper.js';
 export * from './zookeeper-test-helpers.js';
+export * from './node-request-info.js';
