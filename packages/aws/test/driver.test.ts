@@ -76,10 +76,12 @@ describe('awsDriver', () => {
     const pool = provider.config.pools.get('main')!;
     const handler = provider.getRequestHandler(pool, `100-${nodeId}`);
     handler.launch(nodeId, pool.labels.get(label)!, { externalId: () => undefined });
-    for (let step = 0; step < 200 && !handler.launchesComplete(); step++) {
+    // Small clock steps and room in real time: the shared listing is refreshed at most once per
+    // second of real time (its refresh gap), whatever the simulated clock says.
+    for (let step = 0; step < 2_000 && !handler.launchesComplete(); step++) {
       provider.tick();
       await new Promise((resolve) => setTimeout(resolve, 5));
-      clock.advance(1_000);
+      clock.advance(100);
     }
     return handler.results()[0]!;
   }
