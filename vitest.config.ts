@@ -1,13 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+const zookeeperSetup = ['test/setup/zookeeper-global.ts'];
+
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     // The native zookeeper addon needs real processes, not worker threads.
     pool: 'forks',
-    globalSetup: ['test/setup/zookeeper-global.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/setup/closing-line-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'default', include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'], globalSetup: zookeeperSetup },
+      },
+      {
+        // The ZooKeeper layer's tests again, against a server that serves only TLS (see the setup).
+        // The ensemble test makes its own plaintext servers, so it runs once.
+        extends: true,
+        test: {
+          name: 'zk-tls',
+          include: ['packages/common/test/zk/**/*.test.ts'],
+          exclude: ['packages/common/test/zk/ensemble.test.ts'],
+          globalSetup: zookeeperSetup,
+        },
+      },
+    ],
   },
 });

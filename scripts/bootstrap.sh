@@ -26,7 +26,7 @@ apt_packages=()
 if [ -z "${ZOOKEEPER_CLASSPATH:-}" ] && [ ! -f /usr/share/java/zookeeper.jar ]; then apt_packages+=(zookeeper); fi
 if ! command -v openssl >/dev/null; then apt_packages+=(openssl); fi
 if [ ! -f /usr/include/openssl/ssl.h ]; then apt_packages+=(libssl-dev); fi
-if ! python3 -c 'import kazoo' 2>/dev/null; then apt_packages+=(python3-kazoo); fi
+if ! /usr/bin/python3 -c 'import kazoo' 2>/dev/null; then apt_packages+=(python3-kazoo); fi
 if [ "${CLOUDPOOL_BROWSER:-}" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_packages+=(chromium); fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${apt_packages[*]}"

@@ -5,5 +5,6 @@ export * from './fake/fake-config.js';
 export * from './fake/fake-driver.js';
 export * from './passthrough-queue.js';
 export * from '../zookeeper-server/local-zookeeper.js';
+export * from '../zookeeper-server/test-certificates.js';
 export * from './zookeeper-test-helpers.js';
 export * from './node-request-info.js';

@@ -3,18 +3,32 @@ import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { ZkClient, type ZkClientConfig, type ZkHost } from '../zk/index.js';
+import { ZkClient, type ZkClientConfig, type ZkHost, type ZkTlsConfig } from '../zk/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Connect string of the ZooKeeper server shared by the run; each test file uses its own chroot. */
     zookeeperConnectString: string;
+    /** The client's `zookeeper-tls` when the shared server serves only TLS (the `zk-tls` project), else null. */
+    zookeeperTls: ZkTlsConfig | null;
   }
 }
 
 /** Makes the run's ZooKeeper server known to every test file (called by the global setup). */
-export function provideZooKeeper(project: TestProject, connectString: string): void {
+export function provideZooKeeper(project: TestProject, connectString: string, tls?: ZkTlsConfig): void {
   project.provide('zookeeperConnectString', connectString);
+  project.provide('zookeeperTls', tls ?? null);
+}
+
+/** The client files for the shared server when it serves TLS, else undefined. */
+export function sharedServerTls(): ZkTlsConfig | undefined {
+  return inject('zookeeperTls') ?? undefined;
+}
+
+/** `hosts` and, when the shared server serves TLS, `tls`: what a client of it needs. */
+export function sharedServerConfig(): Pick<ZkClientConfig, 'hosts' | 'tls'> {
+  const tls = sharedServerTls();
+  return { hosts: sharedServerHosts(), ...(tls ? { tls } : {}) };
 }
 
 /** A chroot of its own for one test file: `/t-<random>`. */
@@ -37,7 +51,7 @@ export function sharedServerHosts(): ZkHost[] {
 
 /** Connects to the shared server (unless `hosts` says otherwise) with a short session timeout. */
 export function connectClient(chroot: string, overrides: Partial<ZkClientConfig> = {}): Promise<ZkClient> {
-  return ZkClient.connect({ hosts: sharedServerHosts(), chroot, sessionTimeoutMs: 2000, connectTimeoutMs: 10_000, ...overrides });
+  return ZkClient.connect({ ...sharedServerConfig(), chroot, sessionTimeoutMs: 2000, connectTimeoutMs: 10_000, ...overrides });
 }
 
 /** Polls `check` every 20 ms until it returns a truthy value, which it resolves with. */

@@ -4,11 +4,14 @@ export interface ZkHost {
   port: number;
 }
 
-/** `zookeeper-tls` of nodepool.yaml: paths of the client certificate, its key and the CA. */
+/**
+ * `zookeeper-tls` of nodepool.yaml: PEM files of the client certificate, its (unencrypted) key
+ * and the CA that signed the servers' certificates. The session then runs over TLS only.
+ */
 export interface ZkTlsConfig {
-  cert?: string;
-  key?: string;
-  ca?: string;
+  cert: string;
+  key: string;
+  ca: string;
 }
 
 export interface ZkClientConfig {
@@ -19,24 +22,12 @@ export interface ZkClientConfig {
   sessionTimeoutMs?: number;
   /** How long `ZkClient.connect` waits for the first session. Default 30 000 ms. */
   connectTimeoutMs?: number;
-  /** Accepted so configuration can carry it, but refused by `ZkClient.connect`: see `assertNoTls`. */
+  /** Connect over TLS with these files (every connection, the chroot's second one too). */
   tls?: ZkTlsConfig;
 }
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
-
-/**
- * Throws when TLS is asked for: the native `zookeeper` binding exposes no TLS, and silently
- * connecting in plain text to a server the operator configured for TLS would be wrong.
- */
-export function assertNoTls(config: ZkClientConfig): void {
-  if (config.tls === undefined) return;
-  throw new Error(
-    'zookeeper-tls is configured, but the ZooKeeper client in use (the native "zookeeper" package) ' +
-      'has no TLS support; remove zookeeper-tls or reach ZooKeeper through a local TLS tunnel',
-  );
-}
 
 /** `/a/b` from `a/b/`, `/a/b/` or `/a/b`; undefined for no chroot or `/`. */
 export function normalizeChroot(chroot: string | undefined): string | undefined {

@@ -3,12 +3,14 @@ import ZooKeeper from 'zookeeper';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_SESSION_TIMEOUT_MS,
-  assertNoTls,
   connectString,
   normalizeChroot,
   type ZkClientConfig,
+  type ZkHost,
 } from './client-config.js';
 import { ZkError, isZkError, toZkError } from './errors.js';
+import { awaitFirstSession } from './first-session.js';
+import { ZkTlsError, checkTlsFiles, nativeTlsArgument, type ZkTlsFiles } from './tls.js';
 import {
   childPath,
   createFlags,
@@ -57,6 +59,14 @@ export interface ZkClientStats {
 
 const READ_OPERATIONS = new Set(['get', 'exists', 'getChildren']);
 
+/** What every session of one `connect` shares: the first one, and the chroot's second one. */
+interface OpenOptions {
+  hosts: ZkHost[];
+  sessionTimeoutMs: number;
+  connectTimeoutMs: number;
+  tls?: ZkTlsFiles;
+}
+
 /**
  * A ZooKeeper client over the native `zookeeper` package (the C client). It keeps one session
  * at a time: when a session is lost it makes a new one by itself, so long-running daemons
@@ -80,6 +90,8 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   private constructor(
     private readonly connectString: string,
     private readonly sessionTimeoutMs: number,
+    /** The C client's `ca,cert,key` when sessions run over TLS. */
+    private readonly tlsArgument: string | undefined,
   ) {
     super();
     // Every held lock listens for session loss: a launcher holds many at once.
@@ -94,19 +106,30 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   /**
    * Connects and resolves once the first session is established. Creates the chroot (through a
-   * short second session without it) when it is missing. Throws `ZkError('ConnectionLoss')` when
-   * no session could be made within `connectTimeoutMs`, and an `Error` when TLS is configured.
+   * short second session without it) when it is missing. With `tls`, every session runs over
+   * TLS. Throws `ZkError('ConnectionLoss')` when no session could be made within
+   * `connectTimeoutMs`, and a `ZkTlsError` naming the file or the server when the TLS files are
+   * unusable or every server fails the handshake (see `awaitFirstSession`).
    */
   static async connect(config: ZkClientConfig): Promise<ZkClient> {
-    assertNoTls(config);
     const chroot = normalizeChroot(config.chroot);
-    const sessionTimeoutMs = config.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
-    const connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const client = await ZkClient.open(connectString(config.hosts, chroot), sessionTimeoutMs, connectTimeoutMs);
+    const options: OpenOptions = {
+      hosts: config.hosts,
+      sessionTimeoutMs: config.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      ...(config.tls ? { tls: await checkTlsFiles(config.tls) } : {}),
+    };
+    if (options.tls && !constants.HAVE_OPENSSL) {
+      throw new ZkTlsError(
+        'zookeeper-tls is configured, but the native "zookeeper" addon was built without OpenSSL: ' +
+          'install OpenSSL\'s headers (Debian: libssl-dev) and rebuild it (pnpm rebuild zookeeper)',
+      );
+    }
+    const client = await ZkClient.open(chroot, options);
     try {
       // Inside a chroot, `/` is the chroot itself.
       if (chroot !== undefined && (await client.exists('/')) === undefined) {
-        const root = await ZkClient.open(connectString(config.hosts), sessionTimeoutMs, connectTimeoutMs);
+        const root = await ZkClient.open(undefined, options);
         try {
           await root.mkdirp(chroot);
         } finally {
@@ -120,15 +143,16 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     }
   }
 
-  private static async open(target: string, sessionTimeoutMs: number, connectTimeoutMs: number): Promise<ZkClient> {
-    const client = new ZkClient(target, sessionTimeoutMs);
+  private static async open(chroot: string | undefined, options: OpenOptions): Promise<ZkClient> {
+    const { hosts, sessionTimeoutMs, connectTimeoutMs, tls } = options;
+    const target = connectString(hosts, chroot);
+    const client = new ZkClient(target, sessionTimeoutMs, tls && nativeTlsArgument(tls));
     try {
-      await client.waitForConnection(AbortSignal.timeout(connectTimeoutMs));
+      await awaitFirstSession((signal) => client.waitForConnection(signal), { hosts, target, connectTimeoutMs, ...(tls ? { tls } : {}) });
       return client;
     } catch (error) {
       await client.close();
-      if (isZkError(error)) throw error;
-      throw new ZkError('ConnectionLoss', `could not connect to ZooKeeper at ${target} within ${connectTimeoutMs} ms`);
+      throw error;
     }
   }
 
@@ -378,7 +402,12 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   private openSession(): void {
     const generation = ++this.generation;
-    const native = new ZooKeeper({ connect: this.connectString, timeout: this.sessionTimeoutMs, debug_level: 0 });
+    const native = new ZooKeeper({
+      connect: this.connectString,
+      timeout: this.sessionTimeoutMs,
+      debug_level: 0,
+      ...(this.tlsArgument ? { tls: this.tlsArgument } : {}),
+    });
     const current = () => generation === this.generation;
     native.on('connect', () => {
       if (current()) this.onConnected();

@@ -3,6 +3,8 @@ export type { ZkClientEvents, ZkConnectionState } from './client.js';
 export { childPath } from './znode.js';
 export type { ZkCreateOptions, ZkStat, ZkWatchEvent, ZkWatcher } from './znode.js';
 export type { ZkClientConfig, ZkHost, ZkTlsConfig } from './client-config.js';
+export { ZkTlsError, checkTlsFiles, tlsFileProblems } from './tls.js';
+export type { ZkTlsFiles } from './tls.js';
 export { ZkError, isZkError } from './errors.js';
 export type { BackgroundErrorHandler, ZkErrorCode } from './errors.js';
 export * from './paths.js';

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
+import type { ZkTlsConfig } from '../zk/index.js';
 
 /**
  * Local ZooKeeper servers for tests, the demo and benchmarks: the Debian `zookeeper` package's
@@ -13,17 +16,33 @@ import path from 'node:path';
  */
 
 const DEBIAN_CLASSPATH = ['/usr/share/java/zookeeper.jar', '/usr/share/java/slf4j-simple.jar'];
+/** Netty's TLS handler needs these, which zookeeper.jar's manifest does not list. */
+const DEBIAN_NETTY_TLS_CLASSPATH = ['/usr/share/java/netty-codec.jar', '/usr/share/java/netty-resolver.jar'];
 
-export function zookeeperClasspath(): string {
+export function zookeeperClasspath(options: { tls?: boolean } = {}): string {
   const fromEnv = process.env.ZOOKEEPER_CLASSPATH;
   if (fromEnv) return fromEnv;
-  const missing = DEBIAN_CLASSPATH.filter((jar) => !existsSync(jar));
+  const jars = [...DEBIAN_CLASSPATH, ...(options.tls ? DEBIAN_NETTY_TLS_CLASSPATH : [])];
+  const missing = jars.filter((jar) => !existsSync(jar));
   if (missing.length > 0) {
     throw new Error(
       `ZooKeeper jars not found (${missing.join(', ')}): install Debian's "zookeeper" package or set ZOOKEEPER_CLASSPATH`,
     );
   }
-  return DEBIAN_CLASSPATH.join(':');
+  return jars.join(':');
+}
+
+/**
+ * A server that serves only TLS (`secureClientPort`, Netty), with the key store and trust store
+ * given (PKCS12), and ZooKeeper 3.8's defaults otherwise: TLSv1.2, client certificate required.
+ * `client` is the `zookeeper-tls` of a client it accepts; its own checks (four-letter words)
+ * use it.
+ */
+export interface ZooKeeperServerTls {
+  keyStore: string;
+  trustStore: string;
+  storePassword: string;
+  client: ZkTlsConfig;
 }
 
 /** Asks the kernel for a loopback port that is free right now. */
@@ -38,17 +57,29 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
-/** Sends a four-letter word and returns the whole answer ('' when the server does not answer). */
-export async function fourLetterWord(port: number, word: string, timeoutMs = 1000): Promise<string> {
+/**
+ * Sends a four-letter word and returns the whole answer ('' when the server does not answer);
+ * over TLS with the client files `tls`.
+ */
+export async function fourLetterWord(port: number, word: string, timeoutMs = 1000, tlsFiles?: ZkTlsConfig): Promise<string> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = tlsFiles
+      ? tls.connect({
+          host: '127.0.0.1',
+          port,
+          ca: readFileSync(tlsFiles.ca),
+          cert: readFileSync(tlsFiles.cert),
+          key: readFileSync(tlsFiles.key),
+          checkServerIdentity: () => undefined,
+        })
+      : net.connect({ host: '127.0.0.1', port });
     let answer = '';
     const done = () => {
       socket.destroy();
       resolve(answer);
     };
     socket.setTimeout(timeoutMs, done);
-    socket.on('connect', () => socket.write(word));
+    socket.on(tlsFiles ? 'secureConnect' : 'connect', () => socket.write(word));
     socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
     socket.on('end', done);
     socket.on('error', done);
@@ -56,10 +87,10 @@ export async function fourLetterWord(port: number, word: string, timeoutMs = 100
 }
 
 /** Resolves once `srvr` reports a mode (`ruok` answers before the server really serves). */
-export async function waitUntilServing(port: number, timeoutMs = 30_000): Promise<string> {
+export async function waitUntilServing(port: number, timeoutMs = 30_000, tlsFiles?: ZkTlsConfig): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const answer = await fourLetterWord(port, 'srvr');
+    const answer = await fourLetterWord(port, 'srvr', 1000, tlsFiles);
     const mode = /Mode: (\w+)/.exec(answer);
     if (mode?.[1]) return mode[1];
     if (Date.now() > deadline) throw new Error(`ZooKeeper on 127.0.0.1:${port} did not serve within ${timeoutMs} ms`);
@@ -73,14 +104,27 @@ interface MemberPorts {
   election: number;
 }
 
-function zooCfg(dataDir: string, ports: MemberPorts, peers: MemberPorts[]): string {
+function zooCfg(dataDir: string, ports: MemberPorts, peers: MemberPorts[], tlsStores?: ZooKeeperServerTls): string {
+  const clientPort = tlsStores
+    ? [
+        `secureClientPort=${ports.client}`,
+        'secureClientPortAddress=127.0.0.1',
+        'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+        `ssl.keyStore.location=${tlsStores.keyStore}`,
+        `ssl.keyStore.password=${tlsStores.storePassword}`,
+        'ssl.keyStore.type=PKCS12',
+        `ssl.trustStore.location=${tlsStores.trustStore}`,
+        `ssl.trustStore.password=${tlsStores.storePassword}`,
+        'ssl.trustStore.type=PKCS12',
+        'ssl.clientAuth=need',
+      ]
+    : [`clientPort=${ports.client}`, 'clientPortAddress=127.0.0.1'];
   const lines = [
     'tickTime=500',
     'initLimit=20',
     'syncLimit=10',
     `dataDir=${dataDir}`,
-    `clientPort=${ports.client}`,
-    'clientPortAddress=127.0.0.1',
+    ...clientPort,
     'admin.enableServer=false',
     '4lw.commands.whitelist=*',
     'extendedTypesEnabled=true',
@@ -104,6 +148,7 @@ class Member {
   constructor(
     readonly dir: string,
     readonly ports: MemberPorts,
+    readonly tls?: ZooKeeperServerTls,
   ) {}
 
   get pid(): number | undefined {
@@ -119,7 +164,7 @@ class Member {
         '-Dorg.slf4j.simpleLogger.defaultLogLevel=error',
         '-Dzookeeper.admin.enableServer=false',
         '-cp',
-        zookeeperClasspath(),
+        zookeeperClasspath({ tls: this.tls !== undefined }),
         'org.apache.zookeeper.server.quorum.QuorumPeerMain',
         path.join(this.dir, 'zoo.cfg'),
       ],
@@ -134,7 +179,7 @@ class Member {
       child.once('exit', (code) => reject(new Error(`ZooKeeper exited with ${code} before serving: ${stderr}`))),
     );
     exited.catch(() => undefined);
-    await Promise.race([waitUntilServing(this.ports.client), exited]);
+    await Promise.race([waitUntilServing(this.ports.client, 30_000, this.tls?.client), exited]);
   }
 
   async stop(): Promise<void> {
@@ -159,7 +204,7 @@ export interface ZooKeeperServer {
   stop(): Promise<void>;
 }
 
-async function makeMembers(count: number): Promise<{ root: string; members: Member[] }> {
+async function makeMembers(count: number, tlsStores?: ZooKeeperServerTls): Promise<{ root: string; members: Member[] }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-zk-'));
   const ports: MemberPorts[] = [];
   for (let i = 0; i < count; i++) {
@@ -170,16 +215,16 @@ async function makeMembers(count: number): Promise<{ root: string; members: Memb
     const dir = path.join(root, `member-${i + 1}`);
     await mkdir(path.join(dir, 'data'), { recursive: true });
     const memberPorts = ports[i]!;
-    await writeFile(path.join(dir, 'zoo.cfg'), zooCfg(path.join(dir, 'data'), memberPorts, ports));
+    await writeFile(path.join(dir, 'zoo.cfg'), zooCfg(path.join(dir, 'data'), memberPorts, ports, tlsStores));
     if (count > 1) await writeFile(path.join(dir, 'data', 'myid'), `${i + 1}\n`);
-    members.push(new Member(dir, memberPorts));
+    members.push(new Member(dir, memberPorts, tlsStores));
   }
   return { root, members };
 }
 
-/** Starts one standalone server; resolves once it serves. */
-export async function startZooKeeperServer(): Promise<ZooKeeperServer> {
-  const { root, members } = await makeMembers(1);
+/** Starts one standalone server; resolves once it serves. With `tls`, it serves only TLS. */
+export async function startZooKeeperServer(options: { tls?: ZooKeeperServerTls } = {}): Promise<ZooKeeperServer> {
+  const { root, members } = await makeMembers(1, options.tls);
   const member = members[0]!;
   await member.start();
   return {

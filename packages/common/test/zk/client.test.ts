@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient, type ZkWatchEvent } from '../../src/zk/index.js';
-import { connectClient, sharedServerHosts, testChroot, waitFor } from './helpers.js';
+import { connectClient, sharedServerConfig, testChroot, waitFor } from './helpers.js';
 
 const chroot = testChroot();
 let zk: ZkClient;
@@ -22,7 +22,7 @@ function recorder() {
 
 describe('ZkClient', () => {
   it('creates the chroot when missing and works inside it', async () => {
-    const root = await ZkClient.connect({ hosts: sharedServerHosts(), sessionTimeoutMs: 2000 });
+    const root = await ZkClient.connect({ ...sharedServerConfig(), sessionTimeoutMs: 2000 });
     try {
       expect(await root.exists(chroot)).toBeDefined();
       await zk.create('/inside', 'x');
@@ -100,12 +100,6 @@ describe('ZkClient', () => {
     await zk.create('/later', '');
     await existence.fired();
     expect(existence.events).toEqual([{ type: 'created', path: '/later' }]);
-  });
-
-  it('refuses TLS with an error naming zookeeper-tls', async () => {
-    await expect(
-      ZkClient.connect({ hosts: sharedServerHosts(), tls: { cert: 'c.pem', key: 'k.pem', ca: 'ca.pem' } }),
-    ).rejects.toThrow(/zookeeper-tls/);
   });
 
   it('gives up connecting after connectTimeoutMs', async () => {

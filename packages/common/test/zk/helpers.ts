@@ -3,7 +3,16 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-export { connectClient, nextEvent, parseHosts, sharedServerHosts, testChroot, waitFor } from '@cloudpool/common/testing';
+export {
+  connectClient,
+  nextEvent,
+  parseHosts,
+  sharedServerConfig,
+  sharedServerHosts,
+  sharedServerTls,
+  testChroot,
+  waitFor,
+} from '@cloudpool/common/testing';
 
 /** A TypeScript script running in a child process, talked to line by line. */
 export interface ScriptProcess {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ZkLock, type ZkClient } from '../../src/zk/index.js';
-import { connectClient, startScript, testChroot, waitFor } from './helpers.js';
+import { connectClient, sharedServerTls, startScript, testChroot, waitFor } from './helpers.js';
 
 const chroot = testChroot();
 let a: ZkClient;
@@ -108,7 +108,9 @@ describe('shared lock', () => {
 describe('lock contended by two OS processes', () => {
   /** Starts a child process holding `lockPath`; resolves once it reports `acquired`. */
   async function startHolder(lockPath: string) {
-    const holder = startScript('./lock-holder-child.ts', [inject('zookeeperConnectString'), chroot, lockPath, 'child-process']);
+    const tls = sharedServerTls();
+    const args = [inject('zookeeperConnectString'), chroot, lockPath, 'child-process', ...(tls ? [JSON.stringify(tls)] : [])];
+    const holder = startScript('./lock-holder-child.ts', args);
     expect(await holder.nextLine()).toBe('acquired');
     return holder;
   }
