@@ -46,7 +46,8 @@ export async function awaitFirstSession(
     const failed = findings.filter((finding) => finding.outcome === 'failed');
     if (failed.length === findings.length && !stopDiagnosis.signal.aborted) {
       const details = failed.map((finding) => finding.detail).join('; ');
-      throw new ZkTlsError(`could not connect to ZooKeeper at ${target} over TLS: ${details}`, undefined, failed[0]?.server);
+      const server = failed[0]?.server;
+      throw new ZkTlsError(`could not connect to ZooKeeper at ${target} over TLS: ${details}`, server ? { server } : {});
     }
     return new Promise<never>(() => undefined);
   };

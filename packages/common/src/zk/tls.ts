@@ -14,17 +14,33 @@ import type { ZkHost, ZkTlsConfig } from './client-config.js';
  * Node's TLS what is wrong.
  */
 
-/** A TLS problem with one file or one server; the message names it. */
+/** Where a `ZkTlsError` points. */
+export interface ZkTlsErrorPlace {
+  /** The offending file, when a file is at fault. */
+  file?: string;
+  /** Its `zookeeper-tls` setting. */
+  setting?: keyof ZkTlsConfig;
+  /** The offending server (`host:port`), when a server is at fault. */
+  server?: string;
+}
+
+/**
+ * A TLS problem with one file or one server; the message names it. A file's message starts
+ * with its setting (`zookeeper-tls cert: …`); `detail` is the rest.
+ */
 export class ZkTlsError extends Error {
-  constructor(
-    message: string,
-    /** The offending file, when a file is at fault. */
-    readonly file?: string,
-    /** The offending server (`host:port`), when a server is at fault. */
-    readonly server?: string,
-  ) {
-    super(message);
+  readonly file: string | undefined;
+  readonly setting: keyof ZkTlsConfig | undefined;
+  readonly server: string | undefined;
+  readonly detail: string;
+
+  constructor(detail: string, place: ZkTlsErrorPlace = {}) {
+    super(place.setting ? `zookeeper-tls ${place.setting}: ${detail}` : detail);
     this.name = 'ZkTlsError';
+    this.detail = detail;
+    this.file = place.file;
+    this.setting = place.setting;
+    this.server = place.server;
   }
 }
 
@@ -68,9 +84,8 @@ export async function tlsFileProblems(config: ZkTlsConfig, now = new Date()): Pr
   }
   const { cert, key } = parsed;
   if (cert instanceof X509Certificate && key && !(key instanceof X509Certificate) && !cert.checkPrivateKey(key)) {
-    problems.push(
-      new ZkTlsError(`zookeeper-tls key: ${config.key} is not the private key of the certificate in ${config.cert}`, config.key),
-    );
+    const detail = `${config.key} is not the private key of the certificate in ${config.cert}`;
+    problems.push(new ZkTlsError(detail, { file: config.key, setting: 'key' }));
   }
   return problems;
 }
@@ -79,7 +94,8 @@ export async function tlsFileProblems(config: ZkTlsConfig, now = new Date()): Pr
 export function nativeTlsArgument(files: ZkTlsFiles): string {
   for (const key of ['ca', 'cert', 'key'] as const) {
     if (files[key].includes(',')) {
-      throw new ZkTlsError(`zookeeper-tls ${key}: the path ${files[key]} contains a comma, which the ZooKeeper C client cannot take`, files[key]);
+      const detail = `the path ${files[key]} contains a comma, which the ZooKeeper C client cannot take`;
+      throw new ZkTlsError(detail, { file: files[key], setting: key });
     }
   }
   return `${files.ca},${files.cert},${files.key}`;
@@ -91,14 +107,14 @@ async function readTlsFile(config: ZkTlsConfig, key: TlsKey): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ZkTlsError(`zookeeper-tls ${key}: cannot read ${file} (${reason})`, file);
+    throw new ZkTlsError(`cannot read ${file} (${reason})`, { file, setting: key });
   }
 }
 
 /** The key, or the (first) certificate; every CA certificate is checked. */
 function parseTlsFile(config: ZkTlsConfig, key: TlsKey, text: string, now: Date): X509Certificate | KeyObject {
   const file = config[key];
-  const fail = (why: string) => new ZkTlsError(`zookeeper-tls ${key}: ${file} ${why}`, file);
+  const fail = (why: string) => new ZkTlsError(`${file} ${why}`, { file, setting: key });
   if (key === 'key') {
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw fail('holds no PEM private key');
     if (/ENCRYPTED/.test(text)) throw fail('holds an encrypted private key; zookeeper-tls takes an unencrypted one');

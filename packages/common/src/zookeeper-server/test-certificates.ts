@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ZkTlsConfig } from '../zk/index.js';
+import type { ZkHost, ZkTlsConfig } from '../zk/index.js';
+import { startZooKeeperServer, type ZooKeeperServer } from './local-zookeeper.js';
 
 const run = promisify(execFile);
 
@@ -88,5 +89,32 @@ export async function makeTestPki(): Promise<TestPki> {
     client: { cert: client.cert, key: client.key, ca: ca.cert },
     otherCa: (name) => makeCa(dir, name),
     remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A ZooKeeper that serves only TLS (client certificates required), with its PKI. */
+export interface TlsZooKeeper {
+  pki: TestPki;
+  server: ZooKeeperServer;
+  hosts: ZkHost[];
+  /** Stops the server and removes the certificates. */
+  stop(): Promise<void>;
+}
+
+/** Starts a TLS-only ZooKeeper (see `ZooKeeperServerTls`) from a fresh CA; `pki.client` connects to it. */
+export async function startTlsZooKeeper(): Promise<TlsZooKeeper> {
+  const pki = await makeTestPki();
+  const server = await startZooKeeperServer({ tls: { ...pki.server, client: pki.client } }).catch(async (error: unknown) => {
+    await pki.remove();
+    throw error;
+  });
+  return {
+    pki,
+    server,
+    hosts: [{ host: '127.0.0.1', port: server.port }],
+    async stop() {
+      await server.stop();
+      await pki.remove();
+    },
   };
 }

@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTlsZooKeeper, type TlsZooKeeper } from '@cloudpool/common/testing';
 import { NodepoolZk, ZkClient } from '../../src/zk/index.js';
 import { testChroot } from '../zk/helpers.js';
-import { startTlsZooKeeper, type TlsZooKeeper } from './tls-server.js';
 
 /** Debian's python3-kazoo is installed for Debian's own interpreter (scripts/bootstrap.sh installs it). */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';

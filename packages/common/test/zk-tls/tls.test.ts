@@ -4,10 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZooKeeperServer } from '@cloudpool/common/testing';
+import { startTlsZooKeeper, startZooKeeperServer, type TlsZooKeeper } from '@cloudpool/common/testing';
 import { ZkClient, type ZkClientConfig } from '../../src/zk/index.js';
 import { testChroot } from '../zk/helpers.js';
-import { startTlsZooKeeper, type TlsZooKeeper } from './tls-server.js';
 
 let zk: TlsZooKeeper;
 

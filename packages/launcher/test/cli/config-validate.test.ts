@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FakeDriver } from '@cloudpool/common/testing';
+import { FakeDriver, makeTestPki } from '@cloudpool/common/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider, label } from '../support/launcher-harness.js';
 import { cloudpool, useTempDir } from './cli-test-kit.js';
@@ -92,5 +92,31 @@ describe('config-validate', () => {
     expect(rest).toEqual(['']);
     expect(line).toMatch(new RegExp(`^cloudpool: ${file} is invalid: providers\\[0\\].pools\\[0\\].max-servers: .*\\(line 10\\); `));
     expect(line).toMatch(/; providers\[0\]\.pools\[0\]\.labels\[0\]\.cloud-image: .*\(line 12\); providers\[1\]\.driver: .*\(line 14\)$/);
+  });
+
+  it('reads the zookeeper-tls files: each one missing, not PEM or expired is a problem at its setting and line', async () => {
+    const pki = await makeTestPki();
+    try {
+      const withTls = (tls: { cert: string; key: string; ca: string }) =>
+        GOOD.replace('labels:\n', `zookeeper-tls:\n  cert: ${tls.cert}\n  key: ${tls.key}\n  ca: ${tls.ca}\nlabels:\n`);
+      const good = await write(withTls(pki.client));
+      const valid = await cloudpool(['config-validate', '-c', good], { drivers });
+      expect({ code: valid.code, stderr: valid.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(valid.stdout).toContain(`${good} is valid\n`);
+
+      const expired = await pki.ca.issue('expired-client', { days: -1 });
+      const missingCa = path.join(pki.dir, 'missing-ca.pem');
+      const notPemKey = path.join(pki.dir, 'not-a-key.pem');
+      await writeFile(notPemKey, 'not a key\n');
+      const bad = await write(withTls({ cert: expired.cert, key: notPemKey, ca: missingCa }));
+      const { code, stdout } = await cloudpool(['config-validate', '-c', bad], { drivers });
+      expect(code).toBe(1);
+      expect(stdout).toContain(`${bad}: 3 problems\n`);
+      expect(stdout).toMatch(new RegExp(`  zookeeper-tls\\.cert: ${expired.cert} holds a certificate \\(CN=expired-client\\) that expired on .* \\(line 4\\)\n`));
+      expect(stdout).toContain(`  zookeeper-tls.key: ${notPemKey} holds no PEM private key (line 5)\n`);
+      expect(stdout).toContain(`  zookeeper-tls.ca: cannot read ${missingCa} (ENOENT) (line 6)\n`);
+    } finally {
+      await pki.remove();
+    }
   });
 });

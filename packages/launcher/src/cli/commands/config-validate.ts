@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeIssue, describeRate, formatPath, type ProviderConfig } from '@cloudpool/common';
+import { describeIssue, describeRate, formatPath, zookeeperTlsIssues, type ProviderConfig } from '@cloudpool/common';
 import { renderTable, type Column } from '../../web/text-table.js';
 import { CliError } from '../cli-error.js';
 import { readConfigFile } from '../config-file.js';
@@ -27,18 +27,20 @@ type ProviderSummary = {
 };
 
 /**
- * `config-validate`: every problem of nodepool.yaml with its path and line, and each provider
- * that loads with its driver and effective requests per second (Nodepool's `rate` means seconds
- * between calls for OpenStack). Exits 1 when there is a problem.
+ * `config-validate`: every problem of nodepool.yaml with its path and line (the `zookeeper-tls`
+ * files are read: they must exist and hold usable PEM), and each provider that loads with its
+ * driver and effective requests per second (Nodepool's `rate` means seconds between calls for
+ * OpenStack). Exits 1 when there is a problem.
  */
 export function registerConfigValidate(program: Command, io: CliIo): void {
   withCommonOptions(program.command('config-validate'))
     .description("validate nodepool.yaml; show each provider's driver and effective request rate")
     .action(async (_options: unknown, command: Command) => {
       const path = configPath(command);
-      const { validation } = await readConfigFile(path, io);
-      const { issues } = validation;
+      const { validation, text } = await readConfigFile(path, io);
       const loaded = validation.config ?? validation.partial?.config;
+      const tlsIssues = await zookeeperTlsIssues(text, loaded?.zookeeperTls);
+      const issues = [...validation.issues, ...tlsIssues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       const providers = [...(loaded?.providers.values() ?? [])].map(summary);
       const result = {
         path,
