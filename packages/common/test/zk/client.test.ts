@@ -102,6 +102,17 @@ describe('ZkClient', () => {
     expect(existence.events).toEqual([{ type: 'created', path: '/later' }]);
   });
 
+  it('reads large znodes, several at once, on the same session (over TLS a reply is many records)', async () => {
+    const large = Buffer.alloc(900 * 1024, 7);
+    await zk.create('/large', large);
+    const sessionId = zk.sessionId;
+    for (let round = 0; round < 3; round++) {
+      const replies = await Promise.all(Array.from({ length: 8 }, () => zk.get('/large')));
+      for (const { data } of replies) expect(data.equals(large)).toBe(true);
+    }
+    expect(zk.sessionId).toBe(sessionId);
+  });
+
   it('gives up connecting after connectTimeoutMs', async () => {
     await expect(
       ZkClient.connect({ hosts: [{ host: '127.0.0.1', port: 1 }], connectTimeoutMs: 300 }),
