@@ -12,6 +12,7 @@ import { memory } from './benchmarks/memory.js';
 import { simulatorList } from './benchmarks/simulator-list.js';
 import { timeToReady } from './benchmarks/time-to-ready.js';
 import { zookeeperCost } from './benchmarks/zookeeper-cost.js';
+import { zookeeperTls } from './benchmarks/zookeeper-tls.js';
 import { Harness } from './support/harness.js';
 import { childWarnings } from './support/ipc.js';
 import { markdownTable, printTable, RESULTS_DIR, writeResult, writeText, type Benchmark, type Snippet } from './support/report.js';
@@ -19,7 +20,7 @@ import { markdownTable, printTable, RESULTS_DIR, writeResult, writeText, type Be
 // The AWS SDK's notice that its releases after January 2027 need Node 22 would interleave with the tables.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const BENCHMARKS: Benchmark[] = [simulatorList, launchThroughput, apiEconomy, zookeeperCost, timeToReady, cleanupPass, memory];
+const BENCHMARKS: Benchmark[] = [simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, cleanupPass, memory];
 
 interface SavedResult {
   name: string;
@@ -98,8 +99,8 @@ async function writeSnippet(): Promise<void> {
     ...bullets,
     '',
     `Measured ${dates} on ${os.cpus().length} cores. Reproduce: \`pnpm bench\` (all, about 8.5 minutes on 2 cores) or`,
-    '`pnpm tsx bench/run.ts <name>` (simulator-list, launch-throughput, api-economy, zookeeper-cost, time-to-ready,',
-    'cleanup-pass, memory); each prints its tables and writes `bench/results/<name>.json`. Needs Java and Debian\'s',
+    '`pnpm tsx bench/run.ts <name>` (simulator-list, launch-throughput, api-economy, zookeeper-cost, zookeeper-tls,',
+    'time-to-ready, cleanup-pass, memory); each prints its tables and writes `bench/results/<name>.json`. Needs Java and Debian\'s',
     '`zookeeper` jars (or `ZOOKEEPER_CLASSPATH`).',
     '',
   ].join('\n');
