@@ -4,7 +4,7 @@ import { ZkError, isZkError } from './errors.js';
 import { ZkTlsError, probeTls, type TlsProbeResult, type ZkTlsFiles } from './tls.js';
 
 /** A TLS session not made after this long gets its servers asked what is wrong. */
-export const TLS_DIAGNOSIS_DELAY_MS = 1000;
+const TLS_DIAGNOSIS_DELAY_MS = 1000;
 /** How long one diagnostic handshake may take. */
 const PROBE_TIMEOUT_MS = 2000;
 

@@ -68,8 +68,8 @@ export async function checkTlsFiles(config: ZkTlsConfig, now = new Date()): Prom
 /**
  * Every problem of the `zookeeper-tls` files, each a `ZkTlsError` naming its file: missing or
  * unreadable, not PEM, an encrypted key (nothing could type its passphrase), a key that does
- * not belong to the certificate, a certificate or CA certificate expired or not yet valid at
- * `now`. [] when the files are usable.
+ * not belong to the certificate, the certificate (or every CA certificate) expired or not yet
+ * valid at `now`. [] when the files are usable.
  */
 export async function tlsFileProblems(config: ZkTlsConfig, now = new Date()): Promise<ZkTlsError[]> {
   const problems: ZkTlsError[] = [];
@@ -111,7 +111,7 @@ async function readTlsFile(config: ZkTlsConfig, key: TlsKey): Promise<string> {
   }
 }
 
-/** The key, or the (first) certificate; every CA certificate is checked. */
+/** The key, or the first certificate of the file (for `ca`, at least one must be valid now). */
 function parseTlsFile(config: ZkTlsConfig, key: TlsKey, text: string, now: Date): X509Certificate | KeyObject {
   const file = config[key];
   const fail = (why: string) => new ZkTlsError(`${file} ${why}`, { file, setting: key });
@@ -133,11 +133,15 @@ function parseTlsFile(config: ZkTlsConfig, key: TlsKey, text: string, now: Date)
       throw fail(`holds a certificate that does not parse (${(error as Error).message})`);
     }
   });
-  for (const certificate of key === 'ca' ? certificates : certificates.slice(0, 1)) {
+  const invalidNow = (certificate: X509Certificate): string | undefined => {
     const subject = certificate.subject.replace(/\n/g, ', ');
-    if (new Date(certificate.validTo) < now) throw fail(`holds a certificate (${subject}) that expired on ${certificate.validTo}`);
-    if (new Date(certificate.validFrom) > now) throw fail(`holds a certificate (${subject}) that is not valid before ${certificate.validFrom}`);
-  }
+    if (new Date(certificate.validTo) < now) return `holds a certificate (${subject}) that expired on ${certificate.validTo}`;
+    if (new Date(certificate.validFrom) > now) return `holds a certificate (${subject}) that is not valid before ${certificate.validFrom}`;
+    return undefined;
+  };
+  // The client certificate is the first one (a chain may follow); a CA bundle needs one valid CA.
+  const problems = (key === 'ca' ? certificates : certificates.slice(0, 1)).map(invalidNow);
+  if (problems.every((problem) => problem !== undefined)) throw fail(problems[0]!);
   return certificates[0]!;
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -93,6 +93,26 @@ describe('ZkClient over TLS (a server that serves only TLS and requires client c
     await expect(connect({ tls: { ...zk.pki.client, ca: notPem } })).rejects.toMatchObject({
       file: notPem,
       message: `zookeeper-tls ca: ${notPem} holds no PEM certificate`,
+    });
+  });
+
+  it('takes a CA bundle holding an expired CA as long as one is valid; an all-expired bundle is named', async () => {
+    const dir = zk.pki.dir;
+    const openssl = (args: string[]) => promisify(execFile)('openssl', args, { cwd: dir });
+    // `req -x509` refuses a negative validity; `x509 -req -signkey` self-signs one.
+    await openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'old-ca.key', '-out', 'old-ca.csr', '-subj', '/CN=old-ca']);
+    await openssl(['x509', '-req', '-in', 'old-ca.csr', '-signkey', 'old-ca.key', '-days', '-1', '-out', 'old-ca.pem']);
+    const oldCa = await readFile(path.join(dir, 'old-ca.pem'), 'utf8');
+    const bundle = path.join(dir, 'bundle.pem');
+    await writeFile(bundle, oldCa + (await readFile(zk.pki.client.ca, 'utf8')));
+    const client = await connect({ tls: { ...zk.pki.client, ca: bundle } });
+    await client.close();
+
+    const expiredOnly = path.join(dir, 'expired-only.pem');
+    await writeFile(expiredOnly, oldCa);
+    await expect(connect({ tls: { ...zk.pki.client, ca: expiredOnly } })).rejects.toMatchObject({
+      file: expiredOnly,
+      message: expect.stringContaining('holds a certificate (CN=old-ca) that expired on'),
     });
   });
 
