@@ -84,6 +84,17 @@ const cloudpoolSchema = z.strictObject({
 });
 
 /**
+ * Nodepool's secure file (`nodepool-launcher -s`): ZooKeeper settings kept out of `nodepool.yaml`.
+ * Its `zookeeper-servers`, when any, replace the file's; its `zookeeper-tls` replaces the file's.
+ */
+export const secureFileSchema = z.strictObject({
+  'zookeeper-servers': z.array(zookeeperServerSchema).superRefine(oneChroot).default([]),
+  'zookeeper-tls': zookeeperTlsSchema.optional(),
+  // nodepool-builder's secret environment of diskimages.
+  diskimages: ignored(),
+});
+
+/**
  * The top level of `nodepool.yaml`. Providers are only checked to be mappings here: each is
  * validated by its driver's schema.
  */

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Driver, NodepoolConfig } from '@cloudpool/common';
+import { applySecureFile, ConfigError, type Driver, type NodepoolConfig } from '@cloudpool/common';
 import type { Logger } from 'pino';
 import { driverNames, loadConfigFile } from '../cli/config-file.js';
 import type { CliIo, HandledSignal } from '../cli/io.js';
-import { daemonLogger } from '../cli/logging.js';
+import { CliError, errorLine } from '../cli/cli-error.js';
 import { configForReload } from '../config-reload.js';
 import { Launcher } from '../launcher.js';
 import { resolveDrivers } from '../providers/drivers.js';
@@ -16,6 +16,9 @@ export interface DaemonOptions {
   io: CliIo;
   /** Serve the web API on `webapp.port` / `webapp.listen_address`. */
   web: boolean;
+  logger: Logger;
+  /** Nodepool's secure file (`-s`), applied over nodepool.yaml at start and on every reload. */
+  securePath?: string;
 }
 
 /** How long the config file's directory must be quiet before the file is re-read. */
@@ -75,10 +78,18 @@ export class LauncherDaemon {
 
   /** Loads the configuration, starts the launcher and (unless `web` is false) the web server. Throws a CliError for a bad config file. */
   static async start(options: DaemonOptions): Promise<LauncherDaemon> {
-    const { io, configPath } = options;
-    const logger = daemonLogger(io);
-    const { config, drivers, text } = await loadConfigFile(configPath, io);
-    logger.info(`configuration loaded from ${configPath}`);
+    const { io, configPath, logger } = options;
+    const loaded = await loadConfigFile(configPath, io);
+    const { drivers, text } = loaded;
+    let config: NodepoolConfig;
+    try {
+      config = withSecureFile(loaded.config, options);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(errorLine(error));
+      throw error;
+    }
+    logger.info(`configuration loaded from ${configPath}${options.securePath ? ` and ${options.securePath}` : ''}`);
+    if (config.zookeeperAuth) logger.warn('zookeeper-auth is not applied yet: cloudpool connects to ZooKeeper without credentials');
     const launcher = await Launcher.start({
       config,
       drivers,
@@ -138,8 +149,15 @@ export class LauncherDaemon {
       if (!this.drivers.has(name)) this.drivers.set(name, driver);
     }
     const current = this.launcher.currentConfig;
-    const next = configForReload({ text, path: configPath }, this.drivers, current, this.logger);
-    if (!next) return;
+    const reloaded = configForReload({ text, path: configPath }, this.drivers, current, this.logger);
+    if (!reloaded) return;
+    let next: NodepoolConfig;
+    try {
+      next = withSecureFile(reloaded, this.options);
+    } catch (error) {
+      this.logger.error(`configuration not reloaded: ${errorLine(error)}; the previous one stays in force`);
+      return;
+    }
     for (const [key, read] of RESTART_ONLY) {
       if (JSON.stringify(read(next)) !== JSON.stringify(read(current))) this.logger.warn(`${key} changed: it takes effect when the launcher restarts`);
     }
@@ -166,4 +184,9 @@ export class LauncherDaemon {
       this.logger.error({ err: error }, 'diagnostics report failed');
     }
   }
+}
+
+/** `config` with Nodepool's secure file applied, when `-s` names one. */
+function withSecureFile(config: NodepoolConfig, options: DaemonOptions): NodepoolConfig {
+  return options.securePath ? applySecureFile(config, options.securePath, options.io.env) : config;
 }
