@@ -6,6 +6,7 @@ import type { CliIo, HandledSignal } from '../cli/io.js';
 import { CliError, errorLine } from '../cli/cli-error.js';
 import { configForReload } from '../config-reload.js';
 import { Launcher } from '../launcher.js';
+import { StatsdReporter, statsdSettings } from '../metrics/statsd-reporter.js';
 import { resolveDrivers } from '../providers/drivers.js';
 import { startWebServer, type WebServer } from '../web/server.js';
 import { watchConfigFile, type ConfigWatcher } from './config-watcher.js';
@@ -54,6 +55,7 @@ export class LauncherDaemon {
   private constructor(
     readonly launcher: Launcher,
     private readonly web: WebServer | undefined,
+    private readonly statsd: StatsdReporter | undefined,
     private readonly options: DaemonOptions,
     /** Shared with the launcher, which finds drivers named by a reloaded file here. */
     private readonly drivers: Map<string, Driver>,
@@ -98,13 +100,20 @@ export class LauncherDaemon {
       ...(io.daemon?.hostname ? { hostname: io.daemon.hostname } : {}),
     });
     let web: WebServer | undefined;
+    let statsd: StatsdReporter | undefined;
     try {
+      const statsdTarget = statsdSettings(io.env);
+      if (statsdTarget) {
+        statsd = new StatsdReporter(launcher, statsdTarget, logger);
+        logger.info(`statsd: sending Nodepool's metrics to ${statsdTarget.host}:${statsdTarget.port}${statsdTarget.prefix ? ` as ${statsdTarget.prefix}.*` : ''}`);
+      }
       if (options.web) web = await startWebServer(launcher, { port: config.webapp.port, host: config.webapp.listenAddress, logger });
     } catch (error) {
+      await statsd?.close();
       await launcher.stop();
       throw error;
     }
-    return new LauncherDaemon(launcher, web, options, drivers, logger, text);
+    return new LauncherDaemon(launcher, web, statsd, options, drivers, logger, text);
   }
 
   /** The web server's URL, when it runs. */
@@ -173,6 +182,7 @@ export class LauncherDaemon {
     await this.reloads;
     await this.web?.close();
     await this.launcher.stop();
+    await this.statsd?.close();
     for (const [signal, handler] of this.handlers) signals.off(signal, handler);
     this.resolveStopped();
   }
