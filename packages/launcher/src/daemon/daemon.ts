@@ -25,13 +25,18 @@ export interface DaemonOptions {
 /** How long the config file's directory must be quiet before the file is re-read. */
 const DEFAULT_RELOAD_DEBOUNCE_MS = 500;
 
-/** Settings read once at start; a change needs a restart. */
+/**
+ * Settings read once at start; a change needs a restart. Every other setting applies on reload
+ * (the `cloudpool.cleanup` ones from each provider's next pass).
+ */
 const RESTART_ONLY: Array<[string, (config: NodepoolConfig) => unknown]> = [
   ['zookeeper-servers', (c) => c.zookeeperServers],
   ['zookeeper-tls', (c) => c.zookeeperTls],
   ['zookeeper-timeout', (c) => c.zookeeperTimeout],
   ['webapp', (c) => c.webapp],
   ['cloudpool.system-id', (c) => c.cloudpool.systemId],
+  // Read by the drivers when a provider starts (a provider whose entry changes restarts too).
+  ['cloudpool.cleanup.adopt-nodepool-resources', (c) => c.cloudpool.cleanup.adoptNodepoolResources],
 ];
 
 /**
