@@ -2,8 +2,12 @@ import { createSocket, type Socket } from 'node:dgram';
 import { waitFor } from '@cloudpool/common/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runCli } from '../src/cli/program.js';
 import { StatsdReporter, statsdSettings } from '../src/metrics/statsd-reporter.js';
-import { fakeProvider, label, useLauncherHarness } from './support/launcher-harness.js';
+import { testIo, useTempDir } from './cli/cli-test-kit.js';
+import { configText, fakeProvider, label, useLauncherHarness } from './support/launcher-harness.js';
 
 /** A statsd server on loopback that keeps every line that arrives. */
 async function udpListener(): Promise<{ socket: Socket; port: number; lines: string[] }> {
@@ -16,6 +20,7 @@ async function udpListener(): Promise<{ socket: Socket; port: number; lines: str
 
 describe("statsd: Nodepool's metrics over UDP", () => {
   const harness = useLauncherHarness();
+  const tempDir = useTempDir();
   const closing: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
     for (const close of closing.splice(0)) await close();
@@ -53,5 +58,23 @@ describe("statsd: Nodepool's metrics over UDP", () => {
     expect(listener.lines).toContain('ci.nodepool.provider.fake-a.max_servers:4|g');
     expect(has(/^ci\.nodepool\.task\.fake-a\.[\w-]+:\d+\|ms$/)).toBe(true);
     expect(has(/^ci\.nodepool\.task\.fake-a\.[\w-]+:1\|c$/)).toBe(true);
+  });
+
+  it('the launcher daemon sends them when STATSD_HOST and STATSD_PORT are set in its environment', async () => {
+    const listener = await udpListener();
+    closing.push(() => new Promise<void>((resolve) => listener.socket.close(() => resolve())));
+    const file = path.join(tempDir(), 'nodepool.yaml');
+    await writeFile(file, configText(harness().chroot, `labels:\n  - name: small\nproviders:\n${fakeProvider('fake-a', `      - name: main\n        labels:\n${label('small')}`)}`));
+    const test = testIo({ drivers: new Map([['fake', harness().driver]]) });
+    test.io.env = { STATSD_HOST: '127.0.0.1', STATSD_PORT: String(listener.port) };
+    const exit = runCli(['launcher', '-c', file, '--no-web'], test.io);
+    try {
+      const request = await harness().waitForRequest(await harness().request(['small']), ['fulfilled', 'failed'], 30_000);
+      expect(request.state).toBe('fulfilled');
+      await waitFor(() => listener.lines.includes('nodepool.launch.ready:1|c'));
+    } finally {
+      test.signals.send('SIGTERM');
+      expect(await exit).toBe(0);
+    }
   });
 });
