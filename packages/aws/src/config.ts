@@ -8,7 +8,7 @@ import {
 } from '@cloudpool/common';
 import { z } from 'zod';
 
-const { atMostOneOf, count, exactlyOneOf, ignored, name, stringMap, withRules } = configSchema;
+const { atMostOneOf, count, exactlyOneOf, freeMap, ignored, name, stringMap, withRules } = configSchema;
 
 /** Nodepool's AWS `boot-timeout` default, seconds. */
 const AWS_BOOT_TIMEOUT = 180;
@@ -79,9 +79,15 @@ export const awsProviderSchema = providerSchema({
   label: {
     'instance-type': name().optional(),
     /** Launch through the EC2 Fleet API, from any of several instance types. */
-    fleet: z
-      .strictObject({ 'instance-types': z.array(name()).min(1), 'allocation-strategy': z.enum(ALLOCATION_STRATEGIES) })
-      .optional(),
+    fleet: withRules(
+      z.strictObject({
+        'instance-types': z.array(name()).min(1).optional(),
+        /** Nodepool's attribute-based selection: accepted, but such labels are declined (see unavailableReason). */
+        'instance-requirements': freeMap().optional(),
+        'allocation-strategy': z.enum(ALLOCATION_STRATEGIES),
+      }),
+      exactlyOneOf('instance-types', 'instance-requirements'),
+    ).optional(),
     'key-name': name(),
     'volume-type': name().optional(),
     /** GiB. */
@@ -210,7 +216,7 @@ export class AwsProviderConfig extends BaseProviderConfig<AwsProviderEntry, AwsS
     const profile = label['iam-instance-profile'];
     return {
       instanceType: label['instance-type'],
-      fleet: fleet && { instanceTypes: fleet['instance-types'], allocationStrategy: fleet['allocation-strategy'] },
+      fleet: fleet && { instanceTypes: fleet['instance-types'] ?? [], allocationStrategy: fleet['allocation-strategy'] },
       keyName: label['key-name'],
       volumeType: label['volume-type'],
       volumeSize: label['volume-size'],
@@ -224,6 +230,11 @@ export class AwsProviderConfig extends BaseProviderConfig<AwsProviderEntry, AwsS
       imdsv2: label.imdsv2,
       dedicatedHost: label['dedicated-host'],
     };
+  }
+
+  protected override unavailableReason(label: LabelOf<AwsProviderEntry>): string | undefined {
+    if (label.fleet?.['instance-requirements'] === undefined) return super.unavailableReason(label);
+    return `label "${label.name}": fleet instance-requirements are not supported by cloudpool yet (list instance-types instead)`;
   }
 
   protected cloudImageSettings(image: CloudImageOf<AwsProviderEntry>): AwsCloudImageSettings {

@@ -59,6 +59,8 @@ export const azureProviderSchema = providerSchema({
       .optional(),
     /** A subnet's full resource id; takes precedence over `network`, as in Nodepool. */
     'subnet-id': name().optional(),
+    /** The SSH public key installed on nodes whose cloud image sets no `key`, as in Nodepool. */
+    'zuul-public-key': name().optional(),
     ...addressKeys,
     // Image upload settings of nodepool-builder.
     'post-upload-hook': ignored(),
@@ -212,11 +214,11 @@ export class AzureProviderConfig extends BaseProviderConfig<AzureProviderEntry, 
     };
   }
 
-  protected cloudImageSettings(image: CloudImageOf<AzureProviderEntry>): AzureCloudImageSettings {
+  protected cloudImageSettings(image: CloudImageOf<AzureProviderEntry>, provider: AzureProviderEntry): AzureCloudImageSettings {
     return {
       password: image.password,
       generatePassword: image['generate-password'],
-      sshPublicKey: image.key,
+      sshPublicKey: image.key ?? provider['zuul-public-key'],
       imageReference: image['image-reference'],
       imageId: image['image-id'],
       imageFilter: image['image-filter'],

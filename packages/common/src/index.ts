@@ -4,6 +4,7 @@ export * from './config/config-issue.js';
 export * from './config/load-config.js';
 export * from './config/mapping.js';
 export * from './config/provider-schema.js';
+export * from './config/secure-config.js';
 export * from './config/tls-file-issues.js';
 export * from './driver/index.js';
 export * from './errors/cloud-error.js';

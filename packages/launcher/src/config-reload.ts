@@ -22,7 +22,7 @@ export function configForReload(
   }
   const { config, brokenProviders } = validation.partial;
   for (const { index, name } of brokenProviders) {
-    const previous = name === undefined ? undefined : running.providers.get(name);
+    const previous = running.providers.get(name);
     if (previous) {
       config.providers.set(previous.name, previous);
       logger.warn({ provider: previous.name }, `provider ${previous.name} keeps its previous configuration until its entry is fixed`);

@@ -70,6 +70,21 @@ describe('launcher: providers and configuration', () => {
     expect((await h.waitForRequest(await h.request(['large']))).state).toBe('fulfilled');
   });
 
+  it('keeps every provider when an edit renames one onto the name of another (the file is invalid)', async () => {
+    const good = `${LABELS}providers:\n${fakeProvider('a', pool(label('small')))}${fakeProvider('b', pool(label('large')))}`;
+    const launcher = await h.startLauncher(good);
+    const providerB = launcher.runtimes().get('b')!;
+    const renamed = good.replace(fakeProvider('b', pool(label('large'))), fakeProvider('a', pool(label('large'))));
+    const logged: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line).msg as string) });
+    const config = configForReload({ text: configText(h.chroot, renamed), path: 'nodepool.yaml' }, new Map([['fake', h.driver]]), launcher.currentConfig, logger);
+    expect(config).toBeUndefined();
+    expect(logged).toContainEqual(expect.stringMatching(/providers\[1\]\.name: provider "a" is already defined at providers\[0\]/));
+    expect(logged).toContainEqual('configuration not reloaded: the previous one stays in force');
+    expect(launcher.runtimes().get('b')).toBe(providerB);
+    expect((await h.waitForRequest(await h.request(['large']))).state).toBe('fulfilled');
+  });
+
   it('rejects an unknown driver with the provider named', () => {
     expect(() => h.config(`${LABELS}providers:\n  - name: x\n    driver: gce\n`)).toThrow(/providers\[0\]\.driver: unknown driver "gce"/);
   });

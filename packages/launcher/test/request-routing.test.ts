@@ -38,10 +38,15 @@ describe('request routing', () => {
   });
 
   it('gives Nodepool decline reasons', () => {
-    const labels = new Set(['small']);
+    const labels = new Map([['small', {}]]);
     expect(staticDeclineReason(request, { maxServers: 0, labels })).toBe('pool disabled by max-servers: 0');
     expect(staticDeclineReason({ ...request, node_types: ['small', 'gpu'] }, { maxServers: 5, labels })).toBe('label not served: gpu');
     expect(staticDeclineReason({ ...request, node_types: ['small', 'small'] }, { maxServers: 1, labels })).toMatch(/more than max-servers 1/);
     expect(staticDeclineReason(request, { maxServers: undefined, labels })).toBeUndefined();
+  });
+
+  it('declines a label the pool has but cannot launch, with its reason', () => {
+    const labels = new Map([['small', {}], ['dib', { unavailable: 'no image builder' }]]);
+    expect(staticDeclineReason({ ...request, node_types: ['small', 'dib'] }, { maxServers: 5, labels })).toBe('no image builder');
   });
 });

@@ -87,7 +87,7 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
     const provider = parsed as P;
     this.pools.clear();
     this.cloudImages.clear();
-    for (const image of provider['cloud-images']) this.cloudImages.set(image.name, this.cloudImageConfig(image));
+    for (const image of provider['cloud-images']) this.cloudImages.set(image.name, this.cloudImageConfig(image, provider));
     const issues: ConfigIssue[] = [];
     provider.pools.forEach((pool, index) => this.pools.set(pool.name, this.poolConfig(provider, pool, index, config, issues)));
     if (issues.length > 0) throw new ConfigError(issues, `provider ${this.name}`);
@@ -105,9 +105,18 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
   /** The driver's settings of one pool label. */
   protected abstract labelSettings(label: LabelOf<P>, pool: PoolOf<P>, provider: P): T['label'];
   /** The driver's settings of one cloud image. */
-  protected abstract cloudImageSettings(image: CloudImageOf<P>): T['cloudImage'];
+  protected abstract cloudImageSettings(image: CloudImageOf<P>, provider: P): T['cloudImage'];
   /** The user tags (or metadata) the label puts on its resources. */
   protected abstract labelTags(label: LabelOf<P>): Record<string, string>;
+
+  /**
+   * Why this pool cannot launch `label` although the file is valid, or undefined. Drivers that
+   * accept keys they cannot act on yet add their own reasons.
+   */
+  protected unavailableReason(label: LabelOf<P>): string | undefined {
+    if (label.diskimage === undefined) return undefined;
+    return `label "${label.name}" boots diskimage "${label.diskimage}", built by nodepool-builder: cloudpool has no image builder (boot it from a cloud-image)`;
+  }
 
   /** Limits each pool starts from, before its own `max-*` keys (quota keys, as in `PoolConfig.limits`). */
   protected poolLimitDefaults(_provider: P): Record<string, number | undefined> {
@@ -142,7 +151,7 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
     };
   }
 
-  private cloudImageConfig(image: CloudImageOf<P>): CloudImageConfig<T['cloudImage']> {
+  private cloudImageConfig(image: CloudImageOf<P>, provider: P): CloudImageConfig<T['cloudImage']> {
     const connectionType = image['connection-type'];
     return {
       name: image.name,
@@ -151,7 +160,7 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
       shellType: image['shell-type'],
       connectionType,
       connectionPort: image['connection-port'] ?? (connectionType === 'winrm' ? WINRM_PORT : SSH_PORT),
-      settings: this.cloudImageSettings(image),
+      settings: this.cloudImageSettings(image, provider),
     };
   }
 
@@ -168,16 +177,19 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
       if (!config.labels.has(label.name)) {
         issues.push({ path: [...at, 'name'], message: `label "${label.name}" is not declared in the top-level labels` });
       }
-      if (!this.cloudImages.has(label['cloud-image'])) {
+      const cloudImage = label['cloud-image'];
+      if (cloudImage !== undefined && !this.cloudImages.has(cloudImage)) {
         issues.push({
           path: [...at, 'cloud-image'],
-          message: `cloud-image "${label['cloud-image']}" is not in this provider's cloud-images`,
+          message: `cloud-image "${cloudImage}" is not in this provider's cloud-images`,
         });
       }
       labels.set(label.name, {
         name: label.name,
         poolName: pool.name,
-        cloudImage: label['cloud-image'],
+        cloudImage,
+        diskimage: label.diskimage,
+        unavailable: this.unavailableReason(label),
         tags: this.labelTags(label),
         settings: this.labelSettings(label, pool, provider),
       });

@@ -24,18 +24,19 @@ export interface ConfigValidation {
   /** The loaded configuration, only when there is no issue. */
   config?: NodepoolConfig;
   /**
-   * When every issue lies inside provider entries: the configuration with the valid providers
-   * loaded and the broken ones left out (a daemon keeps the others running on it).
+   * When every issue lies inside provider entries, each with a name no other entry has: the
+   * configuration with the valid providers loaded and the broken ones left out (a daemon keeps
+   * the others running on it, and the broken ones on their previous configuration).
    */
   partial?: { config: NodepoolConfig; brokenProviders: BrokenProvider[] };
   /** Every problem found, each with its line when known, in file order. */
   issues: ConfigIssue[];
 }
 
-/** A provider entry with problems: its index in `providers` and its name, when it has one. */
+/** A provider entry with problems: its index in `providers` and its name. */
 export interface BrokenProvider {
   index: number;
-  name: string | undefined;
+  name: string;
 }
 
 /** Nodepool's driver for a provider without a `driver:` key. */
@@ -63,20 +64,22 @@ export function validateConfig(source: ConfigSource, options: LoadConfigOptions)
   } catch (error) {
     return { issues: [{ path: [], message: `cannot read the file: ${(error as Error).message}` }] };
   }
-  const yaml = parseYamlSource(text);
-  if (yaml.data === undefined) return { issues: [...yaml.issues] };
+  const env = substituteEnv(text, options.env ?? process.env);
+  const yaml = parseYamlSource(env.text);
+  const envIssues = env.issues.map((issue) => ({ ...issue, path: (issue.line && yaml.pathAt(issue.line)) || [] }));
+  if (yaml.data === undefined) return { issues: [...envIssues, ...yaml.issues].sort(byLine) };
 
-  const env = substituteEnv(yaml.data, options.env ?? process.env);
-  const fromEnvironment = pathSet(env.substitutedPaths);
-  const envFailed = pathSet(env.issues.map((issue) => issue.path));
-  const checked: ConfigIssue[] = [...duplicateNameIssues(env.data)];
+  const data = yaml.data;
+  const fromEnvironment = (path: readonly PathSegment[]) => env.substitutedLines.has(yaml.lineOf(path) ?? 0);
+  const failedLines = new Set(env.issues.map((issue) => issue.line));
+  const checked: ConfigIssue[] = [...duplicateNameIssues(data)];
 
-  const top = topLevelSchema.safeParse(env.data, { reportInput: true });
+  const top = topLevelSchema.safeParse(data, { reportInput: true });
   if (!top.success) checked.push(...issuesFromZod(top.error.issues, { at: [], fromEnvironment }));
   const config = top.success ? configFromTopLevel(top.data) : undefined;
 
   const drivers = driverMap(options.drivers);
-  for (const [index, raw] of providerEntries(env.data)) {
+  for (const [index, raw] of providerEntries(data)) {
     checked.push(...loadProvider(raw, ['providers', index], drivers, config, fromEnvironment));
   }
   if (config && top.data?.cloudpool.cleanup['min-age'] === undefined) {
@@ -84,14 +87,28 @@ export function validateConfig(source: ConfigSource, options: LoadConfigOptions)
     config.cloudpool.cleanup.minAge = defaultCleanupMinAge(config.providers.values());
   }
 
-  const issues = [...yaml.issues, ...env.issues, ...checked.filter((issue) => !envFailed(issue.path))]
-    .map((issue) => ({ ...issue, line: issue.line ?? yaml.lineOf(issue.path) }))
-    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  // A value whose variable is unset is reported as such, not as the invalid value it leaves.
+  const placed = checked.map((issue) => ({ ...issue, line: issue.line ?? yaml.lineOf(issue.path) }));
+  const issues = [...yaml.issues, ...envIssues, ...placed.filter((issue) => !failedLines.has(issue.line))].sort(byLine);
   if (issues.length === 0 && config) return { config, issues };
   const indexes = providerIndexes(issues);
   if (!config || !indexes) return { issues };
-  const names = new Map(providerEntries(env.data).map(([index, raw]) => [index, typeof raw.name === 'string' ? raw.name : undefined]));
-  return { issues, partial: { config, brokenProviders: indexes.map((index) => ({ index, name: names.get(index) })) } };
+  const names = new Map(providerEntries(data).map(([index, raw]) => [index, typeof raw.name === 'string' ? raw.name : undefined]));
+  // A broken entry must say, by a name of its own, which running provider it stands for: a
+  // missing or repeated name (one renamed onto another) makes the whole file invalid.
+  const counts = new Map<string | undefined, number>();
+  for (const name of names.values()) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const brokenProviders: BrokenProvider[] = [];
+  for (const index of indexes) {
+    const name = names.get(index);
+    if (name === undefined || counts.get(name)! > 1) return { issues };
+    brokenProviders.push({ index, name });
+  }
+  return { issues, partial: { config, brokenProviders } };
+}
+
+function byLine(a: ConfigIssue, b: ConfigIssue): number {
+  return (a.line ?? 0) - (b.line ?? 0);
 }
 
 /** The indexes of the provider entries the issues lie in, or undefined if any lies elsewhere. */
@@ -149,8 +166,9 @@ function loadProvider(
 function configFromTopLevel(top: TopLevelConfig): NodepoolConfig {
   const { cleanup } = top.cloudpool;
   return {
-    zookeeperServers: top['zookeeper-servers'],
+    zookeeperServers: withEnsembleChroot(top['zookeeper-servers']),
     zookeeperTls: top['zookeeper-tls'],
+    zookeeperAuth: zookeeperAuth(top['zookeeper-auth']),
     zookeeperTimeout: top['zookeeper-timeout'],
     labels: new Map(
       top.labels.map((label) => [
@@ -176,6 +194,17 @@ function configFromTopLevel(top: TopLevelConfig): NodepoolConfig {
   };
 }
 
+/** Every server with the ensemble's chroot (the one the entries that name one agree on). */
+export function withEnsembleChroot(servers: TopLevelConfig['zookeeper-servers']): NodepoolConfig['zookeeperServers'] {
+  const chroot = servers.find((server) => server.chroot !== undefined)?.chroot;
+  return servers.map((server) => (chroot === undefined ? server : { ...server, chroot }));
+}
+
+/** The session credentials of Nodepool's `zookeeper-auth`: `username:password` for its scheme, as kazoo's `auth_data`. */
+function zookeeperAuth(auth: TopLevelConfig['zookeeper-auth']): NodepoolConfig['zookeeperAuth'] {
+  return auth && { scheme: auth.scheme, credential: `${auth.username}:${auth.password}` };
+}
+
 /** The `providers` entries that are mappings, with their index (the top-level schema reports any other). */
 function providerEntries(data: unknown): Array<[number, Record<string, unknown>]> {
   const providers = isMapping(data) ? data.providers : undefined;
@@ -189,9 +218,4 @@ function driverMap(drivers: LoadConfigOptions['drivers']): ReadonlyMap<string, D
 
 function isReadonlyMap(value: LoadConfigOptions['drivers']): value is ReadonlyMap<string, Driver> {
   return typeof (value as ReadonlyMap<string, Driver>).get === 'function';
-}
-
-function pathSet(paths: readonly (readonly PathSegment[])[]): (path: readonly PathSegment[]) => boolean {
-  const keys = new Set(paths.map((path) => JSON.stringify(path)));
-  return (path) => keys.has(JSON.stringify(path));
 }

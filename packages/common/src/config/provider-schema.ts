@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, freeMap, ignored, type KeyRule, name, port, seconds, wholeNumber, withRules } from './schema-helpers.js';
+import { count, exactlyOneOf, freeMap, ignored, type KeyRule, name, port, seconds, wholeNumber, withRules } from './schema-helpers.js';
 
 type Shape = z.core.$ZodLooseShape;
 type NoKeys = Record<never, never>;
@@ -23,12 +23,16 @@ const commonLabelSchema = z.strictObject({
   /** Must be declared in the top-level `labels`. */
   name: name(),
   /** The `cloud-images` entry of this provider that the label boots. */
-  'cloud-image': name(),
-  /** Nodepool's image built by nodepool-builder: cloudpool has no builder, so this is always an error. */
-  diskimage: z.unknown().optional().refine((value) => value === undefined, {
-    message: 'cloudpool has no image builder: boot this label from a cloud-image',
-  }),
+  'cloud-image': name().optional(),
+  /**
+   * Nodepool's image built by nodepool-builder. cloudpool has no builder: the file loads, and
+   * requests for the label are declined with that reason (see `PoolLabelConfig.unavailable`).
+   */
+  diskimage: name().optional(),
 });
+
+/** A pool label boots either a cloud image or a diskimage, as in Nodepool. */
+const commonLabelRules: KeyRule[] = exactlyOneOf('cloud-image', 'diskimage');
 
 /** Keys of a `pools` entry that every driver has (limits map to quota as in `PoolConfig.limits`). */
 const commonPoolSchema = z.strictObject({
@@ -92,7 +96,7 @@ export function providerSchema<P extends Shape, PL extends Shape, L extends Shap
 ) {
   const { rules = {} } = extension;
   const cloudImage = withRules(commonCloudImageSchema.extend(extension.cloudImage), rules.cloudImage);
-  const label = withRules(commonLabelSchema.extend(extension.label), rules.label);
+  const label = withRules(commonLabelSchema.extend(extension.label), [...commonLabelRules, ...(rules.label ?? [])]);
   const pool = withRules(
     commonPoolSchema.extend(extension.pool).extend({ labels: z.array(label).default([]) }),
     rules.pool,

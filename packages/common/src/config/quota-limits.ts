@@ -19,11 +19,15 @@ export function limitValues(entry: Readonly<Record<string, unknown>>): Record<st
   return values;
 }
 
-/** A `tenant-resource-limits` entry's limits: the usual keys, and `max-<resource>` for any other resource. */
+/**
+ * A `tenant-resource-limits` entry's limits: the usual keys, `max-<resource>` for any other
+ * resource, and any other key as the resource itself (an AWS quota code: `L-43DA4232: 224`).
+ */
 export function tenantLimits(entry: Readonly<Record<string, unknown>>): QuotaSet {
   const values = limitValues(entry);
   for (const [key, value] of Object.entries(entry)) {
-    if (key.startsWith('max-') && !(key in LIMIT_KEYS) && typeof value === 'number') values[key.slice('max-'.length)] = value;
+    if (key in LIMIT_KEYS || typeof value !== 'number') continue;
+    values[key.startsWith('max-') ? key.slice('max-'.length) : key] = value;
   }
   return QuotaSet.of(values);
 }

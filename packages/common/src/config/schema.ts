@@ -8,8 +8,30 @@ const zookeeperServerSchema = z.strictObject({
   chroot: z.string().optional(),
 });
 
+/**
+ * A ZooKeeper connection has one chroot, for the whole ensemble (the connect string's
+ * `host1:port1,host2:port2/chroot`). Nodepool joins every entry's `host:port<chroot>` with commas,
+ * which only works when a single server names it; here the entries that name one must agree,
+ * and it applies to every server.
+ */
+function oneChroot(servers: Array<{ chroot?: string | undefined }>, ctx: z.RefinementCtx): void {
+  const firstIndex = servers.findIndex((server) => server.chroot !== undefined);
+  const first = servers[firstIndex]?.chroot;
+  servers.forEach((server, index) => {
+    if (server.chroot === undefined || server.chroot === first) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: [index, 'chroot'],
+      message: `chroot "${server.chroot}" differs from zookeeper-servers[${firstIndex}]'s ("${first}"): the ensemble has one chroot`,
+    });
+  });
+}
+
 /** Nodepool's `zookeeper-tls`: paths of the client certificate, its key and the CA. */
 const zookeeperTlsSchema = z.strictObject({ cert: name(), key: name(), ca: name() });
+
+/** Nodepool's `zookeeper-auth`: session credentials, `scheme` (default `digest`) with `username` and `password`. */
+const zookeeperAuthSchema = z.strictObject({ scheme: name().default('digest'), username: name(), password: z.string() });
 
 /** Nodepool's top-level `labels` entry. */
 const labelSchema = z.strictObject({
@@ -21,8 +43,9 @@ const labelSchema = z.strictObject({
 });
 
 /**
- * Nodepool's `tenant-resource-limits` entry: `max-servers`, `max-cores`, `max-ram`, and any
- * other `max-<resource>` key (a limit on that resource, as a pool's `max-resources`).
+ * Nodepool's `tenant-resource-limits` entry: `max-servers`, `max-cores`, `max-ram`, any other
+ * `max-<resource>` key, and any other key as a resource of its own (an AWS quota code such as
+ * `L-43DA4232`), as Nodepool's schema allows (`str: int`).
  */
 const tenantLimitSchema = z
   .strictObject({
@@ -31,12 +54,7 @@ const tenantLimitSchema = z
     'max-cores': count().optional(),
     'max-ram': count().optional(),
   })
-  .catchall(count())
-  .superRefine((value, ctx) => {
-    for (const key of Object.keys(value)) {
-      if (key !== 'tenant-name' && !key.startsWith('max-')) ctx.addIssue({ code: 'custom', message: 'unknown key', path: [key] });
-    }
-  });
+  .catchall(count());
 
 /** cloudpool's leak cleanup (Nodepool has no such settings: its cleanup cannot be tuned). */
 const cleanupSchema = z.strictObject({
@@ -66,12 +84,24 @@ const cloudpoolSchema = z.strictObject({
 });
 
 /**
+ * Nodepool's secure file (`nodepool-launcher -s`): ZooKeeper settings kept out of `nodepool.yaml`.
+ * Its `zookeeper-servers`, when any, replace the file's; its `zookeeper-tls` replaces the file's.
+ */
+export const secureFileSchema = z.strictObject({
+  'zookeeper-servers': z.array(zookeeperServerSchema).superRefine(oneChroot).default([]),
+  'zookeeper-tls': zookeeperTlsSchema.optional(),
+  // nodepool-builder's secret environment of diskimages.
+  diskimages: ignored(),
+});
+
+/**
  * The top level of `nodepool.yaml`. Providers are only checked to be mappings here: each is
  * validated by its driver's schema.
  */
 export const topLevelSchema = z.strictObject({
-  'zookeeper-servers': z.array(zookeeperServerSchema).min(1),
+  'zookeeper-servers': z.array(zookeeperServerSchema).min(1).superRefine(oneChroot),
   'zookeeper-tls': zookeeperTlsSchema.optional(),
+  'zookeeper-auth': zookeeperAuthSchema.optional(),
   /** Session timeout, seconds. */
   'zookeeper-timeout': seconds().default(10),
   labels: z.array(labelSchema).default([]),

@@ -9,6 +9,8 @@ export interface YamlSource {
   readonly issues: readonly ConfigIssue[];
   /** The line of the key or list entry at `path`, or of its nearest enclosing one that exists. */
   lineOf(path: readonly PathSegment[]): number | undefined;
+  /** The deepest key or list entry written on `line`, if any. */
+  pathAt(line: number): PathSegment[] | undefined;
 }
 
 /**
@@ -51,8 +53,18 @@ export function parseYamlSource(text: string): YamlSource {
   };
   if (document.errors.length === 0) visit(document.contents, []);
 
+  let data: unknown;
+  if (document.errors.length === 0) {
+    try {
+      data = document.toJS();
+    } catch (error) {
+      // yaml refuses aliases that expand too far ("billion laughs"); the caller names the file.
+      issues.push({ path: [], message: `YAML refused: ${(error as Error).message}` });
+    }
+  }
+
   return {
-    data: document.errors.length === 0 ? document.toJS() : undefined,
+    data,
     issues,
     lineOf(path) {
       for (let length = path.length; length > 0; length--) {
@@ -60,6 +72,14 @@ export function parseYamlSource(text: string): YamlSource {
         if (line !== undefined) return line;
       }
       return undefined;
+    },
+    pathAt(line) {
+      let deepest: PathSegment[] | undefined;
+      for (const [key, at] of lines) {
+        const path = JSON.parse(key) as PathSegment[];
+        if (at === line && (!deepest || path.length > deepest.length)) deepest = path;
+      }
+      return deepest;
     },
   };
 }

@@ -9,6 +9,8 @@ import type { QuotaSet } from '../quota/quota-set.js';
 export interface NodepoolConfig {
   zookeeperServers: Array<{ host: string; port: number; chroot?: string }>;
   zookeeperTls?: { cert: string; key: string; ca: string };
+  /** Nodepool's `zookeeper-auth`: credentials added to the session (kazoo's `auth_data`). */
+  zookeeperAuth?: { scheme: string; credential: string };
   /** Session timeout, seconds (Nodepool's `zookeeper-timeout`, default 10). */
   zookeeperTimeout: number;
   labels: Map<string, LabelConfig>;
@@ -48,6 +50,13 @@ export interface PoolLabelConfig<S = Record<string, unknown>> {
   poolName: string;
   /** The `cloud-images` entry it boots, if any. */
   cloudImage?: string;
+  /** Nodepool's `diskimage` (an image of nodepool-builder) it boots instead, if any. */
+  diskimage?: string;
+  /**
+   * Why this pool cannot launch the label although the file is valid (e.g. it boots a diskimage
+   * and cloudpool has no image builder). Requests for it are declined with this reason.
+   */
+  unavailable?: string;
   /** User tags from the label config (applied before ours). */
   tags: Record<string, string>;
   /** Driver-specific label keys (instance-type, flavor-name, hardware-profile...). */

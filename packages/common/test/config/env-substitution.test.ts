@@ -1,41 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { substituteEnv } from '../../src/config/env-substitution.js';
 
-describe('substituteEnv', () => {
-  const env = { NODEPOOL_REGION: 'ca-ymq-1', NODEPOOL_PASSWORD: 'p%ss', HOME: '/home/nodepool' };
+describe('substituteEnv (on the raw text, as Nodepool does)', () => {
+  const env = { NODEPOOL_REGION: 'ca-ymq-1', NODEPOOL_PASSWORD: 'p%ss', NODEPOOL_MAX: '7', NODEPOOL_KEY: 'line1\nline2', HOME: '/home/nodepool' };
 
-  it('replaces %(NODEPOOL_*)s in string values, anywhere in the document', () => {
-    const result = substituteEnv(
-      { providers: [{ 'region-name': '%(NODEPOOL_REGION)s', url: 'https://%(NODEPOOL_REGION)s.example.com' }] },
-      env,
-    );
-    expect(result.data).toEqual({ providers: [{ 'region-name': 'ca-ymq-1', url: 'https://ca-ymq-1.example.com' }] });
+  it("replaces Nodepool's %(NODEPOOL_*) anywhere in the text, and the %-format spelling %(NODEPOOL_*)s", () => {
+    const result = substituteEnv("region-name: %(NODEPOOL_REGION)\nurl: 'https://%(NODEPOOL_REGION)s.example.com'\n", env);
+    expect(result.text).toBe("region-name: ca-ymq-1\nurl: 'https://ca-ymq-1.example.com'\n");
     expect(result.issues).toEqual([]);
-    expect(result.substitutedPaths).toEqual([
-      ['providers', 0, 'region-name'],
-      ['providers', 0, 'url'],
-    ]);
+    expect([...result.substitutedLines]).toEqual([1, 2]);
   });
 
-  it('inserts values as they are, and reads %% as a literal %', () => {
-    expect(substituteEnv({ password: '%(NODEPOOL_PASSWORD)s', share: '50%%', plain: '100%' }, env).data).toEqual({
-      password: 'p%ss',
-      share: '50%',
-      plain: '100%',
-    });
+  it('inserts values as they are; %% is not an escape (Nodepool has none)', () => {
+    expect(substituteEnv('password: %(NODEPOOL_PASSWORD)\nshare: 50%%\nmax: %(NODEPOOL_MAX)\n', env).text).toBe(
+      'password: p%ss\nshare: 50%%\nmax: 7\n',
+    );
   });
 
-  it('leaves keys and values that are not strings alone', () => {
-    const data = { '%(NODEPOOL_REGION)s': 1, flag: true, nothing: null, list: [2, 3] };
-    expect(substituteEnv(data, env)).toEqual({ data, issues: [], substitutedPaths: [] });
+  it('counts the lines a multi-line value adds', () => {
+    const result = substituteEnv('a: 1\nkey: |\n  %(NODEPOOL_KEY)\nb: %(NODEPOOL_MAX)\n', env);
+    expect([...result.substitutedLines]).toEqual([3, 4, 5]);
   });
 
-  it('reports unset variables and variables outside NODEPOOL_*, at their path', () => {
-    const result = substituteEnv({ a: ['%(NODEPOOL_UNSET)s'], b: '%(HOME)s/.config' }, env);
+  it('reports unset variables and variables outside NODEPOOL_*, at their line, leaving them as written', () => {
+    const result = substituteEnv("a:\n  - '%(NODEPOOL_UNSET)s'\nb: '%(HOME)s/.config'\n", env);
     expect(result.issues).toEqual([
-      { path: ['a', 0], message: 'environment variable NODEPOOL_UNSET is not set' },
-      { path: ['b'], message: 'cannot use environment variable HOME: only NODEPOOL_* variables are substituted' },
+      { path: [], line: 2, message: 'environment variable NODEPOOL_UNSET is not set' },
+      { path: [], line: 3, message: 'cannot use environment variable HOME: only NODEPOOL_* variables are substituted' },
     ]);
-    expect(result.data).toEqual({ a: ['%(NODEPOOL_UNSET)s'], b: '%(HOME)s/.config' });
+    expect(result.text).toBe("a:\n  - '%(NODEPOOL_UNSET)s'\nb: '%(HOME)s/.config'\n");
   });
 });

@@ -180,7 +180,7 @@ providers:
     expect(problems(text)).toEqual([
       'providers[1].create-latency: expected a number, got "soon" (line 19)',
       'providers[1].pools[0].labels[0].cores: must be at least 1, got 0 (line 25)',
-      'providers[1].pools[0].labels[1].diskimage: cloudpool has no image builder: boot this label from a cloud-image (line 28)',
+      'providers[1].pools[0].labels[1].diskimage: cannot be used with cloud-image (line 28)',
     ]);
   });
 
@@ -263,5 +263,51 @@ describe('validateConfig with a broken provider', () => {
   it('offers nothing when a problem lies outside the providers', () => {
     const result = validateConfig({ text: broken.replace('labels:\n  - name: small', 'labels:\n  - name: small\n    min-ready: many') }, options());
     expect(result.partial).toBeUndefined();
+  });
+});
+
+describe('environment substitution on the raw text', () => {
+  it('reads an unquoted reference as the YAML value it becomes (a number here)', () => {
+    const text = MINIMAL.replace('max-servers: 3', 'max-servers: %(NODEPOOL_MAX)');
+    const config = loadConfig({ text }, options({ env: { NODEPOOL_MAX: '12' } }));
+    expect(config.providers.get('fake-1')!.pools.get('main')!.limits.toJSON()).toEqual({ instances: 12 });
+  });
+});
+
+describe('YAML that must be refused, naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cloudpool-yaml-'));
+
+  it('refuses aliases that expand exponentially ("billion laughs"), naming the file', () => {
+    let text = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n';
+    for (let level = 0, previous = 'a'; level < 9; level++, previous = `l${level - 1}`) {
+      text += `l${level}: &l${level} [${Array(9).fill(`*${previous}`).join(', ')}]\n`;
+    }
+    const path = join(dir, 'bomb.yaml');
+    writeFileSync(path, text);
+    expect(() => loadConfig({ path }, options())).toThrow(ConfigError);
+    expect(() => loadConfig({ path }, options())).toThrow(new RegExp(`^${path} is invalid \\(1 problem\\):\\n  YAML refused: Excessive alias count`));
+  });
+
+  it('refuses a key set twice in one mapping, naming both lines', () => {
+    const path = join(dir, 'twice.yaml');
+    writeFileSync(path, MINIMAL.replace('max-servers: 3', 'max-servers: 3\n        max-servers: 30'));
+    expect(() => loadConfig({ path }, options())).toThrow(/providers\[0\]\.pools\[0\]\.max-servers: duplicate key \(first set on line 13\) \(line 14\)/);
+  });
+});
+
+describe('zookeeper-servers chroot', () => {
+  const servers = (a: string, b: string) => MINIMAL.replace('  - host: zk.example.com', `  - host: zk1.example.com\n${a}  - host: zk2.example.com\n${b}`);
+
+  it('is the ensemble’s: named the same on every entry, or on some, it applies to every server', () => {
+    for (const [a, b] of [['    chroot: /nodepool\n', '    chroot: /nodepool\n'], ['', '    chroot: /nodepool\n']]) {
+      const config = loadConfig({ text: servers(a!, b!) }, options());
+      expect(config.zookeeperServers.map((s) => s.chroot)).toEqual(['/nodepool', '/nodepool']);
+    }
+  });
+
+  it('refuses entries naming different chroots, at the offending entry', () => {
+    expect(problems(servers('    chroot: /a\n', '    chroot: /b\n'))).toEqual([
+      `zookeeper-servers[1].chroot: chroot "/b" differs from zookeeper-servers[0]'s ("/a"): the ensemble has one chroot (line 6)`,
+    ]);
   });
 });

@@ -20,7 +20,7 @@ export async function nodeRows(zk: NodepoolZk, nodes: readonly NodeRecord[], now
   return nodes.map((node, index) => nodeRow(node, locked[index]!, nowMs));
 }
 
-/** The rows as Nodepool's `list` table; `detail` adds pool, hostname, private IPv4, AZ, port, launcher, allocation, hold job and comment. */
+/** The rows as Nodepool's `list` table; `detail` adds pool, hostname, private IPv4, AZ, username, port, launcher, allocation, hold job, comment, user data and driver data. */
 export function nodeTable(rows: ReadonlyArray<Record<string, unknown>>, detail = false): string {
   return `${renderTable(NODE_COLUMNS, rows, detail ? undefined : BRIEF_KEYS)}\n`;
 }

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { Driver, NodepoolConfig } from '@cloudpool/common';
+import { applySecureFile, ConfigError, type Driver, type NodepoolConfig } from '@cloudpool/common';
 import type { Logger } from 'pino';
 import { driverNames, loadConfigFile } from '../cli/config-file.js';
 import type { CliIo, HandledSignal } from '../cli/io.js';
-import { daemonLogger } from '../cli/logging.js';
+import { CliError, errorLine } from '../cli/cli-error.js';
 import { configForReload } from '../config-reload.js';
 import { Launcher } from '../launcher.js';
+import { StatsdReporter, statsdSettings } from '../metrics/statsd-reporter.js';
 import { resolveDrivers } from '../providers/drivers.js';
 import { startWebServer, type WebServer } from '../web/server.js';
 import { watchConfigFile, type ConfigWatcher } from './config-watcher.js';
@@ -16,18 +17,26 @@ export interface DaemonOptions {
   io: CliIo;
   /** Serve the web API on `webapp.port` / `webapp.listen_address`. */
   web: boolean;
+  logger: Logger;
+  /** Nodepool's secure file (`-s`), applied over nodepool.yaml at start and on every reload. */
+  securePath?: string;
 }
 
 /** How long the config file's directory must be quiet before the file is re-read. */
 const DEFAULT_RELOAD_DEBOUNCE_MS = 500;
 
-/** Settings read once at start; a change needs a restart. */
+/**
+ * Settings read once at start; a change needs a restart. Every other setting applies on reload
+ * (the `cloudpool.cleanup` ones from each provider's next pass).
+ */
 const RESTART_ONLY: Array<[string, (config: NodepoolConfig) => unknown]> = [
   ['zookeeper-servers', (c) => c.zookeeperServers],
   ['zookeeper-tls', (c) => c.zookeeperTls],
   ['zookeeper-timeout', (c) => c.zookeeperTimeout],
   ['webapp', (c) => c.webapp],
   ['cloudpool.system-id', (c) => c.cloudpool.systemId],
+  // Read by the drivers when a provider starts (a provider whose entry changes restarts too).
+  ['cloudpool.cleanup.adopt-nodepool-resources', (c) => c.cloudpool.cleanup.adoptNodepoolResources],
 ];
 
 /**
@@ -51,6 +60,7 @@ export class LauncherDaemon {
   private constructor(
     readonly launcher: Launcher,
     private readonly web: WebServer | undefined,
+    private readonly statsd: StatsdReporter | undefined,
     private readonly options: DaemonOptions,
     /** Shared with the launcher, which finds drivers named by a reloaded file here. */
     private readonly drivers: Map<string, Driver>,
@@ -75,10 +85,18 @@ export class LauncherDaemon {
 
   /** Loads the configuration, starts the launcher and (unless `web` is false) the web server. Throws a CliError for a bad config file. */
   static async start(options: DaemonOptions): Promise<LauncherDaemon> {
-    const { io, configPath } = options;
-    const logger = daemonLogger(io);
-    const { config, drivers, text } = await loadConfigFile(configPath, io);
-    logger.info(`configuration loaded from ${configPath}`);
+    const { io, configPath, logger } = options;
+    const loaded = await loadConfigFile(configPath, io);
+    const { drivers, text } = loaded;
+    let config: NodepoolConfig;
+    try {
+      config = withSecureFile(loaded.config, options);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(errorLine(error));
+      throw error;
+    }
+    logger.info(`configuration loaded from ${configPath}${options.securePath ? ` and ${options.securePath}` : ''}`);
+    if (config.zookeeperAuth) logger.warn('zookeeper-auth is not applied yet: cloudpool connects to ZooKeeper without credentials');
     const launcher = await Launcher.start({
       config,
       drivers,
@@ -87,13 +105,20 @@ export class LauncherDaemon {
       ...(io.daemon?.hostname ? { hostname: io.daemon.hostname } : {}),
     });
     let web: WebServer | undefined;
+    let statsd: StatsdReporter | undefined;
     try {
+      const statsdTarget = statsdSettings(io.env);
+      if (statsdTarget) {
+        statsd = new StatsdReporter(launcher, statsdTarget, logger);
+        logger.info(`statsd: sending Nodepool's metrics to ${statsdTarget.host}:${statsdTarget.port}${statsdTarget.prefix ? ` as ${statsdTarget.prefix}.*` : ''}`);
+      }
       if (options.web) web = await startWebServer(launcher, { port: config.webapp.port, host: config.webapp.listenAddress, logger });
     } catch (error) {
+      await statsd?.close();
       await launcher.stop();
       throw error;
     }
-    return new LauncherDaemon(launcher, web, options, drivers, logger, text);
+    return new LauncherDaemon(launcher, web, statsd, options, drivers, logger, text);
   }
 
   /** The web server's URL, when it runs. */
@@ -138,8 +163,15 @@ export class LauncherDaemon {
       if (!this.drivers.has(name)) this.drivers.set(name, driver);
     }
     const current = this.launcher.currentConfig;
-    const next = configForReload({ text, path: configPath }, this.drivers, current, this.logger);
-    if (!next) return;
+    const reloaded = configForReload({ text, path: configPath }, this.drivers, current, this.logger);
+    if (!reloaded) return;
+    let next: NodepoolConfig;
+    try {
+      next = withSecureFile(reloaded, this.options);
+    } catch (error) {
+      this.logger.error(`configuration not reloaded: ${errorLine(error)}; the previous one stays in force`);
+      return;
+    }
     for (const [key, read] of RESTART_ONLY) {
       if (JSON.stringify(read(next)) !== JSON.stringify(read(current))) this.logger.warn(`${key} changed: it takes effect when the launcher restarts`);
     }
@@ -155,6 +187,7 @@ export class LauncherDaemon {
     await this.reloads;
     await this.web?.close();
     await this.launcher.stop();
+    await this.statsd?.close();
     for (const [signal, handler] of this.handlers) signals.off(signal, handler);
     this.resolveStopped();
   }
@@ -166,4 +199,9 @@ export class LauncherDaemon {
       this.logger.error({ err: error }, 'diagnostics report failed');
     }
   }
+}
+
+/** `config` with Nodepool's secure file applied, when `-s` names one. */
+function withSecureFile(config: NodepoolConfig, options: DaemonOptions): NodepoolConfig {
+  return options.securePath ? applySecureFile(config, options.securePath, options.io.env) : config;
 }

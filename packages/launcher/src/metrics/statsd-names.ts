@@ -6,8 +6,9 @@ export interface StatsdMapping {
 }
 
 /**
- * Nodepool's launcher stats (statsd: the variable parts are in the name) and the Prometheus
- * series that carry the same numbers (the variable parts are labels):
+ * Nodepool's launcher stats (statsd: the variable parts are in the name; sent as such by
+ * `StatsdReporter` when STATSD_HOST is set) and the Prometheus series that carry the same
+ * numbers (the variable parts are labels):
  *
  * | Nodepool statsd name | cloudpool series |
  * |---|---|

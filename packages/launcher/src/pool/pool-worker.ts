@@ -89,7 +89,7 @@ export class PoolWorker {
     let pausedNow = false;
     for (const request of waiting) {
       if (this.active.has(request.id) || request.declined_by.includes(this.id)) continue;
-      const staticReason = staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: new Set(this.pool.labels.keys()) });
+      const staticReason = staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: this.pool.labels });
       if (!staticReason && !pausedNow && shouldYield(request, me, pools)) continue;
       const handling = await this.handle(request, staticReason, pausedNow).catch((error: unknown) => {
         this.log.error({ request: request.id, err: error }, 'could not handle request');
@@ -124,6 +124,11 @@ export class PoolWorker {
       const verdict = checkQuota(sumQuota(needed.map(({ label }) => needs.get(label.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh));
       if (verdict.verdict !== 'fits') {
         await releaseReservedNodes(this.context, reserved);
+        if (verdict.layer === 'tenant') {
+          // As Nodepool: only this tenant waits; the pool goes on serving the others.
+          this.log.debug({ request: fresh.id, tenant: fresh.tenant_name }, `deferred: ${describeVerdict(verdict)}`);
+          return 'skipped';
+        }
         if (fresh.requestor === MIN_READY_REQUESTOR) {
           await declineRequest(this.context, fresh.id, this.poolRef, `min-ready request at capacity: ${describeVerdict(verdict)}`);
           return 'declined';

@@ -53,11 +53,13 @@ export function declinedByAll(request: RoutedRequest, pools: PoolComponentView[]
 /** Nodepool's reasons for a pool to decline, checked before quota. */
 export function staticDeclineReason(
   request: RoutedRequest,
-  pool: { maxServers: number | undefined; labels: ReadonlySet<string> },
+  pool: { maxServers: number | undefined; labels: ReadonlyMap<string, { unavailable?: string }> },
 ): string | undefined {
   if (pool.maxServers === 0) return 'pool disabled by max-servers: 0';
   const missing = request.node_types.filter((label) => !pool.labels.has(label));
   if (missing.length > 0) return `label not served: ${missing.join(', ')}`;
+  const unavailable = request.node_types.map((label) => pool.labels.get(label)?.unavailable).find((reason) => reason !== undefined);
+  if (unavailable) return unavailable;
   if (pool.maxServers !== undefined && request.node_types.length > pool.maxServers) {
     return `request needs ${request.node_types.length} nodes, more than max-servers ${pool.maxServers}`;
   }

@@ -1,4 +1,4 @@
-import { ApiQueue, describeRate, readZooKeeperReferences, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
+import { ApiQueue, describeRate, readZooKeeperReferences, type CleanupSettings, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 
 /**
@@ -41,7 +41,7 @@ export class ProviderRuntime {
       queue: this.queue,
       logger: context.logger.child({ provider: config.name }),
       clock: context.clock,
-      cleanup: context.config().cloudpool.cleanup,
+      cleanup: liveCleanupSettings(() => context.config().cloudpool.cleanup),
       readReferences: () => readZooKeeperReferences(context.zk, config.name),
       loopIntervalMs: context.timings.providerLoopMs,
     });
@@ -63,4 +63,32 @@ export class ProviderRuntime {
     await this.provider.stop();
     await this.queue.stop();
   }
+}
+
+/**
+ * Cleanup settings that always read the configuration in force, so that a reload applies them
+ * to running providers on their next pass (`dry-run`, `min-age`, `max-delete-*`), not only to
+ * providers started after it. (`adopt-nodepool-resources` is read when a provider starts.)
+ */
+function liveCleanupSettings(current: () => CleanupSettings): CleanupSettings {
+  return {
+    get interval() {
+      return current().interval;
+    },
+    get minAge() {
+      return current().minAge;
+    },
+    get dryRun() {
+      return current().dryRun;
+    },
+    get adoptNodepoolResources() {
+      return current().adoptNodepoolResources;
+    },
+    get maxDeleteShare() {
+      return current().maxDeleteShare;
+    },
+    get maxDeleteCount() {
+      return current().maxDeleteCount;
+    },
+  };
 }

@@ -26,11 +26,14 @@ export const NODE_COLUMNS = columns([
   ['hostname', 'Hostname'],
   ['private_ipv4', 'Private IPv4'],
   ['AZ', 'AZ'],
+  ['username', 'Username'],
   ['connection_port', 'Port'],
   ['launcher', 'Launcher'],
   ['allocated_to', 'Allocated To'],
   ['hold_job', 'Hold Job'],
   ['comment', 'Comment'],
+  ['user_data', 'User Data'],
+  ['driver_data', 'Driver Data'],
 ]);
 
 /** Nodepool's `request_list` columns. */
@@ -90,11 +93,14 @@ export function nodeRow(node: NodeRecord, locked: boolean, nowMs: number): Recor
     hostname: node.hostname,
     private_ipv4: node.private_ipv4,
     AZ: node.az,
+    username: node.username,
     connection_port: node.connection_port,
     launcher: node.launcher,
     allocated_to: node.allocated_to,
     hold_job: node.hold_job,
     comment: node.comment,
+    user_data: node.user_data,
+    driver_data: node.driver_data,
   };
 }
 

@@ -68,7 +68,7 @@ describe('config-validate', () => {
     expect(code).toBe(1);
     expect(stdout).toContain(`${file}: 3 problems\n`);
     expect(stdout).toMatch(/ {2}providers\[0\]\.pools\[0\]\.max-servers: .* \(line 10\)\n/);
-    expect(stdout).toContain('  providers[0].pools[0].labels[0].cloud-image: missing required key (line 12)\n');
+    expect(stdout).toContain('  providers[0].pools[0].labels[0]: one of cloud-image, diskimage is required (line 12)\n');
     expect(stdout).toMatch(/ {2}providers\[1\]\.driver: unknown driver "nonesuch" .* \(line 14\)\n/);
     expect(stderr).toBe(`cloudpool: ${file} is invalid: 3 problems\n`);
 
@@ -78,7 +78,7 @@ describe('config-validate', () => {
       valid: false,
       issues: [
         { path: 'providers[0].pools[0].max-servers', line: 10 },
-        { path: 'providers[0].pools[0].labels[0].cloud-image', line: 12 },
+        { path: 'providers[0].pools[0].labels[0]', line: 12 },
         { path: 'providers[1].driver', line: 14 },
       ],
     });
@@ -91,7 +91,7 @@ describe('config-validate', () => {
     const [line, ...rest] = stderr.split('\n');
     expect(rest).toEqual(['']);
     expect(line).toMatch(new RegExp(`^cloudpool: ${file} is invalid: providers\\[0\\].pools\\[0\\].max-servers: .*\\(line 10\\); `));
-    expect(line).toMatch(/; providers\[0\]\.pools\[0\]\.labels\[0\]\.cloud-image: .*\(line 12\); providers\[1\]\.driver: .*\(line 14\)$/);
+    expect(line).toMatch(/; providers\[0\]\.pools\[0\]\.labels\[0\]: one of cloud-image, diskimage .*\(line 12\); providers\[1\]\.driver: .*\(line 14\)$/);
   });
 
   it('reads the zookeeper-tls files: each one missing, not PEM or expired is a problem at its setting and line', async () => {

@@ -36,7 +36,7 @@ describe('the node commands on ZooKeeper: list, delete, hold, request-list, info
 
   it('list prints the nodes as Nodepool does, with whether each is locked; --detail adds columns; --json gives records', async () => {
     const free = await seed();
-    const used = await seed({ state: 'in-use', external_id: 'i-0def', comment: 'job 42' });
+    const used = await seed({ state: 'in-use', external_id: 'i-0def', comment: 'job 42', username: 'zuul', user_data: 'job-42', driver_data: { fleet: 'f-1' } });
     const locked = await harness().requester.lockNode(used);
     try {
       const { code, stdout, stderr } = await run(['list']);
@@ -50,8 +50,8 @@ describe('the node commands on ZooKeeper: list, delete, hold, request-list, info
       expect(stdout).not.toContain('Private IPv4');
 
       const detail = await run(['list', '--detail']);
-      expect(detail.stdout).toContain('| Pool | Hostname   | Private IPv4 | AZ   | Port | Launcher   | Allocated To | Hold Job | Comment |');
-      expect(detail.stdout).toContain('| main | node-small | 10.0.0.5     | None | 22   | launcher-1 | None         | None     | job 42  |');
+      expect(detail.stdout).toContain('| Pool | Hostname   | Private IPv4 | AZ   | Username | Port | Launcher   | Allocated To | Hold Job | Comment | User Data | Driver Data     |');
+      expect(detail.stdout).toContain('| main | node-small | 10.0.0.5     | None | zuul     | 22   | launcher-1 | None         | None     | job 42  | job-42    | {"fleet":"f-1"} |');
 
       const json = await run(['list', '--json']);
       expect(json.stdout.split('\n')).toEqual([expect.any(String), '']);
@@ -60,6 +60,7 @@ describe('the node commands on ZooKeeper: list, delete, hold, request-list, info
         [free, 'ready', 'unlocked', ['small']],
         [used, 'in-use', 'locked', ['small']],
       ]);
+      expect(records[1]).toMatchObject({ username: 'zuul', user_data: 'job-42', driver_data: { fleet: 'f-1' } });
 
       // Nodepool's word order: the option before the command.
       expect((await cloudpool(['-c', file, 'list', '--json'], { drivers: new Map([['fake', harness().driver]]) })).stdout).toBe(json.stdout);

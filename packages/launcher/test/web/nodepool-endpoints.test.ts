@@ -63,6 +63,9 @@ describe("web: Nodepool's status endpoints", () => {
       allocated_to: requestId,
       hold_job: null,
       comment: null,
+      username: 'zuul',
+      user_data: null,
+      driver_data: null,
     });
     expect(node!.server_id).toMatch(/^fake-\d+$/);
     expect(node!.age).toMatch(/^00:00:00:\d\d$/);
@@ -72,11 +75,11 @@ describe("web: Nodepool's status endpoints", () => {
       expect(text.contentType).toBe('text/plain; charset=UTF-8');
       const lines = text.body.split('\n');
       expect(lines).toHaveLength(5);
-      expect(lines[0]).toMatch(/^\+(-+\+){18}$/);
+      expect(lines[0]).toMatch(/^\+(-+\+){21}$/);
       expect(cells(lines[1]!)).toEqual(NODE_COLUMNS.map((c) => c.header));
       expect(cells(lines[3]!)).toEqual([
         nodeId, 'fake-a', 'small', node!.server_id, node!.public_ipv4 ?? 'None', 'None', 'ready', expect.stringMatching(/^00:00:00:\d\d$/),
-        'unlocked', 'main', `np${nodeId}`, node!.private_ipv4 ?? 'None', node!.AZ ?? 'None', '22', 'launcher-1', requestId, 'None', 'None',
+        'unlocked', 'main', `np${nodeId}`, node!.private_ipv4 ?? 'None', node!.AZ ?? 'None', 'zuul', '22', 'launcher-1', requestId, 'None', 'None', 'None', 'None',
       ]);
     }
 

@@ -10,7 +10,7 @@ import { withZooKeeper } from '../zookeeper.js';
 export function registerList(program: Command, io: CliIo): void {
   withCommonOptions(program.command('list'))
     .description('list the nodes in ZooKeeper')
-    .option('--detail', 'also show pool, hostname, private IPv4, AZ, port, launcher, allocation, hold job and comment')
+    .option('--detail', 'also show pool, hostname, private IPv4, AZ, username, port, launcher, allocation, hold job, comment, user data and driver data')
     .action(async (options: { detail?: boolean }, command: Command) => {
       const { config } = await loadConfigFile(configPath(command), io);
       const rows = await withZooKeeper(config, async (zk) => nodeRows(zk, await readNodes(zk), io.clock.now()));
