@@ -134,6 +134,7 @@ export class AwsAdapter implements CloudAdapter {
         systemId: this.options.context.systemId,
         providerName: this.options.config.name,
         nodeId: request.nodeId,
+        nonce: request.nonce,
         attempt: request.attempt,
       }),
       az: request.az,

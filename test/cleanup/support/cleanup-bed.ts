@@ -33,6 +33,13 @@ export const LEAK_CLOUDS: ReadonlyArray<{ name: string; create: () => LeakCloud 
 /** The installation id every test stores in its ZooKeeper, as a launcher would have. */
 export const SYSTEM_ID = 'cleanup-test-installation';
 
+/**
+ * A node id that each bed's ZooKeeper handed out and whose node is gone again (`start` makes and
+ * deletes nodes 0000000000 and 0000000001): what a real leak names. An id ZooKeeper never handed
+ * out is evidence of lost data, and trips the breaker.
+ */
+export const GONE_NODE_ID = '0000000001';
+
 /** `cloudpool.cleanup` settings of a test's nodepool.yaml. */
 export interface CleanupSettingsYaml {
   minAge?: number;
@@ -70,6 +77,7 @@ export class CleanupBed {
     this.client = await connectClient(this.chroot);
     this.zk = new NodepoolZk(this.client, { identifier: 'cleanup-test' });
     await this.zk.getSystemId(SYSTEM_ID);
+    for (let i = 0; i < 2; i++) await this.zk.deleteNode(await this.zk.createNode({ state: 'used', provider: this.provider }));
   }
 
   async stop(): Promise<void> {
@@ -138,7 +146,10 @@ export class CleanupBed {
  * upload ids with `readReferences` (default: as a launcher, on this bed's ZooKeeper session);
  * stopped with the bed.
  */
-export async function startProvider(bed: CleanupBed, readReferences = () => readZooKeeperReferences(bed.zk, bed.provider)): Promise<Provider> {
+export async function startProvider(
+  bed: CleanupBed,
+  readReferences = (tagged: ReadonlySet<string>) => readZooKeeperReferences(bed.zk, bed.provider, tagged),
+): Promise<Provider> {
   const config = bed.config().providers.get(bed.provider)!;
   const queue = new ApiQueue({ name: bed.provider, ratePerSecond: 1000, concurrency: 8 });
   const provider = bed.cloud.base.driver.getProvider(config, {

@@ -92,6 +92,15 @@ export interface CreateRequest {
    * absent means unknown and is treated as `true`.
    */
   resend?: boolean;
+  /**
+   * The node record's nonce (`cloudpool_node_nonce`), also in `tags`: random, written when the
+   * record was made. Every cloud name and idempotency token that could match an existing
+   * resource includes it (with the installation id), so nothing made for an earlier node of the
+   * same id (ids restart when ZooKeeper loses its data) or for another installation can match.
+   * The framework's request handler always sets it; absent only where a test calls an adapter
+   * directly (names and tokens then fall back to the node id and installation alone).
+   */
+  nonce?: string;
   hostname: string;
   label: PoolLabelConfig;
   pool: PoolConfig;

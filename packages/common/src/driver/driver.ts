@@ -34,8 +34,11 @@ export interface ProviderContext {
   clock: Clock;
   /** Leak-cleanup settings of this installation (`cloudpool.cleanup`). */
   cleanup: CleanupSettings;
-  /** Reads every node and upload id from ZooKeeper, completely and freshly (for leak cleanup). */
-  readReferences(): Promise<ZooKeeperReferences>;
+  /**
+   * Reads every node and upload id from ZooKeeper, completely and freshly (for leak cleanup),
+   * with the lineage the breaker compares for the node ids in `tagged` (see `readZooKeeperReferences`).
+   */
+  readReferences(tagged: ReadonlySet<string>): Promise<ZooKeeperReferences>;
   /** Ms between provider-loop ticks; 0 means no timer (tests call `tick()`). Default 250. */
   loopIntervalMs?: number;
 }
@@ -118,8 +121,13 @@ export interface LaunchListener {
  */
 export interface NodeRequestHandler extends NodeRequestHandlerNotifications {
   readonly requestId: string;
-  /** Starts launching the node with this id (its record is locked and `building`). Returns at once. */
-  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener): void;
+  /**
+   * Starts launching the node with this id (its record is locked and `building`). Returns at
+   * once. `nonce` is the record's `cloudpool_node_nonce` (see `NODE_NONCE_FIELD`): it goes into
+   * the cloud names and idempotency tokens of the node's resources; when not given (a record
+   * written without one) a fresh one is made for this launch.
+   */
+  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener, nonce?: string): void;
   /** True when every launch has ended; their outcomes are in `results()`. */
   launchesComplete(): boolean;
   results(): LaunchResult[];

@@ -34,7 +34,7 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
     super();
     this.cleaner = new LeakCleanupWorker(
       config.name,
-      { adapter, readReferences: () => context.readReferences() },
+      { adapter, readReferences: (tagged) => context.readReferences(tagged) },
       {
         owner: { providerName: config.name, systemId: context.systemId, adoptNodepoolResources: context.cleanup.adoptNodepoolResources },
         settings: context.cleanup,

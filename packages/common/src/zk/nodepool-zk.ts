@@ -15,6 +15,8 @@ import {
 } from './paths.js';
 import {
   markWritten,
+  NODE_NONCE_FIELD,
+  newNodeNonce,
   newNodeFields,
   newRequestFields,
   parseNode,
@@ -77,10 +79,11 @@ export class NodepoolZk {
 
   /**
    * Stores a new node as a persistent sequential znode `/nodepool/nodes/<10 digits>` and returns
-   * its id. Fields not given get Nodepool's defaults; `state_time` and `created_time` default to now.
+   * its id. Fields not given get Nodepool's defaults; `state_time` and `created_time` default to
+   * now; `cloudpool_node_nonce` (see `NODE_NONCE_FIELD`) to a fresh random nonce.
    */
   async createNode(node: NewNode): Promise<string> {
-    const fields = newNodeFields(node, this.nowSeconds());
+    const fields = newNodeFields({ [NODE_NONCE_FIELD]: newNodeNonce(), ...node }, this.nowSeconds());
     return lastSegment(await this.createWithParents(`${NODE_ROOT}/`, serializeNode(fields), { sequential: true }));
   }
 
