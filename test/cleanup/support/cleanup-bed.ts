@@ -9,6 +9,7 @@ import {
   systemClock,
   TAG,
   type CleanupReport,
+  type Clock,
   type NodepoolConfig,
   type Provider,
   type ZkClient,
@@ -118,6 +119,12 @@ export class CleanupBed {
     return configText(this.chroot, `${cleanup}labels:\n  - name: small\n  - name: large\nproviders:\n${this.cloud.base.providerYaml()}`);
   }
 
+  /** The configuration with no `cloudpool:` section: every cleanup setting at its default. */
+  defaultsConfig(): NodepoolConfig {
+    const text = configText(this.chroot, `labels:\n  - name: small\n  - name: large\nproviders:\n${this.cloud.base.providerYaml()}`);
+    return loadConfig({ text, path: 'nodepool.yaml' }, { drivers: { [this.cloud.base.name]: this.cloud.base.driver } });
+  }
+
   config(settings: CleanupSettingsYaml = {}): NodepoolConfig {
     return loadConfig({ text: this.configText(settings), path: 'nodepool.yaml' }, { drivers: { [this.cloud.base.name]: this.cloud.base.driver } });
   }
@@ -149,15 +156,16 @@ export class CleanupBed {
 export async function startProvider(
   bed: CleanupBed,
   readReferences = (tagged: ReadonlySet<string>) => readZooKeeperReferences(bed.zk, bed.provider, tagged),
+  { clock = systemClock, nodepool = bed.config() }: { clock?: Clock; nodepool?: NodepoolConfig } = {},
 ): Promise<Provider> {
-  const config = bed.config().providers.get(bed.provider)!;
+  const config = nodepool.providers.get(bed.provider)!;
   const queue = new ApiQueue({ name: bed.provider, ratePerSecond: 1000, concurrency: 8 });
   const provider = bed.cloud.base.driver.getProvider(config, {
     systemId: SYSTEM_ID,
     queue,
     logger: testLogger(bed.provider),
-    clock: systemClock,
-    cleanup: bed.config().cloudpool.cleanup,
+    clock,
+    cleanup: nodepool.cloudpool.cleanup,
     readReferences,
     loopIntervalMs: 0,
   });
