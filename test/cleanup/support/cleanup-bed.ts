@@ -129,11 +129,11 @@ export class CleanupBed {
     return loadConfig({ text: this.configText(settings), path: 'nodepool.yaml' }, { drivers: { [this.cloud.base.name]: this.cloud.base.driver } });
   }
 
-  /** One `cloudpool cleanup --once` run on this bed's ZooKeeper session. */
-  async once(options: Partial<CleanupJobOptions> & { settings?: CleanupSettingsYaml } = {}): Promise<OnceResult> {
-    const { settings, ...overrides } = options;
+  /** One `cloudpool cleanup --once` run on this bed's ZooKeeper session (or `zk`'s). */
+  async once(options: Partial<CleanupJobOptions> & { settings?: CleanupSettingsYaml; zk?: NodepoolZk } = {}): Promise<OnceResult> {
+    const { settings, zk = this.zk, ...overrides } = options;
     const outcomes: CleanupOutcome[] = [];
-    const { attention } = await runCleanupJob(this.zk, {
+    const { attention } = await runCleanupJob(zk, {
       config: this.config(settings),
       drivers: new Map([[this.cloud.base.name, this.cloud.base.driver]]),
       once: true,
@@ -156,12 +156,12 @@ export class CleanupBed {
 export async function startProvider(
   bed: CleanupBed,
   readReferences = (tagged: ReadonlySet<string>) => readZooKeeperReferences(bed.zk, bed.provider, tagged),
-  { clock = systemClock, nodepool = bed.config() }: { clock?: Clock; nodepool?: NodepoolConfig } = {},
+  { clock = systemClock, nodepool = bed.config(), systemId = SYSTEM_ID }: { clock?: Clock; nodepool?: NodepoolConfig; systemId?: string } = {},
 ): Promise<Provider> {
   const config = nodepool.providers.get(bed.provider)!;
   const queue = new ApiQueue({ name: bed.provider, ratePerSecond: 1000, concurrency: 8 });
   const provider = bed.cloud.base.driver.getProvider(config, {
-    systemId: SYSTEM_ID,
+    systemId,
     queue,
     logger: testLogger(bed.provider),
     clock,

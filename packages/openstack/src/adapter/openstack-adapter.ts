@@ -112,7 +112,7 @@ export class OpenStackAdapter implements CloudAdapter {
       const tags = (await this.servers.get()).find((instance) => instance.externalId === externalId)?.tags ?? {};
       const nodeId = tags[TAG.nodeId];
       const attempt = tags[ATTEMPT_KEY];
-      await this.cleaner.deleteNode(externalId, nodeId && attempt ? { nodeId, attempt } : undefined);
+      await this.cleaner.deleteNode(externalId, nodeId && attempt ? { nodeId, attempt, nonce: tags[TAG.nodeNonce] } : undefined);
     } finally {
       this.servers.invalidate();
     }
