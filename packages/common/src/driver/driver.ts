@@ -3,7 +3,7 @@ import type { CleanupPassOptions, CleanupReport } from '../cleanup/leak-cleanup-
 import type { ZooKeeperReferences } from '../cleanup/leak-rules.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { Clock } from '../time/clock.js';
-import type { CloudInstance } from './adapter.js';
+import type { CloudInstance, TaggedInstance } from './adapter.js';
 import type { CleanupSettings, PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 import type { NodeRequestInfo } from './request-format.js';
 
@@ -78,6 +78,8 @@ export interface Provider extends ProviderNotifications {
   idle(): void;
   /** The shared, briefly cached instance list (see CloudAdapter.listNodes). */
   listNodes(): Promise<CloudInstance[]>;
+  /** Every instance with this provider's tag, of any installation (see CloudAdapter.listProviderInstances). */
+  listProviderInstances?(): Promise<TaggedInstance[]>;
   /**
    * Deletes a node's cloud resources and resolves when they are gone. Idempotent; an instance
    * that is already gone resolves at once. Rejects with a CloudError when the cloud refuses.

@@ -249,6 +249,11 @@ export class NodepoolZk {
     return checkPinned(winner, pinned);
   }
 
+  /** The installation id stored in ZooKeeper, or undefined when there is none (nothing is created). */
+  storedSystemId(): Promise<string | undefined> {
+    return this.readSystemId();
+  }
+
   private async readSystemId(): Promise<string | undefined> {
     const found = await this.client.getOrUndefined(SYSTEM_ID_PATH);
     if (found === undefined) return undefined;

@@ -68,7 +68,7 @@ describe('web: /metrics', () => {
     const launcher = await h.startLauncher(CONFIG(PROVIDER_A));
     const web = await startWeb(launcher);
     const cloud = h.driver.cloud('fake-a');
-    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
+    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: await h.goneNodeId() }, { ageMs: 60_000 });
     await waitFor(() => !cloud.instances.has(leaked.id));
     await waitFor(async () => sample((await get(web, '/metrics')).body, 'cloudpool_cleanup_deleted_total{provider="fake-a",type="instance"}') === 1);
     const text = (await get(web, '/metrics')).body;

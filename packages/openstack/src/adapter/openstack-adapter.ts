@@ -8,6 +8,7 @@ import {
   type CloudAdapter,
   type CloudInstance,
   type CloudResource,
+  type TaggedInstance,
   type CreateHooks,
   type CreateRequest,
   type Ownership,
@@ -104,6 +105,13 @@ export class OpenStackAdapter implements CloudAdapter {
 
   listNodes(): Promise<CloudInstance[]> {
     return this.servers.get();
+  }
+
+  async listProviderInstances(): Promise<TaggedInstance[]> {
+    const servers = await this.options.api.listServers({});
+    return servers
+      .filter((server) => server.metadata?.[TAG.providerName] === this.options.config.name && server.status.toUpperCase() !== 'DELETED')
+      .map((server) => ({ externalId: server.id, tags: { ...server.metadata } }));
   }
 
   /** Deletes the server with its floating IPs and ports (see NodeCleaner); its node and attempt come from the shared listing. */
