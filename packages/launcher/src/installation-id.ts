@@ -1,4 +1,4 @@
-import { SYSTEM_ID_PATH, TAG, type Driver, type NodepoolConfig, type NodepoolZk } from '@cloudpool/common';
+import { SYSTEM_ID_PATH, systemClock, TAG, type Driver, type NodepoolConfig, type NodepoolZk } from '@cloudpool/common';
 import type { Logger } from 'pino';
 import { DEFAULT_TIMINGS } from './context.js';
 import { ProviderRuntime } from './providers/provider-runtime.js';
@@ -34,7 +34,7 @@ export async function installationsInClouds(zk: NodepoolZk, config: NodepoolConf
       zk,
       systemId: '',
       logger,
-      clock: { now: Date.now },
+      clock: systemClock,
       config: () => config,
       timings: { providerLoopMs: DEFAULT_TIMINGS.providerLoopMs },
     });
