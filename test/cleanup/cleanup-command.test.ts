@@ -7,9 +7,10 @@ import { testIo, useTempDir } from '../../packages/launcher/test/cli/cli-test-ki
 import { cleanupElectionName } from '../../packages/launcher/src/cleanup/cleanup-leader.js';
 import { cleanupCommand } from '../../packages/launcher/src/cli/commands/cleanup.js';
 import { runCli } from '../../packages/launcher/src/cli/program.js';
-import { LEAK_CLOUDS, useCleanupBed, type CleanupBed, type CleanupSettingsYaml } from './support/cleanup-bed.js';
+import { GONE_NODE_ID, LEAK_CLOUDS, useCleanupBed, type CleanupBed, type CleanupSettingsYaml } from './support/cleanup-bed.js';
 
-const GONE = '0000009999';
+/** A node id ZooKeeper handed out and whose node is gone (see `CleanupBed.start`). */
+const GONE = GONE_NODE_ID;
 
 describe.each(LEAK_CLOUDS)('cloudpool cleanup on $name', ({ create }) => {
   const bed = useCleanupBed(create);
@@ -31,7 +32,7 @@ describe.each(LEAK_CLOUDS)('cloudpool cleanup on $name', ({ create }) => {
 
   it('--once --dry-run --json shows what would go, deleting nothing; --once then deletes it', async () => {
     const b = bed();
-    const leaked = await b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 });
+    const leaked = await b.cloud.plant('instance', b.ours(GONE));
     const [, leakedId] = leaked.split(/:(.*)/s) as [string, string];
 
     const first = await run(b, ['--once', '--dry-run', '--json']);
@@ -53,23 +54,32 @@ describe.each(LEAK_CLOUDS)('cloudpool cleanup on $name', ({ create }) => {
     expect((await b.cloud.present()).has(leaked)).toBe(false);
   });
 
-  it('exits 1 when the breaker trips, naming the provider, and deletes with --force', async () => {
+  it('exits 1 when the breaker trips on evidence, also on --dry-run and --force; --clear-breaker clears it, and then the pass deletes', async () => {
     const b = bed();
-    const leaked = await Promise.all([1, 2, 3].map(() => b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 })));
-    await run(b, ['--once']);
-    const tripped = await run(b, ['--once']);
-    expect(tripped.code).toBe(1);
-    expect(tripped.stdout).toMatch(/breaker tripped, nothing deleted: would delete 3 of 3 tagged instances/);
-    expect(tripped.stderr).toBe(`cloudpool: leak cleanup needs attention: ${b.provider}: breaker tripped\n`);
+    const unissued = '0000009999';
+    const leaked = await Promise.all([1, 2, 3].map(() => b.cloud.plant('instance', b.ours(unissued))));
+    const dry = await run(b, ['--once', '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toMatch(/breaker tripped, nothing deleted: evidence that ZooKeeper lost or rolled back data \(unissued-node-id\)/);
+    expect(dry.stdout).toMatch(/unissued-node-id: instance:\S+ names node 0000009999, but ZooKeeper's next node sequence number is \d+/);
+    expect(dry.stderr).toBe(`cloudpool: leak cleanup needs attention: ${b.provider}: breaker tripped\n`);
     const forced = await run(b, ['--once', '--force']);
-    expect(forced.code).toBe(0);
+    expect(forced.code).toBe(1);
+    for (const key of leaked) expect((await b.cloud.present()).has(key)).toBe(true);
+
+    const cleared = await run(b, ['--clear-breaker', '--json']);
+    expect(cleared.code).toBe(0);
+    expect(JSON.parse(cleared.lines[0]!)).toMatchObject({ provider: b.provider, cleared: true });
+    expect((await run(b, ['--clear-breaker'])).stdout).toBe(`provider ${b.provider}: breaker not tripped\n`);
+    const after = await run(b, ['--once']);
+    expect(after).toMatchObject({ code: 0, stderr: '' });
     const present = await b.cloud.present();
     for (const key of leaked) expect(present.has(key)).toBe(false);
   });
 
   it('skips a provider that a launcher cleans, unless it is a dry run, which then only reads', async () => {
     const b = bed();
-    const leaked = await b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 });
+    const leaked = await b.cloud.plant('instance', b.ours(GONE));
     const election = new ZkLock(b.client, electionPath(cleanupElectionName(b.provider)), { identifier: 'launcher-elsewhere' });
     expect(await election.acquire()).toBe(true);
 
@@ -103,7 +113,7 @@ describe.each(LEAK_CLOUDS)('cloudpool cleanup on $name', ({ create }) => {
 
   it('without --once runs a pass every interval until SIGTERM, then prints the totals', async () => {
     const b = bed();
-    const leaked = await b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 });
+    const leaked = await b.cloud.plant('instance', b.ours(GONE));
     const { exit, stdout, signals } = await cleanup(b, ['--json'], { interval: 0.1 });
     await waitFor(() => stdout.lines.length >= 3);
     signals.send('SIGTERM');

@@ -4,9 +4,10 @@ import { Launcher } from '@cloudpool/launcher';
 import { describe, expect, it } from 'vitest';
 import { FAST_TIMINGS } from '../../packages/launcher/test/support/launcher-harness.js';
 import { testLogger } from '../launcher/support/test-logger.js';
-import { LEAK_CLOUDS, rulesOf, useCleanupBed, type CleanupBed } from './support/cleanup-bed.js';
+import { GONE_NODE_ID, LEAK_CLOUDS, rulesOf, useCleanupBed, type CleanupBed } from './support/cleanup-bed.js';
 
-const GONE = '0000009999';
+/** A node id ZooKeeper handed out and whose node is gone (see `CleanupBed.start`). */
+const GONE = GONE_NODE_ID;
 
 /** A launcher on the bed's cloud and ZooKeeper, with a pass every hour: one pass per leadership here. */
 async function startLauncher(b: CleanupBed, name: string, passes: Array<{ launcher: string; report: CleanupReport }>): Promise<Launcher> {
@@ -28,7 +29,7 @@ describe.each(LEAK_CLOUDS)('cleanup failover between launchers on $name', ({ cre
 
   it("continues the dead leader's sightings: the successor's first pass deletes what the leader saw leaked", async () => {
     const b = bed();
-    const leaked = await Promise.all(b.cloud.nodeTypes.map((type) => b.cloud.plant(type, b.ours(GONE), { ageMs: 600_000 })));
+    const leaked = await Promise.all(b.cloud.nodeTypes.map((type) => b.cloud.plant(type, b.ours(GONE))));
     const passes: Array<{ launcher: string; report: CleanupReport }> = [];
     const first = await startLauncher(b, 'launcher-1', passes);
     await waitFor(() => passes.length === 1);

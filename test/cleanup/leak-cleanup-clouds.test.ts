@@ -1,9 +1,9 @@
-import { NODE_STATES, resourceKey, TAG } from '@cloudpool/common';
+import { clearBreaker, NODE_STATES, resourceKey, systemClock, TAG, ZkSightingsStore } from '@cloudpool/common';
 import { describe, expect, it } from 'vitest';
-import { LEAK_CLOUDS, rulesOf, useCleanupBed } from './support/cleanup-bed.js';
+import { GONE_NODE_ID, LEAK_CLOUDS, rulesOf, useCleanupBed } from './support/cleanup-bed.js';
 
-/** A node id no ZooKeeper of these tests ever holds: its resources are leaked. */
-const GONE = '0000009999';
+/** A node id ZooKeeper handed out and whose node is gone (see `CleanupBed.start`). */
+const GONE = GONE_NODE_ID;
 
 /** Every state a node record can be in while it exists. */
 const LIVE_STATES = NODE_STATES.filter((state) => state !== 'deleted');
@@ -14,7 +14,7 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with clou
   it('deletes a leaked instance and each leaked sub-resource type on the second run, not the first', async () => {
     const b = bed();
     const live = await b.zk.createNode({ state: 'in-use', provider: b.provider });
-    const leaked = await Promise.all(b.cloud.nodeTypes.map((type) => b.cloud.plant(type, b.ours(GONE), { ageMs: 600_000 })));
+    const leaked = await Promise.all(b.cloud.nodeTypes.map((type) => b.cloud.plant(type, b.ours(GONE))));
     const kept = await b.cloud.plant('instance', b.ours(live));
 
     const first = await b.once();
@@ -39,13 +39,13 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with clou
   it("spares another provider's, another installation's, untagged and protected resources and image uploads", async () => {
     const b = bed();
     const [instance, subResource] = b.cloud.nodeTypes as [string, string];
-    const control = await b.cloud.plant(instance, b.ours(GONE), { ageMs: 600_000 });
+    const control = await b.cloud.plant(instance, b.ours(GONE));
     const spared: Record<string, string> = {};
     for (const type of [instance, subResource]) {
-      spared[`${type} of another provider`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.providerName]: 'someone-else' }), { ageMs: 600_000 });
-      spared[`${type} of another installation`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.systemId]: 'another-installation' }), { ageMs: 600_000 });
-      spared[`untagged ${type}`] = await b.cloud.plant(type, {}, { ageMs: 600_000 });
-      spared[`protected ${type}`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.protect]: 'keep' }), { ageMs: 600_000 });
+      spared[`${type} of another provider`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.providerName]: 'someone-else' }));
+      spared[`${type} of another installation`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.systemId]: 'another-installation' }));
+      spared[`untagged ${type}`] = await b.cloud.plant(type, {});
+      spared[`protected ${type}`] = await b.cloud.plant(type, b.ours(GONE, { [TAG.protect]: 'keep' }));
     }
     // Uploads whose ids ZooKeeper does not record: leaked, were they ours.
     for (const key of await b.cloud.plantUpload(b.upload('b9', '0000000001', { [TAG.providerName]: 'someone-else' }))) spared[`${key} of another provider`] = key;
@@ -116,9 +116,9 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with clou
     const byState: Record<string, string> = {};
     for (const state of LIVE_STATES) {
       const id = await b.zk.createNode({ state, provider: b.provider });
-      byState[state] = await b.cloud.plant('instance', b.ours(id), { ageMs: 600_000 });
+      byState[state] = await b.cloud.plant('instance', b.ours(id));
     }
-    const control = await b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 });
+    const control = await b.cloud.plant('instance', b.ours(GONE));
     await b.once();
     const second = await b.once();
     expect(second.report?.deleted.map(resourceKey)).toContain(control);
@@ -131,34 +131,37 @@ describe.each(LEAK_CLOUDS)('leak cleanup on $name, through its driver, with clou
     }
   });
 
-  it('trips the breaker when ZooKeeper lost every node, and --force overrides it', async () => {
+  it('trips the breaker on evidence when ZooKeeper lost every node; --force does not override it, an operator clears it', async () => {
     const b = bed();
     const instances: string[] = [];
     for (let i = 0; i < 4; i++) {
       const id = await b.zk.createNode({ state: 'ready', provider: b.provider });
-      instances.push(await b.cloud.plant('instance', b.ours(id), { ageMs: 600_000 }));
+      instances.push(await b.cloud.plant('instance', b.ours(id)));
     }
     const first = rulesOf((await b.once()).report);
     expect(instances.map((key) => first[key])).toEqual(instances.map(() => 'in-use'));
     await b.client.deleteRecursive('/nodepool/nodes');
     await b.once();
-    const tripped = await b.once();
-    expect(tripped.report?.breakerTrip).toMatch(/would delete 4 of 4 tagged instances/);
+    const tripped = await b.once({ force: true });
+    expect(tripped.report?.breakerTrip).toMatch(/evidence that ZooKeeper lost or rolled back data \(unissued-node-id\)/);
+    expect(tripped.report?.evidence?.map((e) => e.subject).sort()).toEqual([...instances].sort());
     expect(tripped.attention).toEqual([`${b.provider}: breaker tripped`]);
     expect(tripped.report?.deleted).toEqual([]);
     const present = await b.cloud.present();
     for (const key of instances) expect(present.has(key)).toBe(true);
 
-    const forced = await b.once({ force: true });
-    expect(forced.attention).toEqual([]);
-    expect(forced.report?.deleted.map(resourceKey)).toEqual(expect.arrayContaining(instances));
-    const after = await b.cloud.present();
-    for (const key of instances) expect(after.has(key)).toBe(false);
+    const cleared = await clearBreaker(new ZkSightingsStore(b.client, b.provider, systemClock));
+    expect(cleared?.evidence).toHaveLength(4);
+    const after = await b.once();
+    expect(after.attention).toEqual([]);
+    expect(after.report?.deleted.map(resourceKey)).toEqual(expect.arrayContaining(instances));
+    const gone = await b.cloud.present();
+    for (const key of instances) expect(gone.has(key)).toBe(false);
   });
 
   it('deletes nothing on a dry run, yet counts it as a pass: the next real run deletes', async () => {
     const b = bed();
-    const leaked = await b.cloud.plant('instance', b.ours(GONE), { ageMs: 600_000 });
+    const leaked = await b.cloud.plant('instance', b.ours(GONE));
     await b.once({ dryRun: true });
     const dry = await b.once({ dryRun: true });
     expect(dry.report).toMatchObject({ dryRun: true, deleted: [] });

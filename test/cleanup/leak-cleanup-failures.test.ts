@@ -1,10 +1,11 @@
 import { NodepoolZk, readZooKeeperReferences, resourceKey, sightingsPath, systemClock, ZkSightingsStore, type CleanupReport, type Provider } from '@cloudpool/common';
 import { connectClient } from '@cloudpool/common/testing';
 import { describe, expect, it } from 'vitest';
-import { LEAK_CLOUDS, startProvider, useCleanupBed, type CleanupBed } from './support/cleanup-bed.js';
+import { GONE_NODE_ID, LEAK_CLOUDS, startProvider, useCleanupBed, type CleanupBed } from './support/cleanup-bed.js';
 import { failListPages } from './support/leak-cloud.js';
 
-const GONE = '0000009999';
+/** A node id ZooKeeper handed out and whose node is gone (see `CleanupBed.start`). */
+const GONE = GONE_NODE_ID;
 
 /**
  * Plants two leaked resources of each type the driver lists, so that its lists take pages (and
@@ -12,7 +13,7 @@ const GONE = '0000009999';
  */
 async function plantLeaks(b: CleanupBed): Promise<string[]> {
   const types = b.cloud.nodeTypes.flatMap((type) => [type, type]);
-  const nodes = await Promise.all(types.map((type) => b.cloud.plant(type, b.ours(GONE), { ageMs: 600_000 })));
+  const nodes = await Promise.all(types.map((type) => b.cloud.plant(type, b.ours(GONE))));
   const uploads = await Promise.all(['0000000001', '0000000002'].map((uploadId) => b.cloud.plantUpload(b.upload('b1', uploadId))));
   return [...nodes, ...uploads.flat()];
 }

@@ -6,6 +6,7 @@ import {
   systemClock,
   type CloudAdapter,
   type CloudInstance,
+  type TaggedInstance,
   type CloudResource,
   type CreateHooks,
   type CreateRequest,
@@ -134,6 +135,7 @@ export class AwsAdapter implements CloudAdapter {
         systemId: this.options.context.systemId,
         providerName: this.options.config.name,
         nodeId: request.nodeId,
+        nonce: request.nonce,
         attempt: request.attempt,
       }),
       az: request.az,
@@ -146,6 +148,13 @@ export class AwsAdapter implements CloudAdapter {
 
   listNodes(): Promise<CloudInstance[]> {
     return this.instances.get();
+  }
+
+  async listProviderInstances(): Promise<TaggedInstance[]> {
+    const instances = await this.calls.describeInstances([providerTagFilter(this.options.config.name)]);
+    return instances
+      .filter((instance) => instance.State?.Name !== 'terminated')
+      .map((instance) => ({ externalId: instance.InstanceId ?? '', tags: tagRecord(instance.Tags) }));
   }
 
   async cleanupNode(externalId: string): Promise<void> {

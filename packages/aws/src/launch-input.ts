@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   _InstanceType,
   BlockDeviceMapping,
@@ -8,7 +7,7 @@ import type {
   TagSpecification,
   VolumeType,
 } from '@aws-sdk/client-ec2';
-import { CloudError, type PoolLabelConfig } from '@cloudpool/common';
+import { CloudError, nodeIdentity, type NodeIdentityInput, type PoolLabelConfig } from '@cloudpool/common';
 import type { AwsLabelSettings, AwsPoolSettings } from './config.js';
 import type { ResolvedImage } from './image-resolver.js';
 import { tagList } from './tags.js';
@@ -41,14 +40,13 @@ export function launchableInstanceType(label: PoolLabelConfig): string {
 
 /**
  * RunInstances' idempotency token for one launch attempt: the same installation, provider,
- * node and attempt always give the same token, so a repeated call (after a lost answer)
- * returns the instance the first one made. A hash, as tokens are at most 64 ASCII characters.
+ * node record (id and nonce) and attempt always give the same token, so a repeated call (after
+ * a lost answer) returns the instance the first one made; a node id handed out again after
+ * ZooKeeper lost its data has another nonce, so its token never returns an earlier node's
+ * instance. At most 64 ASCII characters, as EC2 requires.
  */
-export function clientToken(attempt: { systemId: string; providerName: string; nodeId: string; attempt: number }): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([attempt.systemId, attempt.providerName, attempt.nodeId, attempt.attempt]))
-    .digest('hex');
-  return `cloudpool-${digest.slice(0, 48)}`;
+export function clientToken(attempt: NodeIdentityInput & { attempt: number }): string {
+  return `cloudpool-${nodeIdentity(attempt, [attempt.attempt])}`;
 }
 
 /**

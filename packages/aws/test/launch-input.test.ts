@@ -55,11 +55,11 @@ describe('runInstancesInput', () => {
     ]);
   });
 
-  it('derives the ClientToken from installation, provider, node and attempt', () => {
-    const attempt = { systemId: 'sys', providerName: 'ec2', nodeId: '0000000042', attempt: 1 };
+  it('derives the ClientToken from installation, provider, node record (id and nonce) and attempt', () => {
+    const attempt = { systemId: 'sys', providerName: 'ec2', nodeId: '0000000042', nonce: '5f0c1d2e3a4b5c6d', attempt: 1 };
     expect(clientToken(attempt)).toBe(clientToken({ ...attempt }));
     expect(clientToken(attempt)).toMatch(/^[\x20-\x7e]{1,64}$/);
-    for (const change of [{ attempt: 2 }, { nodeId: '0000000043' }, { providerName: 'ec2-west' }, { systemId: 'other' }]) {
+    for (const change of [{ attempt: 2 }, { nodeId: '0000000043' }, { providerName: 'ec2-west' }, { systemId: 'other' }, { nonce: '0000000000000000' }]) {
       expect(clientToken({ ...attempt, ...change })).not.toBe(clientToken(attempt));
     }
   });

@@ -4,6 +4,7 @@ import {
   CloudError,
   type CloudInstance,
   type CloudResource,
+  type TaggedInstance,
   type CreateHooks,
   type CreateRequest,
   DynamicValues,
@@ -130,6 +131,14 @@ export class AzureAdapter implements CloudAdapter {
 
   listNodes(): Promise<CloudInstance[]> {
     return this.instances.get();
+  }
+
+  async listProviderInstances(): Promise<TaggedInstance[]> {
+    const { port } = this.connection();
+    const vms = await readAllPages(this.context.queue, port.listVirtualMachines(this.config.settings.resourceGroup));
+    return vms
+      .filter((vm) => vm.tags?.[TAG.providerName] === this.config.providerName)
+      .map((vm) => ({ externalId: vm.id ?? '', tags: { ...vm.tags } }));
   }
 
   async cleanupNode(externalId: string): Promise<void> {

@@ -1,3 +1,5 @@
+import { nodeIdentity, type NodeIdentityInput } from '@cloudpool/common';
+
 /** The IP families a node may have addresses of, as ARM names them. */
 export type IpVersion = 'IPv4' | 'IPv6';
 
@@ -24,9 +26,14 @@ export function resourceNamesOf(vmName: string): NodeResourceNames {
   };
 }
 
-/** The VM name of a node: `np` and the node id, as Nodepool names its hosts. */
-export function vmNameOf(nodeId: string): string {
-  return `np${nodeId}`;
+/**
+ * The VM name of a node: `np` and the node id, as Nodepool names its hosts, then a digest of
+ * the installation, provider, node id and the node record's nonce (see `nodeIdentity`), so that
+ * neither another installation's node of the same id nor an earlier node of a reused id (after
+ * ZooKeeper lost its data) can have the same name: `np0000000042-3f9c2a71d0e4`.
+ */
+export function vmNameOf(identity: NodeIdentityInput): string {
+  return `np${identity.nodeId}-${nodeIdentity(identity)}`;
 }
 
 /** Resource group and name of an ARM resource id (`/subscriptions/.../resourceGroups/{rg}/providers/{ns}/{type}/{name}`). */

@@ -1,5 +1,5 @@
 import type { Image } from '@azure/arm-compute';
-import { CloudError, type CreateHooks, type CreateRequest, type DynamicValues } from '@cloudpool/common';
+import { CloudError, isCloudError, TAG, type CreateHooks, type CreateRequest, type DynamicValues } from '@cloudpool/common';
 import type { AdapterLogger, AzureAdapterConfig } from './adapter-config.js';
 import type { AzureLabelSettings, AzurePoolSettings } from './config.js';
 import { toCloudError } from './errors.js';
@@ -30,8 +30,11 @@ interface Attempted {
 
 /**
  * Creates one node: its public IPs (per the pool's `public-ipv4`/`public-ipv6`), its NIC, then
- * its VM with the OS disk, each a PUT by a name derived from the node id (so a repeated create
- * updates rather than duplicates) carrying the request's tags and the label's `dynamic-tags`.
+ * its VM with the OS disk, each a create-only PUT (`If-None-Match: *`) by a name derived from the
+ * node's identity (installation, node id and the record's nonce: see `vmNameOf`) carrying the
+ * request's tags and the label's `dynamic-tags`. A name that exists is a collision and an error,
+ * never a takeover, unless its tags say it was made for this very node record (a repeated send
+ * whose first answer was lost), which is then used as accepted.
  * Public IPs and NIC are followed until provisioned (the next PUT refers to them). The VM is not:
  * its id goes to `onExternalId` and is returned as soon as ARM accepts it, and its provisioning
  * is seen in the shared VM listing, as `ready` or, when it fails asynchronously (e.g.
@@ -48,7 +51,8 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
   const { config, port, operations } = context;
   const { resourceGroup, location } = config.settings;
   const { signal } = hooks;
-  const names = resourceNamesOf(vmNameOf(request.nodeId));
+  const systemId = request.tags[TAG.systemId] ?? '';
+  const names = resourceNamesOf(vmNameOf({ systemId, providerName: config.providerName, nodeId: request.nodeId, nonce: request.nonce }));
   const label = request.label.settings as AzureLabelSettings;
   const pool = request.pool.settings as AzurePoolSettings;
   // The label's static tags (in request.tags), then its dynamic ones: the same on every resource.
@@ -57,8 +61,25 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
   const attempted: Attempted[] = [];
 
   const create = async (collection: ArmCollection, name: string, send: () => Promise<ArmAcceptance>): Promise<string> => {
-    attempted.push({ collection, name });
-    const accepted = await operations.put(collection, send, signal);
+    const entry = { collection, name };
+    attempted.push(entry);
+    let accepted: ArmAcceptance;
+    try {
+      accepted = await operations.put(collection, send, signal);
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+      const existing = await operations.read(collection, { resourceGroup, name }, signal);
+      if (!existing || !madeFor(existing.tags, request, systemId)) {
+        // Someone else's resource: never taken over, and never deleted by this attempt's compensation.
+        attempted.splice(attempted.indexOf(entry), 1);
+        throw new CloudError('permanent', `${collection} ${name} already exists and was not made for this node (${collision(existing?.tags)}): name collision, not taken over`, {
+          action: `${collection}.createOrUpdate`,
+          code: 'PreconditionFailed',
+        });
+      }
+      // This node's own resource, made by an earlier send whose answer was lost.
+      accepted = { status: 200, ...(existing.id === undefined ? {} : { id: existing.id }), ...(existing.provisioningState === undefined ? {} : { provisioningState: existing.provisioningState }) };
+    }
     if (accepted.id === undefined) throw new CloudError('permanent', `${collection} ${name}: ARM accepted the PUT without the resource id`);
     if (collection === 'virtualMachines') {
       // The VM is followed in the shared VM listing (the framework waits there for it to be ready).
@@ -88,6 +109,22 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
     if (!signal.aborted) await compensate(context, attempted.reverse());
     throw toCloudError(error, 'createResource');
   }
+}
+
+/** Whether ARM refused a create-only PUT because the name exists (412, `If-None-Match: *`). */
+function isPreconditionFailed(error: unknown): boolean {
+  return isCloudError(error) && (error.code === 'PreconditionFailed' || error.code === '412');
+}
+
+/** Whether an existing resource's tags say it was made for this node record of this installation. */
+function madeFor(tags: Record<string, string> | undefined, request: CreateRequest, systemId: string): boolean {
+  if (!tags || tags[TAG.systemId] !== systemId || tags[TAG.nodeId] !== request.nodeId) return false;
+  return request.nonce === undefined || tags[TAG.nodeNonce] === request.nonce;
+}
+
+function collision(tags: Record<string, string> | undefined): string {
+  if (!tags) return 'gone again before it could be read';
+  return `it carries ${TAG.systemId}=${tags[TAG.systemId] ?? '(none)'}, ${TAG.nodeId}=${tags[TAG.nodeId] ?? '(none)'}`;
 }
 
 function publicIpVersions(pool: AzurePoolSettings): IpVersion[] {

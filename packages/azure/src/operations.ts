@@ -65,6 +65,17 @@ export class ArmOperations {
     return this.queue.run({ action: `${collection}.createOrUpdate`, kind: 'write' }, send);
   }
 
+  /** Reads a resource once (one queued read); undefined when it is not there. */
+  async read(collection: ArmCollection, ref: ArmResourceRef, signal?: AbortSignal): Promise<ProvisioningSnapshot | undefined> {
+    throwIfAborted(signal);
+    try {
+      return await this.queue.run({ action: `${collection}.get`, kind: 'read' }, () => this.port.readProvisioning(collection, ref.resourceGroup, ref.name));
+    } catch (error) {
+      if (isCloudError(error, 'not-found')) return undefined;
+      throw error;
+    }
+  }
+
   /** Waits until an accepted PUT has ended; rejects with its failure unless it succeeded. */
   async untilProvisioned(collection: ArmCollection, ref: ArmResourceRef, accepted: ArmAcceptance, signal?: AbortSignal): Promise<void> {
     let snapshot: ProvisioningSnapshot = { provisioningState: accepted.provisioningState };

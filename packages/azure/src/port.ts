@@ -21,6 +21,9 @@ export interface ProvisioningSnapshot {
   provisioningState: string | undefined;
   /** Why provisioning failed, when the resource says (a VM's instance view does). */
   failure?: { code: string; message: string };
+  /** The resource's ARM id and tags, as the GET answered them. */
+  id?: string;
+  tags?: Record<string, string>;
 }
 
 /** One page of an ARM list; `last` when no `nextLink` follows it. */
@@ -48,6 +51,10 @@ export interface AzurePort {
   resourceGroupExists(resourceGroup: string): Promise<boolean>;
   createResourceGroup(resourceGroup: string, location: string): Promise<void>;
 
+  /**
+   * The PUTs create only: each is sent with `If-None-Match: *`, so ARM refuses (412
+   * `PreconditionFailed`) when a resource of that name exists, instead of updating it.
+   */
   putPublicIpAddress(resourceGroup: string, name: string, body: PublicIPAddress): Promise<ArmAcceptance>;
   putNetworkInterface(resourceGroup: string, name: string, body: NetworkInterface): Promise<ArmAcceptance>;
   putVirtualMachine(resourceGroup: string, name: string, body: VirtualMachine): Promise<ArmAcceptance>;

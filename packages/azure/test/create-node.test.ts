@@ -1,7 +1,8 @@
-import { type CloudCallQueue, CloudError, nodeTags, TAG } from '@cloudpool/common';
+import { type CloudCallQueue, CloudError, newNodeNonce, nodeTags, TAG } from '@cloudpool/common';
 import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
+import { vmNameOf } from '../src/names.js';
 import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
 
 /**
@@ -31,11 +32,13 @@ class AuditingQueue implements CloudCallQueue {
 }
 
 let sequence = 0;
-const request = () => {
-  const nodeId = String(1_000_000 + ++sequence).padStart(10, '0');
-  const tags = nodeTags({ nodeId, poolName: pool.name, providerName: PROVIDER, systemId: SYSTEM_ID }, { team: 'ci' });
-  return { nodeId, attempt: 1, hostname: `np${nodeId}`, label, pool, tags };
+const request = (nodeId = String(1_000_000 + ++sequence).padStart(10, '0'), nonce = newNodeNonce(), systemId = SYSTEM_ID) => {
+  const tags = nodeTags({ nodeId, poolName: pool.name, providerName: PROVIDER, systemId, nodeNonce: nonce }, { team: 'ci' });
+  return { nodeId, nonce, attempt: 1, hostname: `np${nodeId}`, label, pool, tags };
 };
+/** The VM name of a request's node (installation, id, nonce). */
+const vmName = (req: ReturnType<typeof request>) =>
+  vmNameOf({ systemId: req.tags[TAG.systemId]!, providerName: PROVIDER, nodeId: req.nodeId, nonce: req.nonce });
 const hooks = (onExternalId: (id: string) => void = () => undefined) => ({ onExternalId, signal: new AbortController().signal });
 
 describe('Azure createResource', () => {
@@ -69,10 +72,10 @@ describe('Azure createResource', () => {
 
     const rg = azure.resourceGroup;
     const { compute, network } = azure.clients;
-    const vm = await compute.virtualMachines.get(rg, `np${req.nodeId}`);
-    const nic = await network.networkInterfaces.get(rg, `np${req.nodeId}-nic`);
-    const publicIp = await network.publicIPAddresses.get(rg, `np${req.nodeId}-pip-IPv4`);
-    const disk = await compute.disks.get(rg, `np${req.nodeId}-os`);
+    const vm = await compute.virtualMachines.get(rg, vmName(req));
+    const nic = await network.networkInterfaces.get(rg, `${vmName(req)}-nic`);
+    const publicIp = await network.publicIPAddresses.get(rg, `${vmName(req)}-pip-IPv4`);
+    const disk = await compute.disks.get(rg, `${vmName(req)}-os`);
     for (const resource of [vm, nic, publicIp, disk]) expect(resource.tags, resource.id).toEqual(req.tags);
     // Tags came with the PUTs: no resource was ever updated (PATCH) afterwards.
     const counters = azure.sim.counters.snapshot();
@@ -105,9 +108,9 @@ describe('Azure createResource', () => {
     expect(expected).toMatchObject({ [TAG.poolName]: pool.name, [TAG.nodeId]: req.nodeId });
     const rg = azure.resourceGroup;
     const { compute, network } = azure.clients;
-    const vm = await compute.virtualMachines.get(rg, `np${req.nodeId}`);
-    const nic = await network.networkInterfaces.get(rg, `np${req.nodeId}-nic`);
-    const publicIp = await network.publicIPAddresses.get(rg, `np${req.nodeId}-pip-IPv4`);
+    const vm = await compute.virtualMachines.get(rg, vmName(req));
+    const nic = await network.networkInterfaces.get(rg, `${vmName(req)}-nic`);
+    const publicIp = await network.publicIPAddresses.get(rg, `${vmName(req)}-pip-IPv4`);
     for (const resource of [vm, nic, publicIp]) expect(resource.tags, resource.id).toEqual(expected);
     const warnings = logger.entries.filter((entry) => entry.level === 'warn');
     expect(warnings).toHaveLength(1);
@@ -164,7 +167,7 @@ describe('Azure createResource', () => {
       const reported: string[] = [];
       const vmId = await adapter.createResource(req, hooks((id) => reported.push(id)));
       expect(reported).toEqual([vmId]);
-      expect(vmId).toMatch(new RegExp(`/virtualMachines/np${req.nodeId}$`));
+      expect(vmId).toMatch(new RegExp(`/virtualMachines/${vmName(req)}$`));
       // The VM is followed in the shared listing, never by a GET of its own.
       expect(queue.count('virtualMachines.get')).toBe(0);
       let instance;
@@ -182,6 +185,51 @@ describe('Azure createResource', () => {
       const req = request();
       await expect(adapter.createResource(req, hooks())).rejects.toMatchObject({ kind: 'quota', code: 'OperationNotAllowed' });
       expect(await leftOf(req.nodeId)).toEqual([]);
+    });
+  });
+
+  describe('identities that cannot collide', () => {
+    it('names a node after installation, id and nonce: a reused node id or another installation gets its own VM', async () => {
+      const adapter = await startAdapter(azure);
+      const nodeId = '0000000001';
+      const first = await adapter.createResource(request(nodeId), hooks());
+      const reissued = await adapter.createResource(request(nodeId), hooks());
+      const otherInstallation = await adapter.createResource(request(nodeId, newNodeNonce(), 'another-installation'), hooks());
+      expect(new Set([first, reissued, otherInstallation]).size).toBe(3);
+      const vms = await azure.rawResources();
+      const owners = vms.filter((r) => r.id === first || r.id === otherInstallation).map((r) => r.tags[TAG.systemId]);
+      expect(owners.sort()).toEqual(['another-installation', SYSTEM_ID].sort());
+    });
+
+    it('refuses a name that exists and is not this node record: a collision is an error, never a takeover, and nothing of it is deleted', async () => {
+      const queue = new RecordingQueue();
+      const adapter = await startAdapter(azure, { queue });
+      const req = request();
+      const foreignTags = { owner: 'someone-else' };
+      const rg = azure.resourceGroup;
+      const { location } = azure.sim;
+      await azure.clients.network.publicIPAddresses.beginCreateOrUpdateAndWait(rg, `${vmName(req)}-pip-IPv4`, {
+        location,
+        tags: foreignTags,
+        sku: { name: 'Standard' },
+        publicIPAllocationMethod: 'Static',
+      });
+      const failure = adapter.createResource(req, hooks());
+      await expect(failure).rejects.toMatchObject({ kind: 'permanent', code: 'PreconditionFailed', message: expect.stringMatching(/name collision, not taken over/) });
+      const ip = await azure.clients.network.publicIPAddresses.get(rg, `${vmName(req)}-pip-IPv4`);
+      expect(ip.tags).toEqual(foreignTags);
+      expect(queue.calls.map((call) => call.action)).not.toContain('publicIPAddresses.delete');
+    });
+
+    it('uses what an earlier send of the same node record made (its answer was lost) instead of failing', async () => {
+      const adapter = await startAdapter(azure);
+      const req = request();
+      const made = await adapter.createResource(req, hooks());
+      const parts = (await leftOf(req.nodeId)).map((r) => r.id).sort();
+      const again = await adapter.createResource({ ...req, resend: true }, hooks());
+      expect(again).toBe(made);
+      expect((await leftOf(req.nodeId)).map((r) => r.id).sort()).toEqual(parts);
+      expect(parts.length).toBeGreaterThanOrEqual(3);
     });
   });
 

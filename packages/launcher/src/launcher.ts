@@ -16,6 +16,7 @@ import {
 import { pino, type Logger } from 'pino';
 import { CleanupLeader } from './cleanup/cleanup-leader.js';
 import { DEFAULT_TIMINGS, type LauncherContext, type LauncherEvents, type LauncherTimings } from './context.js';
+import { installationsInClouds, resolveInstallationId } from './installation-id.js';
 import { Maintenance } from './nodes/maintenance.js';
 import { NodeDeleter } from './nodes/node-deleter.js';
 import { PeriodicTask } from './periodic-task.js';
@@ -83,7 +84,13 @@ export class Launcher {
     client.on('lost', () => logger.error('ZooKeeper session lost: every lock is gone; in-flight requests will be recovered'));
     client.on('reconnected', () => logger.info('ZooKeeper connection restored'));
     const zk = new NodepoolZk(client, { identifier: hostname, now: () => clock.now() });
-    const systemId = await zk.getSystemId(config.cloudpool.systemId);
+    let systemId: string;
+    try {
+      systemId = await resolveInstallationId(zk, config, logger, () => installationsInClouds(zk, config, options.drivers, logger));
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
     const nodes = createNodeCache(client);
     const requests = createRequestCache(client);
     await Promise.all([nodes.start(), requests.start()]);

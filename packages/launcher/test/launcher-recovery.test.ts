@@ -69,7 +69,7 @@ describe('launcher: recovery', () => {
     const ready = await waitFor(async () => (await h.nodes()).find((n) => n.state === 'ready'));
     const instanceId = ready.external_id as string;
     const systemId = cloud.instances.get(instanceId)!.tags[TAG.systemId];
-    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: systemId!, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
+    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: systemId!, [TAG.nodeId]: await h.goneNodeId() }, { ageMs: 60_000 });
     const foreign = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: 'someone-else', [TAG.nodeId]: '0000009998' }, { ageMs: 60_000 });
     await waitFor(() => !cloud.instances.has(leaked.id));
     expect(cloud.instances.has(foreign.id)).toBe(true);

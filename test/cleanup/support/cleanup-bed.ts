@@ -9,6 +9,7 @@ import {
   systemClock,
   TAG,
   type CleanupReport,
+  type Clock,
   type NodepoolConfig,
   type Provider,
   type ZkClient,
@@ -32,6 +33,13 @@ export const LEAK_CLOUDS: ReadonlyArray<{ name: string; create: () => LeakCloud 
 
 /** The installation id every test stores in its ZooKeeper, as a launcher would have. */
 export const SYSTEM_ID = 'cleanup-test-installation';
+
+/**
+ * A node id that each bed's ZooKeeper handed out and whose node is gone again (`start` makes and
+ * deletes nodes 0000000000 and 0000000001): what a real leak names. An id ZooKeeper never handed
+ * out is evidence of lost data, and trips the breaker.
+ */
+export const GONE_NODE_ID = '0000000001';
 
 /** `cloudpool.cleanup` settings of a test's nodepool.yaml. */
 export interface CleanupSettingsYaml {
@@ -70,6 +78,7 @@ export class CleanupBed {
     this.client = await connectClient(this.chroot);
     this.zk = new NodepoolZk(this.client, { identifier: 'cleanup-test' });
     await this.zk.getSystemId(SYSTEM_ID);
+    for (let i = 0; i < 2; i++) await this.zk.deleteNode(await this.zk.createNode({ state: 'used', provider: this.provider }));
   }
 
   async stop(): Promise<void> {
@@ -110,15 +119,21 @@ export class CleanupBed {
     return configText(this.chroot, `${cleanup}labels:\n  - name: small\n  - name: large\nproviders:\n${this.cloud.base.providerYaml()}`);
   }
 
+  /** The configuration with no `cloudpool:` section: every cleanup setting at its default. */
+  defaultsConfig(): NodepoolConfig {
+    const text = configText(this.chroot, `labels:\n  - name: small\n  - name: large\nproviders:\n${this.cloud.base.providerYaml()}`);
+    return loadConfig({ text, path: 'nodepool.yaml' }, { drivers: { [this.cloud.base.name]: this.cloud.base.driver } });
+  }
+
   config(settings: CleanupSettingsYaml = {}): NodepoolConfig {
     return loadConfig({ text: this.configText(settings), path: 'nodepool.yaml' }, { drivers: { [this.cloud.base.name]: this.cloud.base.driver } });
   }
 
-  /** One `cloudpool cleanup --once` run on this bed's ZooKeeper session. */
-  async once(options: Partial<CleanupJobOptions> & { settings?: CleanupSettingsYaml } = {}): Promise<OnceResult> {
-    const { settings, ...overrides } = options;
+  /** One `cloudpool cleanup --once` run on this bed's ZooKeeper session (or `zk`'s). */
+  async once(options: Partial<CleanupJobOptions> & { settings?: CleanupSettingsYaml; zk?: NodepoolZk } = {}): Promise<OnceResult> {
+    const { settings, zk = this.zk, ...overrides } = options;
     const outcomes: CleanupOutcome[] = [];
-    const { attention } = await runCleanupJob(this.zk, {
+    const { attention } = await runCleanupJob(zk, {
       config: this.config(settings),
       drivers: new Map([[this.cloud.base.name, this.cloud.base.driver]]),
       once: true,
@@ -138,15 +153,19 @@ export class CleanupBed {
  * upload ids with `readReferences` (default: as a launcher, on this bed's ZooKeeper session);
  * stopped with the bed.
  */
-export async function startProvider(bed: CleanupBed, readReferences = () => readZooKeeperReferences(bed.zk, bed.provider)): Promise<Provider> {
-  const config = bed.config().providers.get(bed.provider)!;
+export async function startProvider(
+  bed: CleanupBed,
+  readReferences = (tagged: ReadonlySet<string>) => readZooKeeperReferences(bed.zk, bed.provider, tagged),
+  { clock = systemClock, nodepool = bed.config(), systemId = SYSTEM_ID }: { clock?: Clock; nodepool?: NodepoolConfig; systemId?: string } = {},
+): Promise<Provider> {
+  const config = nodepool.providers.get(bed.provider)!;
   const queue = new ApiQueue({ name: bed.provider, ratePerSecond: 1000, concurrency: 8 });
   const provider = bed.cloud.base.driver.getProvider(config, {
-    systemId: SYSTEM_ID,
+    systemId,
     queue,
     logger: testLogger(bed.provider),
-    clock: systemClock,
-    cleanup: bed.config().cloudpool.cleanup,
+    clock,
+    cleanup: nodepool.cloudpool.cleanup,
     readReferences,
     loopIntervalMs: 0,
   });

@@ -55,7 +55,7 @@ export class SdkAzurePort implements AzurePort {
   putPublicIpAddress(resourceGroup: string, name: string, body: PublicIPAddress): Promise<ArmAcceptance> {
     return mapped('publicIPAddresses.createOrUpdate', async () => {
       const answer = await networkInitialRequest((options) =>
-        this.clients.network.publicIPAddresses.beginCreateOrUpdate(resourceGroup, name, body, options),
+        this.clients.network.publicIPAddresses.beginCreateOrUpdate(resourceGroup, name, body, createOnly(options)),
       );
       return acceptanceOf(answer, 'flattened');
     });
@@ -64,7 +64,7 @@ export class SdkAzurePort implements AzurePort {
   putNetworkInterface(resourceGroup: string, name: string, body: NetworkInterface): Promise<ArmAcceptance> {
     return mapped('networkInterfaces.createOrUpdate', async () => {
       const answer = await networkInitialRequest((options) =>
-        this.clients.network.networkInterfaces.beginCreateOrUpdate(resourceGroup, name, body, options),
+        this.clients.network.networkInterfaces.beginCreateOrUpdate(resourceGroup, name, body, createOnly(options)),
       );
       return acceptanceOf(answer, 'flattened');
     });
@@ -73,7 +73,7 @@ export class SdkAzurePort implements AzurePort {
   putVirtualMachine(resourceGroup: string, name: string, body: VirtualMachine): Promise<ArmAcceptance> {
     return mapped('virtualMachines.createOrUpdate', async () => {
       const answer = await computeInitialRequest((onResponse) =>
-        this.clients.compute.virtualMachines.createOrUpdate(resourceGroup, name, body, { onResponse }),
+        this.clients.compute.virtualMachines.createOrUpdate(resourceGroup, name, body, { onResponse, ifNoneMatch: '*' }),
       );
       return acceptanceOf(answer, 'raw');
     });
@@ -104,16 +104,16 @@ export class SdkAzurePort implements AzurePort {
         case 'virtualMachines': {
           const vm = await compute.virtualMachines.get(resourceGroup, name, { expand: 'instanceView' });
           const failure = provisioningFailure(vm.instanceView?.statuses);
-          return { provisioningState: vm.provisioningState, ...(failure ? { failure } : {}) };
+          return { ...snapshotOf(vm), ...(failure ? { failure } : {}) };
         }
         case 'disks':
-          return { provisioningState: (await compute.disks.get(resourceGroup, name)).provisioningState };
+          return snapshotOf(await compute.disks.get(resourceGroup, name));
         case 'images':
-          return { provisioningState: (await compute.images.get(resourceGroup, name)).provisioningState };
+          return snapshotOf(await compute.images.get(resourceGroup, name));
         case 'networkInterfaces':
-          return { provisioningState: (await network.networkInterfaces.get(resourceGroup, name)).provisioningState };
+          return snapshotOf(await network.networkInterfaces.get(resourceGroup, name));
         case 'publicIPAddresses':
-          return { provisioningState: (await network.publicIPAddresses.get(resourceGroup, name)).provisioningState };
+          return snapshotOf(await network.publicIPAddresses.get(resourceGroup, name));
       }
     });
   }
@@ -149,4 +149,18 @@ export class SdkAzurePort implements AzurePort {
   listVirtualMachineSkus(location: string): PageReader<ResourceSku> {
     return pages('resourceSkus.list', this.clients.compute.resourceSkus.list({ filter: `location eq '${location}'` }), computeNextLink);
   }
+}
+
+/** arm-network's options with `If-None-Match: *` (its create operations have no option of their own for it). */
+function createOnly<T extends object>(options: T): T & { requestOptions: { customHeaders: Record<string, string> } } {
+  return { ...options, requestOptions: { customHeaders: { 'If-None-Match': '*' } } };
+}
+
+/** Provisioning state, id and tags of a resource as the SDKs deserialize it. */
+function snapshotOf(resource: { provisioningState?: string; id?: string; tags?: Record<string, string> }): ProvisioningSnapshot {
+  return {
+    provisioningState: resource.provisioningState,
+    ...(resource.id === undefined ? {} : { id: resource.id }),
+    ...(resource.tags === undefined ? {} : { tags: resource.tags }),
+  };
 }

@@ -1,3 +1,4 @@
+import type { BreakerEvidence } from './breaker-evidence.js';
 import { decisionAction } from './cleanup-report-table.js';
 import type { CleanupReport } from './leak-cleanup-worker.js';
 import type { LeakRule } from './leak-rules.js';
@@ -10,6 +11,10 @@ export interface CleanupReportJson {
   dryRun: boolean;
   aborted?: string;
   breakerTrip?: string;
+  /** The evidence the breaker tripped on (see `BreakerEvidence`). */
+  evidence?: BreakerEvidence[];
+  /** Leaked resources left for later passes by `max-delete-count`. */
+  paced: number;
   sightingsNotSaved?: string;
   /** Every resource considered, with the rule that decided and what was done (as in the table). */
   resources: Array<{ type: string; id: string; ageSeconds: number; rule: LeakRule; action: string }>;
@@ -26,6 +31,8 @@ export function cleanupReportJson(report: CleanupReport): CleanupReportJson {
     dryRun: report.dryRun,
     ...(report.aborted ? { aborted: report.aborted } : {}),
     ...(report.breakerTrip ? { breakerTrip: report.breakerTrip } : {}),
+    ...(report.evidence ? { evidence: report.evidence } : {}),
+    paced: report.paced.length,
     ...(report.sightingsNotSaved ? { sightingsNotSaved: report.sightingsNotSaved } : {}),
     resources: report.decisions.map((d) => ({
       type: d.resource.type,

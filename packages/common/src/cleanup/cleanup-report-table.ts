@@ -17,6 +17,7 @@ export function decisionAction(report: CleanupReport, decision: LeakDecision): s
   if (report.failed.some((f) => f.resource === decision.resource)) return 'delete failed';
   if (report.deferred.includes(decision.resource)) return 'next pass (its instance goes first)';
   if (report.breakerTrip && decision.rule === 'leaked') return 'spare (breaker tripped)';
+  if (report.paced.includes(decision.resource)) return 'later pass (max-delete-count)';
   return ACTION[decision.rule] ?? decision.rule;
 }
 
@@ -28,7 +29,13 @@ export function formatCleanupReport(report: CleanupReport): string {
   const table = [['resource', 'age', 'rule', 'action'], ...rows];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
   const lines = table.map((row) => '  ' + row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
-  if (report.breakerTrip) lines.push(`  breaker tripped, nothing deleted: ${report.breakerTrip} (use --force to override)`);
+  if (report.evidence) {
+    lines.push(`  breaker tripped, nothing deleted: ${report.breakerTrip}`);
+    for (const { kind, detail } of report.evidence) lines.push(`    ${kind}: ${detail}`);
+  } else if (report.breakerTrip) {
+    lines.push(`  share stop, nothing deleted: ${report.breakerTrip} (max-delete-share; --force overrides it)`);
+  }
+  if (report.paced.length > 0 && !report.breakerTrip) lines.push(`  ${report.paced.length} leaked resources left for later passes (max-delete-count)`);
   for (const { resource, error } of report.failed) lines.push(`  delete of ${resourceKey(resource)} failed: ${error}`);
   if (report.sightingsNotSaved) lines.push(`  sightings not stored, the next pass starts from older ones: ${report.sightingsNotSaved}`);
   return [header, ...lines].join('\n');

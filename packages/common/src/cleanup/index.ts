@@ -1,3 +1,4 @@
+export * from './breaker-evidence.js';
 export * from './cleanup-report-json.js';
 export * from './cleanup-report-table.js';
 export * from './cleanup-stats.js';

@@ -3,19 +3,27 @@ import type { CloudAdapter, CloudInstance, CloudResource } from '../driver/adapt
 import type { CleanupSettings } from '../driver/config-model.js';
 import { TAG, type Ownership } from '../driver/tags.js';
 import type { Clock } from '../time/clock.js';
+import { describeEvidence, type BreakerEvidence } from './breaker-evidence.js';
 import { planLeakCleanup, resourceKey, type LeakDecision, type ZooKeeperReferences } from './leak-rules.js';
-import { MemorySightingsStore, type Sightings, type SightingsStore } from './sightings-store.js';
+import { MAX_STORED_EVIDENCE, MemorySightingsStore, type BreakerState, type Sightings, type SightingsStore } from './sightings-store.js';
 
 /** The reads and deletes a cleanup pass needs; narrow so tests and every driver fit. */
 export interface LeakCleanupPorts {
   adapter: Pick<CloudAdapter, 'listNodes' | 'listResources' | 'deleteResource'>;
-  /** Reads every node id (and upload id) from ZooKeeper, completely; rejects on any failure. */
-  readReferences(): Promise<ZooKeeperReferences>;
+  /**
+   * Reads every node id (and upload id) from ZooKeeper, completely; rejects on any failure.
+   * `tagged` are the node ids the listing's resources name, whose records the breaker's
+   * evidence compares (see `ZooKeeperLineage`).
+   */
+  readReferences(tagged: ReadonlySet<string>): Promise<ZooKeeperReferences>;
 }
 
 export interface CleanupPassOptions {
   dryRun?: boolean;
-  /** Overrides the mass-deletion breaker (an operator's `--force`). */
+  /**
+   * Overrides the opt-in share stop (`max-delete-share`; an operator's `--force`). Never
+   * overrides a trip on evidence: that is cleared explicitly (`clearBreaker`).
+   */
   force?: boolean;
   /**
    * Where the pass loads and stores its sightings: the elected cleaner's ZooKeeper store, so
@@ -30,8 +38,12 @@ export interface CleanupReport {
   dryRun: boolean;
   /** Set when a read failed: the pass deleted nothing. */
   aborted?: string;
-  /** Set when the breaker tripped (and was not forced): the pass deleted nothing. */
+  /** Set when the breaker was tripped (on evidence, or by the share stop when not forced): the pass deleted nothing. */
   breakerTrip?: string;
+  /** The evidence the latched breaker holds (this pass's and earlier passes'), when tripped on evidence. */
+  evidence?: BreakerEvidence[];
+  /** Leaked resources beyond `max-delete-count`, left for the next passes. */
+  paced: CloudResource[];
   /** Set when the pass could not store its sightings: the next pass starts from older ones (deleting later, never sooner). */
   sightingsNotSaved?: string;
   decisions: LeakDecision[];
@@ -78,7 +90,7 @@ export class LeakCleanupWorker {
   async runPass(pass: CleanupPassOptions = {}): Promise<CleanupReport> {
     const { settings, clock, logger } = this.options;
     const dryRun = pass.dryRun ?? settings.dryRun;
-    const report: CleanupReport = { provider: this.provider, startedAt: clock.now(), dryRun, decisions: [], deleted: [], failed: [], deferred: [] };
+    const report: CleanupReport = { provider: this.provider, startedAt: clock.now(), dryRun, decisions: [], deleted: [], failed: [], deferred: [], paced: [] };
     let sightings: Sightings;
     let resources: CloudResource[];
     let references: ZooKeeperReferences;
@@ -86,7 +98,8 @@ export class LeakCleanupWorker {
       sightings = await (pass.sightings ?? this.memory).load();
       const [instances, others] = await Promise.all([this.ports.adapter.listNodes(), this.ports.adapter.listResources()]);
       resources = [...instances.filter((i) => i.state !== 'deleted').map(instanceResource), ...others];
-      references = await this.ports.readReferences();
+      const tagged = new Set(resources.flatMap((r) => (r.tags[TAG.nodeId] === undefined ? [] : [r.tags[TAG.nodeId]!])));
+      references = await this.ports.readReferences(tagged);
     } catch (error) {
       report.aborted = `read failed, nothing deleted: ${errorMessage(error)}`;
       logger.warn({ provider: this.provider }, `leak cleanup pass aborted: ${report.aborted}`);
@@ -100,17 +113,29 @@ export class LeakCleanupWorker {
       now: clock.now(),
       minAgeMs: settings.minAge * 1000,
       previouslyLeaked: sightings.leakedSince,
-      breaker: { maxDeleteShare: settings.maxDeleteShare, maxDeleteCount: settings.maxDeleteCount },
+      breaker: {
+        maxDeleteCount: settings.maxDeleteCount,
+        ...(settings.maxDeleteShare === undefined || pass.force ? {} : { maxDeleteShare: settings.maxDeleteShare }),
+        acknowledged: sightings.breaker.acknowledged,
+      },
     });
     report.decisions = plan.decisions;
+    report.paced = plan.paced;
+    const found = [...plan.evidence];
+    if (sightings.rolledBack) found.push({ kind: 'sightings-rolled-back', subject: 'zookeeper', detail: sightings.rolledBack });
+    const breaker = latch(sightings.breaker, found, clock.now());
     let toDelete = plan.toDelete;
-    if (plan.breakerTrip && pass.force) {
-      logger.warn({ provider: this.provider }, `leak cleanup breaker overridden by --force: ${plan.breakerTrip}`);
-      toDelete = plan.decisions.filter((d) => d.rule === 'leaked').map((d) => d.resource);
-      toDelete.sort((a, b) => (a.deletionOrder ?? 0) - (b.deletionOrder ?? 0));
-    } else if (plan.breakerTrip) {
-      report.breakerTrip = plan.breakerTrip;
-      logger.error({ provider: this.provider }, `leak cleanup breaker tripped, nothing deleted: ${plan.breakerTrip}`);
+    if (breaker.trip) {
+      toDelete = [];
+      report.evidence = breaker.trip.evidence;
+      report.breakerTrip = `${describeEvidence(breaker.trip.evidence)}; tripped at ${new Date(breaker.trip.trippedAt).toISOString()}, cleared only by an operator (cloudpool cleanup --clear-breaker)`;
+      logger.error({ provider: this.provider, evidence: found.length }, `leak cleanup breaker tripped, nothing deleted: ${report.breakerTrip}`);
+    } else if (plan.shareStop) {
+      report.breakerTrip = plan.shareStop;
+      logger.error({ provider: this.provider }, `leak cleanup share stop, nothing deleted: ${plan.shareStop}`);
+    }
+    if (plan.paced.length > 0 && toDelete.length > 0) {
+      logger.info({ provider: this.provider }, `leak cleanup paced: deleting ${toDelete.length} this pass, ${plan.paced.length} in later passes (max-delete-count ${settings.maxDeleteCount})`);
     }
     if (!dryRun) {
       const instanceNodes = new Set(resources.filter((r) => r.type === 'instance').map((r) => r.tags[TAG.nodeId] ?? ''));
@@ -118,7 +143,7 @@ export class LeakCleanupWorker {
     }
     const next = new Map(plan.leakedNow);
     for (const resource of report.deleted) next.delete(resourceKey(resource));
-    await sightings.replace(next).catch((error: unknown) => {
+    await sightings.replace(next, breaker).catch((error: unknown) => {
       report.sightingsNotSaved = errorMessage(error);
       logger.error({ provider: this.provider }, `leak cleanup sightings not stored: ${report.sightingsNotSaved}`);
     });
@@ -153,6 +178,15 @@ export class LeakCleanupWorker {
       });
     }
   }
+}
+
+/** The breaker after a pass that found `evidence`: a trip latches until cleared, gathering what later passes find. */
+function latch(state: BreakerState, evidence: readonly BreakerEvidence[], now: number): BreakerState {
+  if (evidence.length === 0) return state;
+  const previous = state.trip?.evidence ?? [];
+  const known = new Set(previous.map((e) => `${e.kind} ${e.subject}`));
+  const merged = [...previous, ...evidence.filter((e) => !known.has(`${e.kind} ${e.subject}`))].slice(0, MAX_STORED_EVIDENCE);
+  return { ...state, trip: { trippedAt: state.trip?.trippedAt ?? now, evidence: merged } };
 }
 
 /** Of `nodes`, those whose instance the cloud still lists; all of them when the listing fails (fail closed). */

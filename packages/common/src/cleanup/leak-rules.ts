@@ -1,5 +1,6 @@
 import type { CloudResource } from '../driver/adapter.js';
 import { isOurs, TAG, type Ownership } from '../driver/tags.js';
+import { findEvidence, type BreakerEvidence, type ZooKeeperLineage } from './breaker-evidence.js';
 
 /**
  * Why a resource was spared or deleted, one name per safety rule (see the leak-cleanup issue):
@@ -36,18 +37,25 @@ export interface ZooKeeperReferences {
    * state; undefined when not read (then every upload is spared).
    */
   uploads?: readonly UploadReference[];
+  /** What the tree says of its own history, for the breaker's evidence; undefined when not read (no evidence is looked for). */
+  lineage?: ZooKeeperLineage;
 }
 
 export interface BreakerLimits {
-  /** Trip when the instances to delete exceed this share of the provider's tagged instances... */
-  maxDeleteShare: number;
-  /** ...or when the resources to delete exceed this count. */
+  /** At most this many resources are deleted per pass (the first ones in deletion order); the rest wait for the next passes. */
   maxDeleteCount: number;
+  /**
+   * Opt-in stop (off when undefined): a pass that would delete more than this share of the
+   * provider's tagged instances deletes nothing.
+   */
+  maxDeleteShare?: number;
+  /** Subjects whose evidence an operator acknowledged (see `clearBreaker`). */
+  acknowledged?: ReadonlySet<string>;
 }
 
 /**
- * The share rule looks at passes deleting at least this many instances; below it, a small
- * installation whose only instance leaked could never be cleaned. The count rule still applies.
+ * The share stop looks at passes deleting at least this many instances; below it, a small
+ * installation whose only instance leaked could never be cleaned.
  */
 export const SHARE_RULE_FLOOR = 3;
 
@@ -65,12 +73,19 @@ export interface LeakPlanInput {
 
 export interface LeakPlan {
   decisions: LeakDecision[];
-  /** Leaked resources in deletion order (lower `deletionOrder` first); empty when the breaker tripped. */
+  /**
+   * Leaked resources in deletion order (lower `deletionOrder` first), at most `maxDeleteCount`;
+   * empty when the breaker tripped.
+   */
   toDelete: CloudResource[];
+  /** Leaked resources beyond `maxDeleteCount`, left for the next passes (their sightings are kept). */
+  paced: CloudResource[];
   /** Carry to the next pass as `previouslyLeaked`. */
   leakedNow: Map<string, number>;
-  /** Why the breaker tripped, if it did; then nothing is deleted. */
-  breakerTrip: string | undefined;
+  /** Evidence that ZooKeeper lost data (not acknowledged); when any, nothing is deleted. */
+  evidence: BreakerEvidence[];
+  /** Why the opt-in share stop tripped, if it did; then nothing is deleted. */
+  shareStop: string | undefined;
 }
 
 export function resourceKey(resource: CloudResource): string {
@@ -94,9 +109,21 @@ export function planLeakCleanup(input: LeakPlanInput): LeakPlan {
     return { resource, rule, ageMs };
   });
   const leaked = decisions.filter((d) => d.rule === 'leaked').map((d) => d.resource);
-  const breakerTrip = checkBreaker(leaked, input);
-  const toDelete = breakerTrip ? [] : [...leaked].sort((a, b) => (a.deletionOrder ?? 0) - (b.deletionOrder ?? 0));
-  return { decisions, toDelete, leakedNow, breakerTrip };
+  const ours = decisions.filter((d) => d.rule !== 'not-ours').map((d) => d.resource);
+  const { lineage } = input.references;
+  const evidence = lineage ? findEvidence(ours, input.references.nodeIds, lineage, input.breaker.acknowledged ?? new Set(), resourceKey) : [];
+  const shareStop = checkShare(leaked, input);
+  const ordered = [...leaked].sort((a, b) => (a.deletionOrder ?? 0) - (b.deletionOrder ?? 0));
+  const stopped = evidence.length > 0 || shareStop !== undefined;
+  const limit = Math.max(0, input.breaker.maxDeleteCount);
+  return {
+    decisions,
+    toDelete: stopped ? [] : ordered.slice(0, limit),
+    paced: stopped ? [] : ordered.slice(limit),
+    leakedNow,
+    evidence,
+    shareStop,
+  };
 }
 
 /**
@@ -138,11 +165,9 @@ function classify(resource: CloudResource, input: LeakPlanInput, uploads: KnownU
   return 'leaked';
 }
 
-function checkBreaker(leaked: CloudResource[], input: LeakPlanInput): string | undefined {
-  const { maxDeleteShare, maxDeleteCount } = input.breaker;
-  if (leaked.length > maxDeleteCount) {
-    return `would delete ${leaked.length} resources, more than max-delete-count ${maxDeleteCount}`;
-  }
+function checkShare(leaked: CloudResource[], input: LeakPlanInput): string | undefined {
+  const { maxDeleteShare } = input.breaker;
+  if (maxDeleteShare === undefined) return undefined;
   const instances = leaked.filter((r) => r.type === 'instance').length;
   const ourInstances = input.resources.filter((r) => r.type === 'instance' && isOurs(r.tags, input.owner)).length;
   if (instances >= SHARE_RULE_FLOOR && instances > maxDeleteShare * ourInstances) {

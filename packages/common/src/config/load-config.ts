@@ -187,7 +187,7 @@ function configFromTopLevel(top: TopLevelConfig): NodepoolConfig {
         minAge: cleanup['min-age'] ?? FALLBACK_CLEANUP_MIN_AGE,
         dryRun: cleanup['dry-run'],
         adoptNodepoolResources: cleanup['adopt-nodepool-resources'],
-        maxDeleteShare: cleanup['max-delete-share'],
+        ...(cleanup['max-delete-share'] === undefined ? {} : { maxDeleteShare: cleanup['max-delete-share'] }),
         maxDeleteCount: cleanup['max-delete-count'],
       },
     },

@@ -70,9 +70,13 @@ const cleanupSchema = z.strictObject({
   'dry-run': z.boolean().default(false),
   /** Treat resources tagged by Nodepool (our provider tag, no system id) as ours: for a migration. */
   'adopt-nodepool-resources': z.boolean().default(false),
-  /** A pass that would delete more than this share of a provider's tagged instances deletes nothing. */
-  'max-delete-share': z.number().min(0).max(1).default(0.5),
-  /** ... or more than this many resources. */
+  /**
+   * Opt-in stop (off unless set): a pass that would delete more than this share of a provider's
+   * tagged instances deletes nothing. The breaker that protects against ZooKeeper data loss
+   * trips on evidence instead and needs no setting.
+   */
+  'max-delete-share': z.number().min(0).max(1).optional(),
+  /** At most this many resources are deleted per pass; a larger leak is cleaned over several passes. */
   'max-delete-count': count().default(50),
 });
 

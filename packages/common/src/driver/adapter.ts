@@ -45,6 +45,14 @@ export interface CloudAdapter {
   listNodes(): Promise<CloudInstance[]>;
 
   /**
+   * Every instance carrying this provider's tag, whatever installation's system id it carries
+   * (none filtered out; deleted ones left out): how a launcher that finds no installation id in
+   * ZooKeeper sees whether the cloud holds instances of an earlier one. All or nothing, like
+   * `listNodes`; read afresh. Optional: a driver without it is checked through `listNodes`.
+   */
+  listProviderInstances?(): Promise<TaggedInstance[]>;
+
+  /**
    * Starts deleting a node's instance and the sub-resources created with it (in dependency
    * order). Idempotent: NotFound counts as success. May resolve before the cloud has finished;
    * the framework observes completion through `listNodes` (the instance is absent or `deleted`).
@@ -92,6 +100,15 @@ export interface CreateRequest {
    * absent means unknown and is treated as `true`.
    */
   resend?: boolean;
+  /**
+   * The node record's nonce (`cloudpool_node_nonce`), also in `tags`: random, written when the
+   * record was made. Every cloud name and idempotency token that could match an existing
+   * resource includes it (with the installation id), so nothing made for an earlier node of the
+   * same id (ids restart when ZooKeeper loses its data) or for another installation can match.
+   * The framework's request handler always sets it; absent only where a test calls an adapter
+   * directly (names and tokens then fall back to the node id and installation alone).
+   */
+  nonce?: string;
   hostname: string;
   label: PoolLabelConfig;
   pool: PoolConfig;
@@ -116,6 +133,12 @@ export interface CreateHooks {
 
 /** Lifecycle of an instance as the framework needs it, mapped from each cloud's states. */
 export type InstanceState = 'building' | 'ready' | 'error' | 'deleting' | 'deleted';
+
+/** An instance as `listProviderInstances` returns it: its id and every tag. */
+export interface TaggedInstance {
+  externalId: string;
+  tags: Record<string, string>;
+}
 
 export interface CloudInstance {
   externalId: string;

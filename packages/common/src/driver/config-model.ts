@@ -70,9 +70,9 @@ export interface CleanupSettings {
   minAge: number;
   dryRun: boolean;
   adoptNodepoolResources: boolean;
-  /** Mass-deletion breaker: a pass deleting more than this share of the provider's tagged instances deletes nothing. */
-  maxDeleteShare: number;
-  /** ... or more than this many resources. */
+  /** Opt-in stop, off when undefined: a pass deleting more than this share of the provider's tagged instances deletes nothing. */
+  maxDeleteShare?: number;
+  /** At most this many resources deleted per pass (the rest in later passes). */
   maxDeleteCount: number;
 }
 

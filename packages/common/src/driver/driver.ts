@@ -3,7 +3,7 @@ import type { CleanupPassOptions, CleanupReport } from '../cleanup/leak-cleanup-
 import type { ZooKeeperReferences } from '../cleanup/leak-rules.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { Clock } from '../time/clock.js';
-import type { CloudInstance } from './adapter.js';
+import type { CloudInstance, TaggedInstance } from './adapter.js';
 import type { CleanupSettings, PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 import type { NodeRequestInfo } from './request-format.js';
 
@@ -34,8 +34,11 @@ export interface ProviderContext {
   clock: Clock;
   /** Leak-cleanup settings of this installation (`cloudpool.cleanup`). */
   cleanup: CleanupSettings;
-  /** Reads every node and upload id from ZooKeeper, completely and freshly (for leak cleanup). */
-  readReferences(): Promise<ZooKeeperReferences>;
+  /**
+   * Reads every node and upload id from ZooKeeper, completely and freshly (for leak cleanup),
+   * with the lineage the breaker compares for the node ids in `tagged` (see `readZooKeeperReferences`).
+   */
+  readReferences(tagged: ReadonlySet<string>): Promise<ZooKeeperReferences>;
   /** Ms between provider-loop ticks; 0 means no timer (tests call `tick()`). Default 250. */
   loopIntervalMs?: number;
 }
@@ -75,6 +78,8 @@ export interface Provider extends ProviderNotifications {
   idle(): void;
   /** The shared, briefly cached instance list (see CloudAdapter.listNodes). */
   listNodes(): Promise<CloudInstance[]>;
+  /** Every instance with this provider's tag, of any installation (see CloudAdapter.listProviderInstances). */
+  listProviderInstances?(): Promise<TaggedInstance[]>;
   /**
    * Deletes a node's cloud resources and resolves when they are gone. Idempotent; an instance
    * that is already gone resolves at once. Rejects with a CloudError when the cloud refuses.
@@ -118,8 +123,13 @@ export interface LaunchListener {
  */
 export interface NodeRequestHandler extends NodeRequestHandlerNotifications {
   readonly requestId: string;
-  /** Starts launching the node with this id (its record is locked and `building`). Returns at once. */
-  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener): void;
+  /**
+   * Starts launching the node with this id (its record is locked and `building`). Returns at
+   * once. `nonce` is the record's `cloudpool_node_nonce` (see `NODE_NONCE_FIELD`): it goes into
+   * the cloud names and idempotency tokens of the node's resources; when not given (a record
+   * written without one) a fresh one is made for this launch.
+   */
+  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener, nonce?: string): void;
   /** True when every launch has ended; their outcomes are in `results()`. */
   launchesComplete(): boolean;
   results(): LaunchResult[];

@@ -2,6 +2,7 @@ export * from './adapter.js';
 export * from './config-model.js';
 export * from './driver.js';
 export * from './list-cache.js';
+export * from './node-identity.js';
 export * from './node-state-machines.js';
 export * from './request-format.js';
 export * from './step-machine.js';

@@ -1,6 +1,6 @@
 import { LeakCleanupWorker, type CleanupPassOptions, type CleanupReport } from '../cleanup/leak-cleanup-worker.js';
 import type { QuotaSet } from '../quota/quota-set.js';
-import type { CloudAdapter, CloudInstance } from './adapter.js';
+import type { CloudAdapter, CloudInstance, TaggedInstance } from './adapter.js';
 import type { PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 import { ProviderNotifications, type Provider, type ProviderContext } from './driver.js';
 import { DeleteNodeStateMachine } from './node-state-machines.js';
@@ -34,7 +34,7 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
     super();
     this.cleaner = new LeakCleanupWorker(
       config.name,
-      { adapter, readReferences: () => context.readReferences() },
+      { adapter, readReferences: (tagged) => context.readReferences(tagged) },
       {
         owner: { providerName: config.name, systemId: context.systemId, adoptNodepoolResources: context.cleanup.adoptNodepoolResources },
         settings: context.cleanup,
@@ -101,6 +101,10 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
 
   listNodes(): Promise<CloudInstance[]> {
     return this.adapter.listNodes();
+  }
+
+  listProviderInstances(): Promise<TaggedInstance[]> {
+    return this.adapter.listProviderInstances?.() ?? this.adapter.listNodes();
   }
 
   cleanupNode(externalId: string): Promise<void> {

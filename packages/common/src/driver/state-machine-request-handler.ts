@@ -5,10 +5,13 @@ import { NodeRequestHandlerNotifications, type LaunchListener, type LaunchResult
 import { CreateNodeStateMachine, DeleteNodeStateMachine } from './node-state-machines.js';
 import type { NodeRequestInfo } from './request-format.js';
 import { nodeTags } from './tags.js';
+import { newNodeNonce } from '../zk/records.js';
 import type { Clock } from '../time/clock.js';
 
 interface Launch {
   nodeId: string;
+  /** The node record's nonce (see `CreateRequest.nonce`). */
+  nonce: string;
   label: PoolLabelConfig;
   listener: LaunchListener;
   /** Tries so far, bounded by launch-retries. */
@@ -59,8 +62,8 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     super();
   }
 
-  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener): void {
-    const launch: Launch = { nodeId, label, listener, attempt: 1, cloudAttempt: 1, sentCloudAttempt: 0, startedAt: this.context.clock.now(), create: undefined! };
+  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener, nonce: string = newNodeNonce()): void {
+    const launch: Launch = { nodeId, nonce, label, listener, attempt: 1, cloudAttempt: 1, sentCloudAttempt: 0, startedAt: this.context.clock.now(), create: undefined! };
     launch.create = this.createMachine(launch);
     this.launches.push(launch);
   }
@@ -139,12 +142,12 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
 
   private createMachine(launch: Launch): CreateNodeStateMachine {
     const { adapter, providerName, systemId, settings, clock } = this.context;
-    const tags = nodeTags({ nodeId: launch.nodeId, poolName: this.pool.name, providerName, systemId }, launch.label.tags);
+    const tags = nodeTags({ nodeId: launch.nodeId, poolName: this.pool.name, providerName, systemId, nodeNonce: launch.nonce }, launch.label.tags);
     const resend = launch.sentCloudAttempt === launch.cloudAttempt;
     launch.sentCloudAttempt = launch.cloudAttempt;
     return new CreateNodeStateMachine(
       adapter,
-      { nodeId: launch.nodeId, attempt: launch.cloudAttempt, resend, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags, request: this.request },
+      { nodeId: launch.nodeId, nonce: launch.nonce, attempt: launch.cloudAttempt, resend, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags, request: this.request },
       { clock, bootTimeoutMs: settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
     );
   }

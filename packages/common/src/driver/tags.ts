@@ -10,6 +10,11 @@ export const TAG = {
   systemId: 'cloudpool_system_id',
   /** Any value protects a resource from leak cleanup. */
   protect: 'cloudpool_protect',
+  /**
+   * The random nonce of the node record a resource was made for (`cloudpool_node_nonce` in the
+   * record): tells apart two nodes of one id, as after ZooKeeper lost its data.
+   */
+  nodeNonce: 'cloudpool_node_nonce',
   buildId: 'nodepool_build_id',
   uploadId: 'nodepool_upload_id',
 } as const;
@@ -19,6 +24,8 @@ export interface NodeTagInput {
   poolName: string;
   providerName: string;
   systemId: string;
+  /** The node record's nonce, when it has one. */
+  nodeNonce?: string;
 }
 
 /**
@@ -31,6 +38,7 @@ export function nodeTags(input: NodeTagInput, userTags: Record<string, string> =
     [TAG.poolName]: input.poolName,
     [TAG.providerName]: input.providerName,
     [TAG.systemId]: input.systemId,
+    ...(input.nodeNonce === undefined ? {} : { [TAG.nodeNonce]: input.nodeNonce }),
   };
   const user = Object.fromEntries(
     Object.entries(userTags).filter(([key]) => !key.startsWith('nodepool_') && !key.startsWith('cloudpool_')),

@@ -10,6 +10,9 @@ export type { BackgroundErrorHandler, ZkErrorCode } from './errors.js';
 export * from './paths.js';
 export {
   InvalidRecordError,
+  NODE_NONCE_FIELD,
+  newNodeNonce,
+  nodeNonce,
   NODE_STATES,
   REQUEST_STATES,
   parseNode,

@@ -15,6 +15,8 @@ import {
 } from './paths.js';
 import {
   markWritten,
+  NODE_NONCE_FIELD,
+  newNodeNonce,
   newNodeFields,
   newRequestFields,
   parseNode,
@@ -77,10 +79,11 @@ export class NodepoolZk {
 
   /**
    * Stores a new node as a persistent sequential znode `/nodepool/nodes/<10 digits>` and returns
-   * its id. Fields not given get Nodepool's defaults; `state_time` and `created_time` default to now.
+   * its id. Fields not given get Nodepool's defaults; `state_time` and `created_time` default to
+   * now; `cloudpool_node_nonce` (see `NODE_NONCE_FIELD`) to a fresh random nonce.
    */
   async createNode(node: NewNode): Promise<string> {
-    const fields = newNodeFields(node, this.nowSeconds());
+    const fields = newNodeFields({ [NODE_NONCE_FIELD]: newNodeNonce(), ...node }, this.nowSeconds());
     return lastSegment(await this.createWithParents(`${NODE_ROOT}/`, serializeNode(fields), { sequential: true }));
   }
 
@@ -244,6 +247,11 @@ export class NodepoolZk {
     const winner = await this.readSystemId();
     if (winner === undefined) throw new Error(`${SYSTEM_ID_PATH} vanished while being created`);
     return checkPinned(winner, pinned);
+  }
+
+  /** The installation id stored in ZooKeeper, or undefined when there is none (nothing is created). */
+  storedSystemId(): Promise<string | undefined> {
+    return this.readSystemId();
   }
 
   private async readSystemId(): Promise<string | undefined> {

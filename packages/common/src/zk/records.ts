@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ZkStat } from './znode.js';
 
 /**
@@ -276,6 +277,26 @@ export function newNodeFields(input: NewNode, nowSeconds: number): NodeFields {
 export function newRequestFields(input: NewNodeRequest, nowSeconds: number): NodeRequestFields {
   const initial = { state: 'requested' as RequestState, state_time: nowSeconds, created_time: nowSeconds };
   return Object.assign(requestDefaults(), initial, withoutMeta(input), { node_types: input.node_types });
+}
+
+/**
+ * cloudpool's own field in a node record (Nodepool and Zuul ignore it and keep it as an unknown
+ * field): a random value written once, when the record is created. It goes into every cloud name
+ * and idempotency token of the node's resources and onto them as the `cloudpool_node_nonce` tag,
+ * so a node id that ZooKeeper hands out again (after it lost its data) never matches what was
+ * made for the earlier node of that id.
+ */
+export const NODE_NONCE_FIELD = 'cloudpool_node_nonce';
+
+/** A fresh nonce: 64 random bits, as 16 hex digits. */
+export function newNodeNonce(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** The record's nonce; undefined for a record written without one (by Nodepool or an older cloudpool). */
+export function nodeNonce(node: NodeFields): string | undefined {
+  const value = node[NODE_NONCE_FIELD];
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** Remembers `state` as the record's synced state under its new `stat` after a write. */

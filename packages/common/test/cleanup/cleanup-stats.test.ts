@@ -18,6 +18,7 @@ function report(overrides: Partial<CleanupReport> = {}): CleanupReport {
     startedAt: 0,
     dryRun: false,
     deferred: [],
+    paced: [],
     decisions: [
       decision(gone, 'leaked'),
       decision(failed, 'leaked'),
@@ -51,7 +52,7 @@ describe('cleanup counters', () => {
     stats.record(report());
     stats.record(report({ deleted: [], failed: [], breakerTrip: 'would delete 2 of 2 tagged instances' }));
     stats.record(report({ deleted: [], failed: [], dryRun: true }));
-    stats.record({ provider: 'os', startedAt: 0, dryRun: false, aborted: 'read failed', decisions: [], deleted: [], failed: [], deferred: [] });
+    stats.record({ provider: 'os', startedAt: 0, dryRun: false, aborted: 'read failed', decisions: [], deleted: [], failed: [], deferred: [], paced: [] });
     const totals = stats.snapshot();
     expect(totals.get('nodepool.provider.os.cleanup.passes')).toBe(4);
     expect(totals.get('nodepool.provider.os.cleanup.aborted_passes')).toBe(1);

@@ -5,6 +5,7 @@ import {
   ManualClock,
   MemorySightingsStore,
   TAG,
+  UNTRIPPED,
   formatCleanupReport,
   readOnlySightings,
   type CleanupSettings,
@@ -135,7 +136,7 @@ describe('LeakCleanupWorker', () => {
     expect((await worker.runPass({ sightings: counting })).aborted).toMatch(/ConnectionLoss/);
     expect(writes).toEqual([1]);
     zkFails = false;
-    const refusing: SightingsStore = { load: async () => ({ leakedSince: new Map(), replace: () => Promise.reject(new Error('BadVersion')) }) };
+    const refusing: SightingsStore = { load: async () => ({ leakedSince: new Map(), breaker: UNTRIPPED, replace: () => Promise.reject(new Error('BadVersion')) }) };
     const report = await worker.runPass({ sightings: refusing });
     expect(report.sightingsNotSaved).toBe('BadVersion');
     expect(formatCleanupReport(report)).toMatch(/sightings not stored, the next pass starts from older ones: BadVersion/);

@@ -8,8 +8,10 @@ import {
   seededRandom,
   TAG,
   type CloudResource,
+  lineageNodeIds,
   type NodeState,
   type Random,
+  type ZooKeeperReferences,
 } from '@cloudpool/common';
 import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
@@ -99,6 +101,56 @@ describe('leak cleanup over generated scenarios', () => {
     expect(missedLeaks).toBe(0);
     expect(deletions).toBeGreaterThan(100);
     expect(uploadDeletions).toBeGreaterThan(30);
+  });
+
+  it('over ZooKeeper histories with lineage and pacing: no false trip in a consistent one, and no live node of a wiped or rolled-back one deleted', () => {
+    let wrongDeletions = 0;
+    let falseTrips = 0;
+    let deletions = 0;
+    let disasters = 0;
+    let trippedDisasters = 0;
+    for (let scenario = 0; scenario < 200; scenario++) {
+      const random = seededRandom(5000 + scenario);
+      const history = new ZooKeeperHistory(random);
+      const disasterAt = random() < 0.5 ? 3 + Math.floor(random() * 5) : undefined;
+      const maxDeleteCount = 1 + Math.floor(random() * 6);
+      let previouslyLeaked = new Map<string, number>();
+      let tripped = false;
+      for (let pass = 0; pass < 14; pass++) {
+        history.move(pass > (disasterAt ?? Infinity) ? 6 : 3);
+        if (pass === disasterAt) {
+          disasters += 1;
+          history.disaster(random() < 0.5 ? 'wipe' : 'rollback');
+        }
+        const plan = planLeakCleanup({
+          resources: history.instances(),
+          references: history.references(),
+          owner: OWNER,
+          now: history.now,
+          minAgeMs: MIN_AGE,
+          previouslyLeaked,
+          breaker: { maxDeleteCount },
+        });
+        if (plan.evidence.length > 0) {
+          if (disasterAt === undefined || pass < disasterAt) falseTrips += 1;
+          tripped = true;
+        }
+        const toDelete = tripped ? [] : plan.toDelete;
+        expect(toDelete.length).toBeLessThanOrEqual(maxDeleteCount);
+        for (const resource of toDelete) {
+          if (history.isLive(resource.id)) wrongDeletions += 1;
+          history.deleteInstance(resource.id);
+          deletions += 1;
+        }
+        previouslyLeaked = plan.leakedNow;
+        history.now += PASS;
+      }
+      if (disasterAt !== undefined && tripped) trippedDisasters += 1;
+    }
+    expect(wrongDeletions).toBe(0);
+    expect(falseTrips).toBe(0);
+    expect(deletions).toBeGreaterThan(300);
+    expect(trippedDisasters).toBe(disasters);
   });
 
   it('through the worker and a fake cloud, with nodes in every state, failing reads and deletes and a moving world, deletes nothing it may not', async () => {
@@ -268,5 +320,89 @@ class MovingWorld {
 
   private nodeId(n: number): string {
     return String(n).padStart(10, '0');
+  }
+}
+
+interface ModelNode {
+  nonce: string;
+  createdAt: number;
+}
+
+/**
+ * One provider's ZooKeeper history as leak cleanup's lineage sees it: sequential node ids (the
+ * sequence counter only grows), each node created before its instance, instances outliving
+ * their nodes (leaks), and at one pass a disaster: the tree wiped (recreated, ids restart) or
+ * restored from an older snapshot (nodes and counter as they were a few passes earlier). Nodes
+ * alive at the disaster stay in use (Zuul holds them): their instances must never be deleted.
+ */
+class ZooKeeperHistory {
+  now = 10_000_000;
+  private sequence = 0;
+  private treeCreatedAt = 0;
+  private readonly nodes = new Map<string, ModelNode>();
+  private readonly cloud = new Map<string, { nodeId: string; nonce: string; createdAt: number }>();
+  /** Instance ids whose node was alive when the disaster struck. */
+  private readonly live = new Set<string>();
+  private snapshot: { sequence: number; nodes: Map<string, ModelNode> } | undefined;
+  private instances_ = 0;
+
+  constructor(private readonly random: Random) {}
+
+  /** New nodes and their instances; some nodes end (their instance deleted, or leaked). */
+  move(launches: number): void {
+    if (this.random() < 0.3) this.snapshot = { sequence: this.sequence, nodes: new Map(this.nodes) };
+    for (let i = 0; i < launches; i++) {
+      const nodeId = String(this.sequence++).padStart(10, '0');
+      const node = { nonce: `n${this.random().toString(36).slice(2, 10)}`, createdAt: this.now + i };
+      this.nodes.set(nodeId, node);
+      this.cloud.set(`i-${this.instances_++}`, { nodeId, nonce: node.nonce, createdAt: node.createdAt + 1_000 });
+    }
+    for (const [nodeId] of [...this.nodes]) {
+      if (this.random() >= 0.25) continue;
+      this.nodes.delete(nodeId);
+      if (this.random() < 0.6) for (const [id, instance] of this.cloud) if (instance.nodeId === nodeId && !this.live.has(id)) this.cloud.delete(id);
+      this.sequence += 1; // a delete moves the counter (cversion) too
+    }
+  }
+
+  disaster(kind: 'wipe' | 'rollback'): void {
+    for (const [id, instance] of this.cloud) if (this.nodes.get(instance.nodeId)?.nonce === instance.nonce) this.live.add(id);
+    if (kind === 'wipe' || !this.snapshot) {
+      this.nodes.clear();
+      this.sequence = 0;
+      this.treeCreatedAt = this.now;
+    } else {
+      this.nodes.clear();
+      for (const [id, node] of this.snapshot.nodes) this.nodes.set(id, node);
+      this.sequence = this.snapshot.sequence;
+    }
+  }
+
+  instances(): CloudResource[] {
+    return [...this.cloud].map(([id, instance]) => ({
+      type: 'instance',
+      id,
+      tags: { [TAG.providerName]: 'p', [TAG.systemId]: 's', [TAG.nodeId]: instance.nodeId, [TAG.nodeNonce]: instance.nonce },
+      createdAt: instance.createdAt,
+    }));
+  }
+
+  references(): ZooKeeperReferences {
+    const nodeIds = [...this.nodes.keys()];
+    const wanted = lineageNodeIds([...this.cloud.values()].map((i) => i.nodeId), nodeIds);
+    const nodes = new Map([...wanted].map((id) => [id, { nonce: this.nodes.get(id)!.nonce, createdAt: this.nodes.get(id)!.createdAt }] as const));
+    return {
+      nodeIds: new Set(nodeIds),
+      lineage: { nextNodeSequence: this.sequence, nodeTreeCreatedAt: this.treeCreatedAt, installationMarkerCreatedAt: this.treeCreatedAt, nodes },
+    };
+  }
+
+  isLive(instanceId: string): boolean {
+    const instance = this.cloud.get(instanceId);
+    return this.live.has(instanceId) || (instance !== undefined && this.nodes.get(instance.nodeId)?.nonce === instance.nonce);
+  }
+
+  deleteInstance(instanceId: string): void {
+    this.cloud.delete(instanceId);
   }
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { planLeakCleanup, resourceKey, TAG, type CloudResource, type LeakPlanInput } from '@cloudpool/common';
+import {
+  CLOCK_SKEW_ALLOWANCE_MS,
+  lineageNodeIds,
+  planLeakCleanup,
+  resourceKey,
+  TAG,
+  type CloudResource,
+  type LeakPlanInput,
+  type ZooKeeperLineage,
+} from '@cloudpool/common';
 
 const owner = { providerName: 'aws-east', systemId: 'sys-1' };
 const ours = (nodeId: string, extra: Record<string, string> = {}) => ({
@@ -18,7 +27,7 @@ function plan(resources: CloudResource[], overrides: Partial<LeakPlanInput> = {}
     now: 10_000_000,
     minAgeMs: 60_000,
     previouslyLeaked: new Map(resources.map((r) => [resourceKey(r), 0])),
-    breaker: { maxDeleteShare: 0.5, maxDeleteCount: 50 },
+    breaker: { maxDeleteCount: 50 },
     ...overrides,
   });
 }
@@ -79,19 +88,104 @@ describe('planLeakCleanup', () => {
     expect(plan([fip, port, server]).toDelete.map((r) => r.type)).toEqual(['instance', 'port', 'floating-ip']);
   });
 
-  it('trips the breaker on a wiped ZooKeeper and deletes nothing', () => {
-    const resources = Array.from({ length: 10 }, (_, i) => instance(`i-${i}`, ours(String(i).padStart(10, '0'))));
-    const wiped = plan(resources, { references: { nodeIds: new Set() } });
-    expect(wiped.toDelete).toEqual([]);
-    expect(wiped.breakerTrip).toMatch(/10 of 10 tagged instances/);
-    const byCount = plan(resources, { references: { nodeIds: new Set() }, breaker: { maxDeleteShare: 1, maxDeleteCount: 5 } });
-    expect(byCount.breakerTrip).toMatch(/more than max-delete-count 5/);
+  it('paces a large leak by max-delete-count instead of refusing it, instances first', () => {
+    const resources = Array.from({ length: 10 }, (_, i) => instance(`i-${i}`, ours(String(i + 10).padStart(10, '0'))));
+    const volume: CloudResource = { type: 'volume', id: 'v', tags: ours('0000000010'), createdAt: 0, deletionOrder: 1 };
+    const paced = plan([volume, ...resources], { references: { nodeIds: new Set() }, breaker: { maxDeleteCount: 4 } });
+    expect(paced.toDelete.map((r) => r.id)).toEqual(['i-0', 'i-1', 'i-2', 'i-3']);
+    expect(paced.paced.map((r) => r.id)).toEqual(['i-4', 'i-5', 'i-6', 'i-7', 'i-8', 'i-9', 'v']);
+    expect(paced.evidence).toEqual([]);
+    expect(paced.shareStop).toBeUndefined();
   });
 
-  it('lets a small installation clean its one leaked instance (share rule floor)', () => {
-    const result = plan([instance('i-only', ours('0000000099'))]);
-    expect(result.breakerTrip).toBeUndefined();
+  it('deletes every leak when all of our instances leaked: the share stop is off by default', () => {
+    const resources = Array.from({ length: 10 }, (_, i) => instance(`i-${i}`, ours(String(i + 10).padStart(10, '0'))));
+    expect(plan(resources, { references: { nodeIds: new Set() } }).toDelete).toHaveLength(10);
+  });
+
+  it('stops on the opt-in share rule (max-delete-share) and deletes nothing', () => {
+    const resources = Array.from({ length: 10 }, (_, i) => instance(`i-${i}`, ours(String(i + 10).padStart(10, '0'))));
+    const stopped = plan(resources, { references: { nodeIds: new Set() }, breaker: { maxDeleteCount: 50, maxDeleteShare: 0.5 } });
+    expect(stopped.toDelete).toEqual([]);
+    expect(stopped.shareStop).toMatch(/10 of 10 tagged instances, more than max-delete-share 0.5/);
+  });
+
+  it('lets a small installation clean its one leaked instance under the share stop (floor)', () => {
+    const result = plan([instance('i-only', ours('0000000099'))], { breaker: { maxDeleteCount: 50, maxDeleteShare: 0.5 } });
+    expect(result.shareStop).toBeUndefined();
     expect(result.toDelete).toHaveLength(1);
+  });
+
+  describe('evidence that ZooKeeper lost data', () => {
+    const HOUR = 3_600_000;
+    const now = 10 * HOUR;
+    const lineage = (over: Partial<ZooKeeperLineage> = {}): ZooKeeperLineage => ({
+      nextNodeSequence: 100,
+      nodeTreeCreatedAt: 0,
+      installationMarkerCreatedAt: 0,
+      nodes: new Map(),
+      ...over,
+    });
+    const withLineage = (resources: CloudResource[], nodeIds: string[], l: ZooKeeperLineage, acknowledged: string[] = []) =>
+      plan(resources, { now, references: { nodeIds: new Set(nodeIds), lineage: l }, breaker: { maxDeleteCount: 50, acknowledged: new Set(acknowledged) } });
+
+    it('finds none in a consistent history and deletes the leaks', () => {
+      const leaked = instance('i-leak', ours('0000000050'), 5 * HOUR);
+      const live = instance('i-live', ours('0000000060', { [TAG.nodeNonce]: 'n-60' }), 6 * HOUR);
+      const nodes = new Map([
+        ['0000000049', { nonce: 'n-49', createdAt: 5 * HOUR - 1000 }],
+        ['0000000060', { nonce: 'n-60', createdAt: 6 * HOUR - 1000 }],
+      ]);
+      const result = withLineage([leaked, live], ['0000000049', '0000000060'], lineage({ nodes }));
+      expect(result.evidence).toEqual([]);
+      expect(result.toDelete.map((r) => r.id)).toEqual(['i-leak']);
+    });
+
+    it('trips on a node id ZooKeeper never handed out (at or above the next sequence number)', () => {
+      const result = withLineage([instance('i-a', ours('0000000100'), 5 * HOUR), instance('i-b', ours('0000000099'), 5 * HOUR)], [], lineage());
+      expect(result.toDelete).toEqual([]);
+      expect(result.evidence.map((e) => [e.kind, e.subject])).toEqual([['unissued-node-id', 'instance:i-a']]);
+    });
+
+    it('trips on a node id handed out twice (the record has another nonce)', () => {
+      const reused = instance('i-old', ours('0000000007', { [TAG.nodeNonce]: 'old' }), 5 * HOUR);
+      const leak = instance('i-leak', ours('0000000008'), 5 * HOUR);
+      const result = withLineage([reused, leak], ['0000000007'], lineage({ nodes: new Map([['0000000007', { nonce: 'new', createdAt: 5 * HOUR }]]) }));
+      expect(result.evidence.map((e) => e.kind)).toEqual(['reissued-node-id']);
+      expect(result.toDelete).toEqual([]);
+    });
+
+    it('trips on an instance older than the node tree or the installation marker', () => {
+      const old = instance('i-old', ours('0000000003'), 1 * HOUR);
+      expect(withLineage([old], [], lineage({ nodeTreeCreatedAt: 2 * HOUR })).evidence.map((e) => e.kind)).toEqual(['tree-after-instance']);
+      expect(withLineage([old], [], lineage({ installationMarkerCreatedAt: 2 * HOUR })).evidence[0]?.detail).toMatch(/installation marker/);
+      const withinSkew = instance('i-skewed', ours('0000000003'), 2 * HOUR - CLOCK_SKEW_ALLOWANCE_MS + 1);
+      expect(withLineage([withinSkew], [], lineage({ nodeTreeCreatedAt: 2 * HOUR })).evidence).toEqual([]);
+      const adopted = instance('i-nodepool', { [TAG.providerName]: 'aws-east', [TAG.nodeId]: '0000000003' }, 1 * HOUR);
+      const migration = plan([adopted], {
+        now,
+        owner: { ...owner, adoptNodepoolResources: true },
+        references: { nodeIds: new Set(), lineage: lineage({ installationMarkerCreatedAt: 2 * HOUR }) },
+      });
+      expect(migration.evidence).toEqual([]);
+    });
+
+    it('trips when a lower node id was created after the instance (ids handed out again)', () => {
+      const old = instance('i-old', ours('0000000020'), 3 * HOUR);
+      const nodes = new Map([['0000000012', { nonce: 'x', createdAt: 4 * HOUR }]]);
+      const result = withLineage([old], ['0000000005', '0000000012', '0000000030'], lineage({ nodes }));
+      expect(result.evidence.map((e) => e.kind)).toEqual(['node-after-instance']);
+    });
+
+    it('ignores evidence an operator acknowledged', () => {
+      const result = withLineage([instance('i-a', ours('0000000100'), 5 * HOUR)], [], lineage(), ['instance:i-a']);
+      expect(result.evidence).toEqual([]);
+      expect(result.toDelete.map((r) => r.id)).toEqual(['i-a']);
+    });
+  });
+
+  it('names the ids the lineage needs: present ones, and the highest present below an absent one', () => {
+    expect([...lineageNodeIds(['0000000005', '0000000009', '0000000001'], ['0000000002', '0000000005', '0000000007'])].sort()).toEqual(['0000000005', '0000000007']);
   });
 
   describe('image uploads', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock, sightingsPath, ZkSightingsStore, type ZkClient } from '@cloudpool/common';
+import { clearBreaker, ManualClock, sightingsPath, ZkSightingsStore, type ZkClient } from '@cloudpool/common';
 import { connectClient, testChroot } from '@cloudpool/common/testing';
 
 describe('ZkSightingsStore on a real ZooKeeper', () => {
@@ -50,6 +50,37 @@ describe('ZkSightingsStore on a real ZooKeeper', () => {
     expect(loaded.discarded).toBe('/cloudpool/cleanup/broken: a sighting time is not a number');
     await loaded.replace(new Map([['instance:i-2', 7]]));
     expect((await store.load()).discarded).toBeUndefined();
+  });
+
+  it('keeps a tripped breaker beside the sightings until clearBreaker acknowledges its evidence', async () => {
+    const store = new ZkSightingsStore(client, 'tripped', clock);
+    const evidence = [{ kind: 'unissued-node-id' as const, subject: 'instance:i-9', detail: 'names node 0000000099' }];
+    await (await store.load()).replace(new Map([['instance:i-9', 5]]), { trip: { trippedAt: 42, evidence }, acknowledged: new Set() });
+    const reread = await new ZkSightingsStore(client, 'tripped', clock).load();
+    expect(reread.breaker.trip).toEqual({ trippedAt: 42, evidence });
+    await reread.replace(new Map([['instance:i-9', 5]]));
+    expect((await store.load()).breaker.trip?.trippedAt).toBe(42);
+    expect(await clearBreaker(new ZkSightingsStore(client, 'tripped', clock))).toEqual({ trippedAt: 42, evidence });
+    const cleared = await store.load();
+    expect(cleared.breaker.trip).toBeUndefined();
+    expect([...cleared.breaker.acknowledged]).toEqual(['instance:i-9']);
+    expect([...cleared.leakedSince]).toEqual([['instance:i-9', 5]]);
+    expect(await clearBreaker(store)).toBeUndefined();
+  });
+
+  it('reports sightings that went back in time or vanished after this store wrote them (ZooKeeper lost writes)', async () => {
+    const store = new ZkSightingsStore(client, 'rolled-back', clock);
+    const before = await store.load();
+    expect(before.rolledBack).toBeUndefined();
+    await before.replace(new Map([['instance:i-1', 1]]));
+    const { data } = await client.get(sightingsPath('rolled-back'));
+    clock.advance(60_000);
+    await (await store.load()).replace(new Map([['instance:i-1', 1], ['instance:i-2', 2]]));
+    await client.set(sightingsPath('rolled-back'), data);
+    expect((await store.load()).rolledBack).toMatch(/holds sightings of .*, older than those this process stored at/);
+    await client.delete(sightingsPath('rolled-back'));
+    expect((await store.load()).rolledBack).toMatch(/is gone, though this process stored sightings there/);
+    expect((await new ZkSightingsStore(client, 'rolled-back', clock).load()).rolledBack).toBeUndefined();
   });
 
   it('refuses a provider name that is no znode name', () => {

@@ -41,7 +41,6 @@ describe('loadConfig', () => {
         minAge: 3600 + 180,
         dryRun: false,
         adoptNodepoolResources: false,
-        maxDeleteShare: 0.5,
         maxDeleteCount: 50,
       },
     });

@@ -15,16 +15,22 @@ export interface PlantedResource {
 }
 
 /** Node ids no ZooKeeper of the demo ever holds (its nodes count up from 0). */
-const NODE = { leakedInstance: '0000990001', leakedPart: '0000990002', foreign: '0000990003' } as const;
+/** The node ids the planted resources name: two the demo's ZooKeeper handed out and deleted (so they are real leaks), and another installation's. */
+type NodeIds = { leakedInstance: string; leakedPart: string; foreign: string };
 
 /** The installation id the foreign resources carry: someone else sharing the accounts. */
 export const FOREIGN_SYSTEM_ID = 'another-installation';
 
 /** Launched ten minutes ago, where the cloud lets a seed say so: well past any minimum age. */
-const TEN_MINUTES_MS = 600_000;
+/**
+ * How long ago the planted resources were made: older than the demo's min-age, younger than its
+ * ZooKeeper tree (a resource older than the tree is evidence of lost data, and trips the breaker).
+ */
+const A_MINUTE_MS = 60_000;
 
 /** The tags of a resource made for `nodeId` by this provider, of this installation unless `owner` says otherwise. */
 type TagsFor = (nodeId: string, owner?: string) => Record<string, string>;
+
 
 /** The ids one cloud's seed returned. */
 interface Seeded {
@@ -35,18 +41,18 @@ interface Seeded {
 }
 
 /** How each cloud's resources are planted (seeds bypass the API: no call is counted, no quota applies). */
-const PLANTERS: Record<DemoCloud['key'], (sims: AllClouds, tags: TagsFor, provider: string) => Seeded> = {
-  ec2: ({ ec2 }, tags) => {
+const PLANTERS: Record<DemoCloud['key'], (sims: AllClouds, tags: TagsFor, provider: string, NODE: NodeIds) => Seeded> = {
+  ec2: ({ ec2 }, tags, _provider, NODE) => {
     const seeded = ec2.seed({
       instances: [
-        { tags: tags(NODE.leakedInstance), instanceType: 't3.small', launchTimeAgoMs: TEN_MINUTES_MS },
-        { tags: tags(NODE.foreign, FOREIGN_SYSTEM_ID), instanceType: 't3.small', launchTimeAgoMs: TEN_MINUTES_MS },
+        { tags: tags(NODE.leakedInstance), instanceType: 't3.small', launchTimeAgoMs: A_MINUTE_MS },
+        { tags: tags(NODE.foreign, FOREIGN_SYSTEM_ID), instanceType: 't3.small', launchTimeAgoMs: A_MINUTE_MS },
       ],
-      volumes: [{ tags: tags(NODE.leakedPart), size: 8, createTimeAgoMs: TEN_MINUTES_MS }],
+      volumes: [{ tags: tags(NODE.leakedPart), size: 8, createTimeAgoMs: A_MINUTE_MS }],
     });
     return { leakedInstance: seeded.instances[0]!, leakedPart: { type: 'volume', id: seeded.volumes[0]! }, foreignInstance: seeded.instances[1]! };
   },
-  azure: ({ azure }, tags) => {
+  azure: ({ azure }, tags, _provider, NODE) => {
     const seeded = azure.seed({
       virtualMachines: [
         { name: `np${NODE.leakedInstance}`, vmSize: 'Standard_B1s', tags: tags(NODE.leakedInstance) },
@@ -60,9 +66,9 @@ const PLANTERS: Record<DemoCloud['key'], (sims: AllClouds, tags: TagsFor, provid
       foreignInstance: seeded.virtualMachines[1]!,
     };
   },
-  openstack: ({ openstack }, tags, provider) => {
+  openstack: ({ openstack }, tags, provider, NODE) => {
     // Server metadata holds the tags; the Nova tag lets the provider's listing filter find it.
-    const server = (nodeId: string, owner?: string) => ({ name: `np${nodeId}`, metadata: tags(nodeId, owner), tags: [providerServerTag(provider)], ageMs: TEN_MINUTES_MS });
+    const server = (nodeId: string, owner?: string) => ({ name: `np${nodeId}`, metadata: tags(nodeId, owner), tags: [providerServerTag(provider)], ageMs: A_MINUTE_MS });
     const seeded = openstack.seed({
       servers: [server(NODE.leakedInstance), server(NODE.foreign, FOREIGN_SYSTEM_ID)],
       ports: [{ name: `np${NODE.leakedPart}-port`, deviceOwner: 'compute:nova', tags: toNeutronTags(tags(NODE.leakedPart)) }],
@@ -73,14 +79,16 @@ const PLANTERS: Record<DemoCloud['key'], (sims: AllClouds, tags: TagsFor, provid
 
 /**
  * Plants in every cloud what a crashed launcher leaves behind, tagged with the cloud's provider,
- * this installation's system id and node ids absent from ZooKeeper: an instance, and a
+ * this installation's system id and node ids ZooKeeper handed out whose nodes are gone
+ * (`goneNodeIds`, the demo's deleted nodes): an instance, and a
  * sub-resource of another failed launch (EC2 volume, Azure NIC, OpenStack port). Also one
  * instance per cloud tagged for the same provider by another installation (another system id).
  */
-export function plantLeaks(clouds: DemoClouds, systemId: string): PlantedResource[] {
+export function plantLeaks(clouds: DemoClouds, systemId: string, goneNodeIds: readonly [string, string]): PlantedResource[] {
+  const NODE: NodeIds = { leakedInstance: goneNodeIds[0], leakedPart: goneNodeIds[1], foreign: '0000990003' };
   return clouds.all.flatMap((cloud) => {
     const tags: TagsFor = (nodeId, owner = systemId) => nodeTags({ nodeId, poolName: cloud.pool, providerName: cloud.provider, systemId: owner });
-    const seeded = PLANTERS[cloud.key](clouds.sims, tags, cloud.provider);
+    const seeded = PLANTERS[cloud.key](clouds.sims, tags, cloud.provider, NODE);
     const leak = (type: string, id: string, nodeId: string): PlantedResource => ({
       provider: cloud.provider,
       kind: 'leak',

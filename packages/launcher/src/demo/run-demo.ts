@@ -64,6 +64,8 @@ class DemoRun {
   private clouds: DemoClouds | undefined;
   private zuul: DemoZuul | undefined;
   private watch: CleanupWatch | undefined;
+  /** Ids of the nodes the demo used and deleted: real leaks name such ids. */
+  private deletedNodes: string[] = [];
   private readonly counts = { launched: 0, deleted: 0 };
   private readonly summary: DemoSummary = {
     ok: false,
@@ -199,11 +201,14 @@ class DemoRun {
     this.narrator.eventHeader();
     await zuul.finishJobs();
     await waitUntil(() => nodes.every((id) => !zuul.nodeExists(id)), { what: 'deleting every used node', timeoutMs: LIMITS_MS.delete, signal: this.interrupt.signal });
+    this.deletedNodes = [...nodes];
   }
 
   private async cleanLeaks(clouds: DemoClouds, launcher: Launcher): Promise<void> {
     this.begin(6);
-    const planted = plantLeaks(clouds, launcher.context.systemId);
+    const [first, second] = this.deletedNodes;
+    if (first === undefined || second === undefined) throw new Error('the demo needs two deleted nodes to name its leaks');
+    const planted = plantLeaks(clouds, launcher.context.systemId, [first, second]);
     const cloudOf = new Map(clouds.all.map((c) => [c.provider, c]));
     const watch = new CleanupWatch(planted, (provider) => clouds.instancesIn(cloudOf.get(provider)!.key));
     this.watch = watch;

@@ -1,5 +1,5 @@
-import { summarizeCleanup, type ApiCallEvent, type ApiQueueStats, type CleanupReport } from '@cloudpool/common';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { EVIDENCE_KINDS, summarizeCleanup, type ApiCallEvent, type ApiQueueStats, type CleanupReport } from '@cloudpool/common';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { LauncherEvents } from '../context.js';
 
 /** What the counters follow: the launcher's events and the calls of its providers' API queues. */
@@ -67,7 +67,21 @@ export function registerEventCounters(registry: Registry): EventCounters {
     'Leak candidates a pass did not delete, by type and the rule that spared them (protected, first-sighting, too-young, breaker, dry-run).',
     ['provider', 'type', 'rule'],
   );
-  const breakerTrips = counter('cloudpool_cleanup_breaker_trips_total', 'Leak-cleanup passes the mass-deletion breaker stopped.', ['provider']);
+  const breakerTrips = counter('cloudpool_cleanup_breaker_trips_total', 'Leak-cleanup passes the breaker (on evidence) or the opt-in share stop stopped.', ['provider']);
+  const breakerTripped = new Gauge({
+    name: 'cloudpool_cleanup_breaker_tripped',
+    help: "1 while a provider's leak-cleanup breaker is tripped on evidence that ZooKeeper lost data, by evidence kind (cleared by an operator: cloudpool cleanup --clear-breaker); 0 otherwise.",
+    labelNames: ['provider', 'evidence'],
+    registers,
+  });
+  const otherInstallations = new Gauge({
+    name: 'cloudpool_cleanup_other_installation_instances',
+    help: "Instances with this provider's tag and another installation's cloudpool_system_id, by that id, as the last leak-cleanup pass listed them.",
+    labelNames: ['provider', 'system_id'],
+    registers,
+  });
+  /** The system ids `otherInstallations` shows per provider, to drop those the next pass no longer lists. */
+  const shownOthers = new Map<string, string[]>();
   const abortedPasses = counter('cloudpool_cleanup_aborted_passes_total', 'Leak-cleanup passes that deleted nothing because a read failed.', ['provider']);
 
   return {
@@ -84,6 +98,12 @@ export function registerEventCounters(registry: Registry): EventCounters {
       const provider = summary.provider;
       cleanupPasses.inc({ provider });
       if (summary.breakerTrip) breakerTrips.inc({ provider });
+      if (!summary.aborted) {
+        for (const kind of EVIDENCE_KINDS) breakerTripped.set({ provider, evidence: kind }, summary.evidenceKinds?.includes(kind) ? 1 : 0);
+        for (const systemId of shownOthers.get(provider) ?? []) otherInstallations.remove({ provider, system_id: systemId });
+        for (const [systemId, count] of Object.entries(summary.otherInstallations)) otherInstallations.set({ provider, system_id: systemId }, count);
+        shownOthers.set(provider, Object.keys(summary.otherInstallations));
+      }
       if (summary.aborted) abortedPasses.inc({ provider });
       for (const [type, counts] of Object.entries(summary.byType)) {
         cleanupCandidates.inc({ provider, type }, counts.candidates);

@@ -1,5 +1,6 @@
 import {
   isZkError,
+  nodeNonce,
   nodeRequestInfo,
   type LaunchResult,
   type LockedNode,
@@ -100,7 +101,7 @@ export class ActiveRequest {
       handler.launch(nodeId, launching.label, {
         externalId: (_node, externalId) => this.write(launching, (node) => void (node.external_id = externalId)),
         retrying: (_node, attempt, reason) => this.log.warn({ node: nodeId, attempt }, `launch attempt failed, retrying: ${reason}`),
-      });
+      }, nodeNonce(launching.locked.node));
     }
   }
 

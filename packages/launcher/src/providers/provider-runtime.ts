@@ -42,7 +42,7 @@ export class ProviderRuntime {
       logger: context.logger.child({ provider: config.name }),
       clock: context.clock,
       cleanup: liveCleanupSettings(() => context.config().cloudpool.cleanup),
-      readReferences: () => readZooKeeperReferences(context.zk, config.name),
+      readReferences: (tagged) => readZooKeeperReferences(context.zk, config.name, tagged),
       loopIntervalMs: context.timings.providerLoopMs,
     });
   }

@@ -35,6 +35,16 @@ export class LauncherHarness {
     return loadConfig({ text: configText(this.chroot, body), path: 'nodepool.yaml' }, { drivers: { fake: this.driver } });
   }
 
+  /**
+   * A node id ZooKeeper handed out whose node is gone again: what a real leak names (an id it
+   * never handed out is evidence of lost data, on which leak cleanup's breaker trips).
+   */
+  async goneNodeId(): Promise<string> {
+    const id = await this.requester.createNode({ state: 'used' });
+    await this.requester.deleteNode(id);
+    return id;
+  }
+
   async startLauncher(body: string, name = `launcher-${this.launchers.length + 1}`): Promise<Launcher> {
     const launcher = await Launcher.start({
       config: this.config(body),

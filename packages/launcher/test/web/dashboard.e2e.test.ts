@@ -47,7 +47,7 @@ describe.skipIf(!present)(title, () => {
     const launcher = await h.startLauncher(CONFIG);
     const web = await startWeb(launcher);
     const cloud = h.driver.cloud('fake-a');
-    cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999', [TAG.protect]: 'yes' });
+    cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: await h.goneNodeId(), [TAG.protect]: 'yes' });
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];

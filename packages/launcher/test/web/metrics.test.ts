@@ -68,7 +68,7 @@ describe('web: /metrics', () => {
     const launcher = await h.startLauncher(CONFIG(PROVIDER_A));
     const web = await startWeb(launcher);
     const cloud = h.driver.cloud('fake-a');
-    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
+    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: await h.goneNodeId() }, { ageMs: 60_000 });
     await waitFor(() => !cloud.instances.has(leaked.id));
     await waitFor(async () => sample((await get(web, '/metrics')).body, 'cloudpool_cleanup_deleted_total{provider="fake-a",type="instance"}') === 1);
     const text = (await get(web, '/metrics')).body;
@@ -77,6 +77,7 @@ describe('web: /metrics', () => {
     expect(sample(text, 'cloudpool_cleanup_passes_total{provider="fake-a"}')).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'cloudpool_api_calls_total{provider="fake-a",action="delete-instance",outcome="success"}')).toBe(1);
     expect(text).not.toMatch(/^cloudpool_cleanup_breaker_trips_total\{/m);
+    expect(sample(text, 'cloudpool_cleanup_breaker_tripped{provider="fake-a",evidence="unissued-node-id"}')).toBe(0);
 
     await launcher.applyConfig(h.config(CONFIG(`${PROVIDER_A}\n${PROVIDER_B}`)));
     expect((await h.waitForRequest(await h.request(['medium']))).state).toBe('fulfilled');
@@ -85,5 +86,22 @@ describe('web: /metrics', () => {
     expect(sample(after, 'cloudpool_launches_total{provider="fake-b",label="medium",result="ready"}')).toBe(1);
     expect(sample(after, 'cloudpool_quota_limit{provider="fake-b",resource="instances",layer="pools"}')).toBe(4);
     expect(sample(after, 'cloudpool_cleanup_deleted_total{provider="fake-a",type="instance"}')).toBe(1);
+  });
+
+  it('shows a breaker tripped on evidence in a gauge by kind, and instances of other installations', async () => {
+    const h = harness();
+    const launcher = await h.startLauncher(CONFIG(PROVIDER_A));
+    const web = await startWeb(launcher);
+    const cloud = h.driver.cloud('fake-a');
+    const kept = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
+    await waitFor(async () => sample((await get(web, '/metrics')).body, 'cloudpool_cleanup_breaker_tripped{provider="fake-a",evidence="unissued-node-id"}') === 1);
+    const text = (await get(web, '/metrics')).body;
+    expect(sample(text, 'cloudpool_cleanup_breaker_tripped{provider="fake-a",evidence="reissued-node-id"}')).toBe(0);
+    expect(sample(text, 'cloudpool_cleanup_breaker_trips_total{provider="fake-a"}')).toBeGreaterThanOrEqual(1);
+    const status = JSON.parse((await get(web, '/api/status')).body) as { providers: Array<{ name: string; cleanup?: { evidenceKinds?: string[]; breakerTrip?: string } }> };
+    const cleanup = status.providers.find((p) => p.name === 'fake-a')?.cleanup;
+    expect(cleanup?.evidenceKinds).toEqual(['unissued-node-id']);
+    expect(cleanup?.breakerTrip).toMatch(/names node 0000009999, but ZooKeeper's next node sequence number is \d+/);
+    expect(cloud.instances.has(kept.id)).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { get, useWebServers } from './web-test-support.js';
 const CONFIG = `labels:
   - name: small
 cloudpool:
+  system-id: readiness-test
   cleanup:
     interval: 0.5
 providers:

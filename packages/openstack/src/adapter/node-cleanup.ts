@@ -17,14 +17,14 @@ export class NodeCleaner {
    * A node's server and everything made for it: the floating IPs on its ports that are ours
    * or nobody's (no provider tag: made for this server by Nodepool or by the cloud), the
    * server, then its ports that are ours (ports Nova made go with the server). `launch` (the
-   * server's node id and attempt, when known) also finds the attempt's ports by their tags,
+   * server's node id, attempt and node nonce, when known) also finds the attempt's ports by their tags,
    * which matters when Nova unbound them from a server whose build failed. Foreign-tagged
    * floating IPs are left alone. Resolves once the deletes were accepted.
    */
-  async deleteNode(serverId: string, launch?: { nodeId: string; attempt: string }): Promise<void> {
+  async deleteNode(serverId: string, launch?: { nodeId: string; attempt: string; nonce: string | undefined }): Promise<void> {
     const [bound, tagged] = await Promise.all([
       this.api.listPorts({ deviceId: serverId }),
-      launch ? this.api.listPorts({ tags: attemptTags(launch.nodeId, launch.attempt) }) : [],
+      launch ? this.api.listPorts({ tags: attemptTags(launch.nodeId, launch.attempt, launch.nonce) }) : [],
     ]);
     const ports = [...new Map([...bound, ...tagged].map((port) => [port.id, port])).values()];
     await this.deleteFloatingIpsOf(ports);
@@ -33,8 +33,8 @@ export class NodeCleaner {
   }
 
   /** The ports (and their floating IPs) made for one launch attempt that produced no server. */
-  async discardAttempt(nodeId: string, attempt: number): Promise<void> {
-    const ports = await this.api.listPorts({ tags: attemptTags(nodeId, String(attempt)) });
+  async discardAttempt(nodeId: string, attempt: number, nonce: string | undefined): Promise<void> {
+    const ports = await this.api.listPorts({ tags: attemptTags(nodeId, String(attempt), nonce) });
     const ours = ports.filter((port) => isOurs(fromNeutronTags(port.tags), this.owner));
     await this.deleteFloatingIpsOf(ours);
     await this.deletePorts(ours);

@@ -103,7 +103,7 @@ export class NodeLauncher {
       };
       return await this.createServer(request, server);
     } catch (error) {
-      await this.context.cleaner.discardAttempt(request.nodeId, request.attempt).catch((cleanupError: unknown) => {
+      await this.context.cleaner.discardAttempt(request.nodeId, request.attempt, request.nonce).catch((cleanupError: unknown) => {
         this.context.warn(`node ${request.nodeId} attempt ${request.attempt}: could not delete its ports: ${String(cleanupError)}`);
       });
       throw error;
@@ -134,7 +134,11 @@ export class NodeLauncher {
     }
   }
 
-  /** The id of this node's server for this attempt, if one exists (deleted servers do not count). */
+  /**
+   * The id of this node record's server for this attempt, if one exists (deleted servers do not
+   * count). The record's nonce must match too: Nova names need not be unique, and a node id
+   * handed out again after ZooKeeper lost its data must never find the earlier node's server.
+   */
   private async findServer(request: CreateRequest): Promise<string | undefined> {
     const servers = await this.context.api.listServers({ name: `^${escapeRegExp(request.hostname)}$` });
     const match = servers.find((server) => {
@@ -142,6 +146,7 @@ export class NodeLauncher {
       return (
         metadata[TAG.nodeId] === request.nodeId &&
         metadata[ATTEMPT_KEY] === String(request.attempt) &&
+        (request.nonce === undefined || metadata[TAG.nodeNonce] === request.nonce) &&
         isOurs(metadata, this.context.owner) &&
         !['DELETED', 'SOFT_DELETED'].includes(server.status.toUpperCase()) &&
         server['OS-EXT-STS:task_state'] !== 'deleting'
@@ -158,7 +163,7 @@ export class NodeLauncher {
     securityGroupIds: string[] | undefined,
   ): Promise<Array<{ port: NeutronPort; created: boolean }>> {
     const { api } = this.context;
-    const unused = request.resend === false ? [] : await api.listPorts({ tags: attemptTags(request.nodeId, String(request.attempt)) });
+    const unused = request.resend === false ? [] : await api.listPorts({ tags: attemptTags(request.nodeId, String(request.attempt), request.nonce) });
     const ports: Array<{ port: NeutronPort; created: boolean }> = [];
     for (const [index, networkId] of networkIds.entries()) {
       const reused = unused.findIndex((port) => port.network_id === networkId && !port.device_id);

@@ -8,6 +8,7 @@ import {
   type CloudAdapter,
   type CloudInstance,
   type CloudResource,
+  type TaggedInstance,
   type CreateHooks,
   type CreateRequest,
   type Ownership,
@@ -106,13 +107,20 @@ export class OpenStackAdapter implements CloudAdapter {
     return this.servers.get();
   }
 
+  async listProviderInstances(): Promise<TaggedInstance[]> {
+    const servers = await this.options.api.listServers({});
+    return servers
+      .filter((server) => server.metadata?.[TAG.providerName] === this.options.config.name && server.status.toUpperCase() !== 'DELETED')
+      .map((server) => ({ externalId: server.id, tags: { ...server.metadata } }));
+  }
+
   /** Deletes the server with its floating IPs and ports (see NodeCleaner); its node and attempt come from the shared listing. */
   async cleanupNode(externalId: string): Promise<void> {
     try {
       const tags = (await this.servers.get()).find((instance) => instance.externalId === externalId)?.tags ?? {};
       const nodeId = tags[TAG.nodeId];
       const attempt = tags[ATTEMPT_KEY];
-      await this.cleaner.deleteNode(externalId, nodeId && attempt ? { nodeId, attempt } : undefined);
+      await this.cleaner.deleteNode(externalId, nodeId && attempt ? { nodeId, attempt, nonce: tags[TAG.nodeNonce] } : undefined);
     } finally {
       this.servers.invalidate();
     }

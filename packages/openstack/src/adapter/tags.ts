@@ -44,8 +44,8 @@ export function fromNeutronTags(tags: readonly string[] | undefined): Record<str
 }
 
 /** The Neutron tags every port of one launch attempt carries, to find them by (`tags=` filter). */
-export function attemptTags(nodeId: string, attempt: string): string[] {
-  return toNeutronTags({ [TAG.nodeId]: nodeId, [ATTEMPT_KEY]: attempt });
+export function attemptTags(nodeId: string, attempt: string, nonce: string | undefined): string[] {
+  return toNeutronTags({ [TAG.nodeId]: nodeId, [ATTEMPT_KEY]: attempt, ...(nonce === undefined ? {} : { [TAG.nodeNonce]: nonce }) });
 }
 
 /** Whether `actual` holds every tag of `expected` (a cloud that ignored tags on create holds none). */

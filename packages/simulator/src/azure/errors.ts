@@ -33,6 +33,10 @@ export class ArmError extends Error {
 
 /** Errors ARM itself answers, whatever the resource provider. */
 export const armErrors = {
+  /** A create-only PUT (`If-None-Match: *`) on a name that exists. */
+  preconditionFailed(type: string, name: string): ArmError {
+    return new ArmError(412, 'PreconditionFailed', `The condition specified using HTTP conditional header(s) is not met: the resource '${type}/${name}' already exists.`);
+  },
   resourceNotFound(type: string, name: string, resourceGroup: string): ArmError {
     return new ArmError(404, 'ResourceNotFound',
       `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);

@@ -126,14 +126,27 @@ export class ResourceManager {
     return context;
   }
 
-  /** Creates a resource, or updates it if one of that name exists (PUT is idempotent by name). */
-  createOrUpdate(ctx: ArmContext, kind: ResourceKind<Resource>, resourceGroup: string, name: string, body: JsonObject): { resource: Resource; created: boolean } {
+  /**
+   * Creates a resource, or updates it if one of that name exists (PUT is idempotent by name).
+   * With `createOnly` (the request's `If-None-Match: *`), an existing resource of that name is
+   * not updated: ARM answers 412 `PreconditionFailed`, as for any conditional request whose
+   * condition fails (RFC 9110 section 13.1.2).
+   */
+  createOrUpdate(
+    ctx: ArmContext,
+    kind: ResourceKind<Resource>,
+    resourceGroup: string,
+    name: string,
+    body: JsonObject,
+    createOnly = false,
+  ): { resource: Resource; created: boolean } {
     const group = liveResourceGroup(this.store, resourceGroup);
     const id = `/subscriptions/${this.options.subscriptionId}/resourceGroups/${group.name}/providers/${kind.type}/${name}`;
     const key = id.toLowerCase();
     const location = this.checkedLocation(body.location, kind.type);
     const tags = tagsField(body.tags);
     const existing = this.store.get(key);
+    if (existing && createOnly) throw armErrors.preconditionFailed(kind.type, existing.name);
     if (existing) {
       if (existing.deletingUntil !== undefined) throw armErrors.markedForDeletion(kind.type.split('/')[1] ?? kind.type, existing.name);
       if (existing.location !== location) throw armErrors.locationMismatch(existing.name, existing.location, group.name, location);
@@ -249,7 +262,7 @@ export class ResourceManager {
     const retryAfter = ctx.azure.lroRetryAfterSeconds;
     switch (request.method) {
       case 'PUT': {
-        const { resource, created } = this.createOrUpdate(ctx, kind, resourceGroup, name, parseBody(request));
+        const { resource, created } = this.createOrUpdate(ctx, kind, resourceGroup, name, parseBody(request), request.headers['if-none-match'] === '*');
         const { until, failure } = resource.provisioning;
         const operation = this.operations.start(kind.provider, resource.location, ctx.now, until, failure);
         return armJson(created ? 201 : 200, kind.toArm(resource, ctx.now, request.url.searchParams),

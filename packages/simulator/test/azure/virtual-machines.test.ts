@@ -57,6 +57,28 @@ describe('Azure simulator: virtual machines through the SDKs', () => {
     expect(expanded.userData).toBe('dXNlci1kYXRh');
   });
 
+  it('answers a create-only PUT (If-None-Match: *) on an existing name with 412 PreconditionFailed and changes nothing', async () => {
+    const { compute, network } = clients;
+    const rg = sim.resourceGroup;
+    const { nic, vm } = await createNode(sim, clients, 'taken', { tags });
+    const definition = { ...vmDefinition(sim, 'taken', nic.id as string), tags: { owner: 'intruder' } };
+    const refused = await rejectionOf(compute.virtualMachines.beginCreateOrUpdateAndWait(rg, 'taken', definition, { ...pollInterval, ifNoneMatch: '*' }));
+    expect(refused).toMatchObject({ statusCode: 412, code: 'PreconditionFailed' });
+    const nicRefused = await rejectionOf(
+      network.networkInterfaces.beginCreateOrUpdateAndWait(rg, 'taken-nic', { location: nic.location, tags: { owner: 'intruder' }, ipConfigurations: nic.ipConfigurations }, {
+        requestOptions: { customHeaders: { 'If-None-Match': '*' } },
+      }),
+    );
+    expect(nicRefused).toMatchObject({ statusCode: 412, code: 'PreconditionFailed' });
+    expect((await compute.virtualMachines.get(rg, 'taken')).tags).toEqual(vm.tags);
+    expect((await network.networkInterfaces.get(rg, 'taken-nic')).tags).toEqual(tags);
+    const fresh = await compute.virtualMachines.beginCreateOrUpdateAndWait(rg, 'fresh', vmDefinition(sim, 'fresh', (await createNic(sim, clients, 'fresh')).id as string), {
+      ...pollInterval,
+      ifNoneMatch: '*',
+    });
+    expect(fresh.provisioningState).toBe('Succeeded');
+  });
+
   it('treats a PUT of an existing name as an update: no duplicate, new tags', async () => {
     const { compute } = clients;
     const rg = sim.resourceGroup;

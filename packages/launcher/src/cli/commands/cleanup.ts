@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { cleanupReportJson, formatCleanupReport } from '@cloudpool/common';
+import { clearBreaker, cleanupReportJson, formatCleanupReport, ZkSightingsStore, type NodepoolConfig, type NodepoolZk } from '@cloudpool/common';
 import { Command } from 'commander';
 import { runCleanupJob, type CleanupOutcome } from '../../cleanup/cleanup-job.js';
 import { CliError, errorLine } from '../cli-error.js';
@@ -15,6 +15,7 @@ interface CleanupOptions {
   dryRun?: boolean;
   once?: boolean;
   force?: boolean;
+  clearBreaker?: boolean;
 }
 
 /** Exit code when the run could not start or went wrong: configuration, ZooKeeper, unknown provider, no installation id. */
@@ -30,6 +31,9 @@ const COULD_NOT_RUN = 2;
  * Exits 0 when every pass went well (a provider a launcher cleans is skipped, which is fine);
  * 1 when a pass aborted, the breaker tripped, a delete failed, sightings were not stored, a
  * provider could not start or its election was lost; 2 when the run could not run at all.
+ * `--clear-breaker` runs no pass: it lifts each selected provider's tripped breaker and
+ * acknowledges the evidence it holds (those resources are then judged by the leak rules again),
+ * printing what was cleared.
  */
 export function cleanupCommand(io: CliIo): Command {
   return withCommonOptions(new Command('cleanup'))
@@ -37,10 +41,16 @@ export function cleanupCommand(io: CliIo): Command {
     .option('--provider <name>', 'clean only this provider (repeatable; default: all)', (name: string, names: string[] = []) => [...names, name])
     .option('--dry-run', 'delete nothing; show what would be deleted')
     .option('--once', 'run one pass and exit (for cron), continuing from the sightings stored in ZooKeeper')
-    .option('--force', 'delete even when the mass-deletion breaker trips')
+    .option('--force', 'delete even when the opt-in share stop (max-delete-share) trips; never overrides a breaker tripped on evidence')
+    .option('--clear-breaker', 'run no pass: clear the breaker tripped on evidence that ZooKeeper lost data, acknowledging that evidence')
     .action(async (options: CleanupOptions, command: Command) => {
       const json = wantsJson(command);
       const { config, drivers } = await orCouldNotRun(loadConfigFile(configPath(command), io));
+      if (options.clearBreaker) {
+        const lines = await orCouldNotRun(withZooKeeper(config, (zk) => clearBreakers(zk, config, options.provider ?? [], io)));
+        for (const line of lines) io.stdout.write(json ? `${JSON.stringify(line)}\n` : `${line.text}\n`);
+        return;
+      }
       const stop = new AbortController();
       if (!options.once) void untilSignal(io.signals, ['SIGTERM', 'SIGINT']).then(() => stop.abort());
       const result = await orCouldNotRun(
@@ -66,6 +76,22 @@ export function cleanupCommand(io: CliIo): Command {
       }
       if (result.attention.length > 0) throw new CliError(`leak cleanup needs attention: ${result.attention.join('; ')}`);
     });
+}
+
+/** Clears the breaker of every selected provider (all when none is named); one line per provider. */
+async function clearBreakers(zk: NodepoolZk, config: NodepoolConfig, wanted: readonly string[], io: CliIo): Promise<Array<{ provider: string; cleared: boolean; text: string }>> {
+  const unknown = wanted.filter((name) => !config.providers.has(name));
+  if (unknown.length > 0) throw new Error(`no provider named ${unknown.join(', ')} in the configuration`);
+  const names = wanted.length > 0 ? wanted : [...config.providers.keys()];
+  const lines = [];
+  for (const provider of names) {
+    const trip = await clearBreaker(new ZkSightingsStore(zk.client, provider, io.clock));
+    const text = trip
+      ? `provider ${provider}: breaker cleared (tripped ${new Date(trip.trippedAt).toISOString()}); acknowledged ${trip.evidence.length} pieces of evidence:\n${trip.evidence.map((e) => `  ${e.kind}: ${e.detail}`).join('\n')}`
+      : `provider ${provider}: breaker not tripped`;
+    lines.push({ provider, cleared: trip !== undefined, text });
+  }
+  return lines;
 }
 
 /** `work`'s result; any failure of it becomes a one-line CliError with the exit code of a run that could not run. */

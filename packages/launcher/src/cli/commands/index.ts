@@ -12,6 +12,7 @@ import { registerList } from './list.js';
 import { registerRequest } from './request.js';
 import { registerRequestList } from './request-list.js';
 import { registerSimulator } from './simulator.js';
+import { registerSystemId } from './system-id.js';
 
 /** Adds one command to the program; its action reads and writes only through `io`. */
 export type CommandRegistrar = (program: Command, io: CliIo) => void;
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerLauncher,
   registerRequest,
   registerSimulator,
+  registerSystemId,
   (program, io) => void program.addCommand(cleanupCommand(io)),
   (program, io) => void program.addCommand(demoCommand(io)),
 ];
