@@ -29,7 +29,6 @@ defineDriverContract(`openstack on a real Nova (L3 ${process.env.CONFORMANCE_L3 
       listTtlMs: 0,
       listRefreshGapMs: 0,
     });
-    await adapter.start?.();
     return {
       adapter,
       providerName: lab.providerName,

@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Driver } from '@cloudpool/common';
-import { ConnectionRegistry, createOpenStackDriver, fromNeutronTags } from '@cloudpool/openstack';
+import { TAG, type Driver } from '@cloudpool/common';
+import { ConnectionRegistry, createOpenStackDriver, fromNeutronTags, providerServerTag } from '@cloudpool/openstack';
 
 /**
  * The real OpenStack Zed that `scripts/conformance/openstack.sh` runs on loopback (Keystone, Nova
@@ -179,10 +179,16 @@ ${label('small', LAB.flavors.small)}${label('large', LAB.flavors.large)}`;
     ];
   }
 
-  /** A server made around the driver (as another tool or a crashed launcher would leave it), no network. */
+  /**
+   * A server made around the driver, with no network: as a crashed launcher leaves one (`metadata`
+   * with our tags, and the provider's Nova tag the driver's servers carry, see `providerServerTag`),
+   * or as another tool makes one.
+   */
   async plantServer(name: string, metadata: Record<string, string>): Promise<string> {
-    const body = { server: { name, flavorRef: await this.flavorId(LAB.flavors.small), imageRef: await this.imageId(), networks: 'none', metadata } };
-    const answer = await this.call('POST', `${LAB.nova}/servers`, body, { microversion: '2.37' });
+    const provider = metadata[TAG.providerName];
+    const tags = provider ? [providerServerTag(provider)] : [];
+    const body = { server: { name, flavorRef: await this.flavorId(LAB.flavors.small), imageRef: await this.imageId(), networks: 'none', metadata, tags } };
+    const answer = await this.call('POST', `${LAB.nova}/servers`, body, { microversion: '2.52' });
     return (answer as { server: { id: string } }).server.id;
   }
 
