@@ -39,7 +39,7 @@ function makeSimulator(): SimulatedCloud {
     case 'azure':
       return new AzureSimulator({ knobs });
     case 'openstack':
-      return new OpenStackSimulator({ knobs });
+      return new OpenStackSimulator({ knobs, neutronL3: true });
   }
 }
 

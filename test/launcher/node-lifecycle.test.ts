@@ -15,7 +15,7 @@ describe.each(CLOUDS)('launcher on $name: node lifecycle', ({ create }) => {
     expect(nodes.map((node) => node.type)).toEqual([['small'], ['large']]);
     const instances = await h.cloud.instances();
     for (const node of nodes) {
-      expect(node).toMatchObject({ state: 'ready', provider: h.cloud.providerName, pool: 'main', cloud: h.cloud.name, username: h.cloud.username });
+      expect(node).toMatchObject({ state: 'ready', provider: h.cloud.providerName, pool: 'main', cloud: h.cloud.nodeCloud, username: h.cloud.username });
       expect(instances.filter((instance) => instance.tags[TAG.nodeId] === node.id).map((instance) => instance.id)).toEqual([node.external_id]);
       expect(node.interface_ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
       expect(node.private_ipv4).toMatch(/^\d+\.\d+\.\d+\.\d+$/);

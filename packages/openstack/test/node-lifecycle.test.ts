@@ -27,7 +27,7 @@ describe('node lifecycle', () => {
 
   const forNode = async (nodeId: string) => (await cloud.rawResources()).filter((resource) => resource.tags[TAG.nodeId] === nodeId);
 
-  it('tags the port, the floating IP and the server in their create calls, and reports the floating IP as the interface address', async () => {
+  it('tags the port and floating IP through the tag API (Zed takes no tags in their creates), the server in its create, and reports the floating IP as the interface address', async () => {
     const { adapter } = cloud.adapter();
     const req = request();
     const reported: string[] = [];
@@ -43,7 +43,9 @@ describe('node lifecycle', () => {
     const compute = await cloud.service('compute');
     const { data } = await compute.get(`/servers/${serverId}`);
     expect(data.server.tags).toEqual([providerServerTag(PROVIDER)]);
-    expect(cloud.sim.counters.count('neutron.ports.tags.replace') + cloud.sim.counters.count('neutron.floatingips.tags.replace')).toBe(0);
+    // One tag call each: Zed ignores a port create's tags and refuses a floating IP create's.
+    expect(cloud.sim.counters.count('neutron.ports.tags.replace')).toBe(1);
+    expect(cloud.sim.counters.count('neutron.floatingips.tags.replace')).toBe(1);
 
     cloud.settle();
     const node = (await adapter.listNodes()).find((instance) => instance.externalId === serverId);
@@ -124,6 +126,19 @@ describe('node lifecycle', () => {
     const nodes = await adapter.listNodes();
     expect(nodes.find((node) => node.externalId === noHost)).toMatchObject({ state: 'error', error: { kind: 'capacity' } });
     expect(nodes.find((node) => node.externalId === overQuota)).toMatchObject({ state: 'error', error: { kind: 'quota' } });
+    // Nova lists such servers (kept in cell0) without their fault: each was read once by itself.
+    expect(cloud.sim.counters.count('nova.servers.get')).toBe(2);
+    cloud.settle();
+    await adapter.listNodes();
+    expect(cloud.sim.counters.count('nova.servers.get')).toBe(2);
+  });
+
+  it('reports the clouds.yaml cloud on every instance, as Nodepool writes it into the node record', async () => {
+    const { adapter } = cloud.adapter();
+    const serverId = await adapter.createResource(request(), hooks());
+    cloud.settle();
+    const node = (await adapter.listNodes()).find((instance) => instance.externalId === serverId);
+    expect(node?.cloud).toBe(cloud.sim.connectionInfo().cloudName);
   });
 
   it('deletes the ports and floating IP of a server whose build failed (Nova left them unbound)', async () => {
@@ -206,5 +221,38 @@ describe('node lifecycle', () => {
     await expect(adapter.deleteResource({ type: 'floating-ip', id: 'gone', tags: {} })).resolves.toBeUndefined();
     await expect(adapter.deleteResource({ type: 'port', id: 'gone', tags: {} })).resolves.toBeUndefined();
     await expect(adapter.deleteResource({ type: 'volume', id: 'gone', tags: {} })).resolves.toBeUndefined();
+  });
+});
+
+describe('node lifecycle on a Neutron without L3 (no floating IPs)', () => {
+  let cloud: SimulatedOpenStack;
+  beforeEach(async () => {
+    cloud = await SimulatedOpenStack.start({ neutronL3: false });
+  });
+  afterEach(async () => {
+    await cloud.stop();
+  });
+
+  it("boots with Nodepool's default auto-floating-ip without one, deletes the node, and cleans up, asking Neutron once whether it has floating IPs", async () => {
+    const warnings: string[] = [];
+    const { adapter } = cloud.adapter({ logger: { warn: (_details: unknown, message?: string) => void warnings.push(String(message)) } });
+    const first = await adapter.createResource(request({ autoFloatingIp: true }), hooks());
+    const second = await adapter.createResource(request({ autoFloatingIp: true }), hooks());
+    cloud.settle();
+    const nodes = await adapter.listNodes();
+    for (const id of [first, second]) {
+      const node = nodes.find((instance) => instance.externalId === id);
+      expect(node).toMatchObject({ state: 'ready', privateIpv4: expect.stringMatching(/^10\.0\./) });
+      expect(node?.publicIpv4).toBeUndefined();
+    }
+    expect(warnings.filter((warning) => warning.includes('no L3 API'))).toHaveLength(1);
+
+    await adapter.cleanupNode(first);
+    await adapter.cleanupNode(second);
+    cloud.settle();
+    expect((await adapter.listNodes()).filter((node) => node.state !== 'deleted')).toEqual([]);
+    expect(await adapter.listResources()).toEqual([]);
+    expect(cloud.sim.counters.count('neutron.extensions.list')).toBe(1);
+    expect(cloud.sim.counters.count('neutron.floatingips.list') + cloud.sim.counters.count('neutron.floatingips.create')).toBe(0);
   });
 });

@@ -28,7 +28,7 @@ export interface AllClouds {
 export async function startAllClouds(options: AllCloudsOptions = {}): Promise<AllClouds> {
   const ec2 = new Ec2Simulator(options.ec2);
   const azure = new AzureSimulator(options.azure);
-  const openstack = new OpenStackSimulator(options.openstack);
+  const openstack = new OpenStackSimulator({ neutronL3: true, ...options.openstack });
   const stop = async () => {
     await Promise.all([ec2.stop(), azure.stop(), openstack.stop()]);
   };

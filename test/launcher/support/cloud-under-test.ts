@@ -36,6 +36,10 @@ export abstract class CloudUnderTest<S extends SimulatedCloud = SimulatedCloud> 
   abstract readonly username: string;
   /** The kinds of resource each node is made of in this cloud (one of each). */
   abstract readonly nodeResourceTypes: readonly string[];
+  /** The node record's `cloud`: the driver's name unless the driver names the cloud (OpenStack: its `clouds.yaml` cloud). */
+  get nodeCloud(): string {
+    return this.name;
+  }
   /** The simulator's action that creates an instance, as its counters name it. */
   abstract readonly createAction: string;
   private started: S | undefined;

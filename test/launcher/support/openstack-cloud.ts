@@ -30,6 +30,10 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
   private openstackDriver: Driver | undefined;
   private token: string | undefined;
 
+  override get nodeCloud(): string {
+    return this.sim.connectionInfo().cloudName;
+  }
+
   get driver(): Driver {
     if (!this.openstackDriver) throw new Error('openstack: cloud not started');
     return this.openstackDriver;
@@ -75,7 +79,7 @@ ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
   }
 
   protected async startSimulator(): Promise<OpenStackSimulator> {
-    const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS } }).start();
+    const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, neutronL3: true }).start();
     const directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-openstack-'));
     this.directory = directory;
     await writeFile(path.join(directory, 'clouds.yaml'), sim.connectionInfo().yaml, { mode: 0o600 });

@@ -156,6 +156,11 @@ export interface CloudInstance {
   publicIpv6?: string;
   /** The address to reach the node on. */
   interfaceIp?: string;
+  /**
+   * The node record's `cloud`, as Nodepool's adapter names it (OpenStack: the `clouds.yaml`
+   * cloud, which Zuul hands jobs as `nodepool.cloud`); default: the driver's name.
+   */
+  cloud?: string;
   az?: string;
   region?: string;
   hostId?: string;

@@ -9,6 +9,7 @@ export function applyReadyInstance(node: NodeRecord, instance: CloudInstance, pr
   node.private_ipv4 = instance.privateIpv4 ?? null;
   node.public_ipv6 = instance.publicIpv6 ?? null;
   node.interface_ip = instance.interfaceIp ?? instance.publicIpv4 ?? instance.publicIpv6 ?? instance.privateIpv4 ?? null;
+  if (instance.cloud !== undefined) node.cloud = instance.cloud;
   node.az = instance.az ?? null;
   node.region = instance.region ?? null;
   node.host_id = instance.hostId ?? null;

@@ -64,12 +64,23 @@ export class CloudLookups {
     return Promise.all(names.map((name) => this.remember(`network:${name}`, () => this.network(name))));
   }
 
-  /** The external network floating IPs come from: the default one (`is_default`), else the first by name. */
-  externalNetworkId(): Promise<string> {
+  /**
+   * The external network floating IPs come from: the default one (`is_default`), else the first by
+   * name; none (with one warning) where Neutron has no floating IPs or no external network, where
+   * Nodepool too boots without a floating IP.
+   */
+  externalNetworkId(): Promise<string | undefined> {
     return this.remember('network:external', async () => {
+      if (!(await this.api.hasFloatingIps())) {
+        this.warn('auto-floating-ip: Neutron has no floating IPs (no L3 API); nodes boot without one');
+        return undefined;
+      }
       const external = (await this.api.listNetworks({ external: true })).sort((a, b) => a.name.localeCompare(b.name));
       const chosen = external.find((network) => network.is_default) ?? external[0];
-      if (!chosen) throw lookupError('no external network to allocate floating IPs from');
+      if (!chosen) {
+        this.warn('auto-floating-ip: no external network to allocate floating IPs from; nodes boot without one');
+        return undefined;
+      }
       if (external.length > 1 && !chosen.is_default) this.warn(`several external networks and none is the default: floating IPs come from ${chosen.name}`);
       return chosen.id;
     });

@@ -17,11 +17,17 @@ export interface NodeLauncherContext {
 }
 
 /**
- * Launches one node's server. Everything is tagged in the call that creates it:
- * 1. one port per network (Neutron tags `key=value` of the request's tags and the attempt);
- * 2. with the pool's `auto-floating-ip`, a floating IP from the external network on the first
- *    port, tagged the same: made before the server, so no step waits for ACTIVE and the node
- *    is ready with its public address the moment Nova says ACTIVE;
+ * Launches one node's server, everything tagged before the server is made:
+ * 1. one port per network (Neutron tags `key=value` of the request's tags and the attempt), the
+ *    tags sent in the create and, where Neutron ignored them there (Zed does), set at once
+ *    through the tag API;
+ * 2. with the pool's `auto-floating-ip`, where Neutron has floating IPs and an external network,
+ *    a floating IP from it on the first port, tagged through the tag API (Neutron refuses tags in
+ *    its create): made before the server, so no step waits for ACTIVE and the node is ready with
+ *    its public address the moment Nova says ACTIVE. Elsewhere the node boots without one, as
+ *    under Nodepool. A crash between a create and its tagging leaves an untagged port or floating
+ *    IP, which only the opt-in heuristics of leak cleanup (`port-cleanup-interval`,
+ *    `clean-floating-ips`) remove;
  * 3. the server on those ports, with the tags as metadata (plus `cloudpool_attempt`, Nodepool's
  *    `groups` and the label's `dynamic-instance-properties` formatted with the node request, see
  *    `DynamicValues`) and, from microversion 2.52, the provider tag (see `providerServerTag`).
@@ -187,8 +193,8 @@ export class NodeLauncher {
   private async ensureFloatingIp(request: CreateRequest, first: { port: NeutronPort; created: boolean }, networkId: string, tags: string[]): Promise<void> {
     const { api } = this.context;
     if (!first.created && (await api.listFloatingIps({ portIds: [first.port.id] })).length > 0) return;
-    const floatingIp = await api.createFloatingIp({ networkId, portId: first.port.id, tags, description: `cloudpool node ${request.nodeId}` });
-    if (!hasAllTags(floatingIp.tags, tags)) await api.replaceTags('floatingips', floatingIp.id, tags);
+    const floatingIp = await api.createFloatingIp({ networkId, portId: first.port.id, description: `cloudpool node ${request.nodeId}` });
+    await api.replaceTags('floatingips', floatingIp.id, tags);
   }
 }
 

@@ -16,7 +16,7 @@ import {
   type ProviderContext,
   type TimerClock,
 } from '@cloudpool/common';
-import type { NovaFlavor, OpenStackApi } from '../api/openstack-api.js';
+import type { NovaFlavor, NovaServer, OpenStackApi } from '../api/openstack-api.js';
 import type { OpenStackCloudImageSettings, OpenStackLabelSettings, OpenStackProviderSettings } from '../config.js';
 import { COMPUTE } from '../transport/microversion.js';
 import { CloudLookups } from './cloud-lookups.js';
@@ -78,6 +78,8 @@ export class OpenStackAdapter implements CloudAdapter {
   private readonly launcher: NodeLauncher;
   private readonly leaks: LeakResources;
   private readonly owner: Ownership;
+  /** Faults of listed ERROR servers that Nova lists without one, read from the server itself: id → fault. */
+  private readonly faults = new Map<string, NonNullable<NovaServer['fault']>>();
 
   constructor(private readonly options: OpenStackAdapterOptions) {
     const { api, config, clock, logger } = options;
@@ -158,10 +160,29 @@ export class OpenStackAdapter implements CloudAdapter {
     const version = await api.computeMicroversion();
     const filterByTag = version.atLeast(COMPUTE.tagsOnCreate) && !this.options.adoptNodepoolResources;
     const servers = await api.listServers(filterByTag ? { tags: [providerServerTag(this.options.config.name)] } : {});
-    const ours = servers.filter((server) => isOurs(server.metadata ?? {}, this.owner));
+    const ours = await this.withFaults(servers.filter((server) => isOurs(server.metadata ?? {}, this.owner)));
     const flavors = ours.some((server) => server.flavor?.vcpus === undefined) ? await this.lookups.flavors() : [];
     const flavorById = (id: string): NovaFlavor | undefined => flavors.find((flavor) => flavor.id === id);
-    return ours.map((server) => serverToInstance(server, this.options.region, flavorById));
+    const place = { cloud: this.options.config.settings.cloud, region: this.options.region };
+    return ours.map((server) => serverToInstance(server, place, flavorById));
+  }
+
+  /**
+   * Nova lists a server that failed scheduling (NoValidHost keeps it in cell0) without its fault;
+   * `GET /servers/{id}` has it. Each such server is read once; a failed read leaves it without
+   * one (its error then says no fault was reported) and is tried again on the next listing.
+   */
+  private async withFaults(servers: NovaServer[]): Promise<NovaServer[]> {
+    const unexplained = servers.filter((server) => server.status.toUpperCase() === 'ERROR' && !server.fault && !this.faults.has(server.id));
+    await Promise.all(
+      unexplained.map(async (server) => {
+        const shown = await this.options.api.getServer(server.id).catch(() => undefined);
+        if (shown?.fault) this.faults.set(server.id, shown.fault);
+      }),
+    );
+    const listed = new Set(servers.map((server) => server.id));
+    for (const id of this.faults.keys()) if (!listed.has(id)) this.faults.delete(id);
+    return servers.map((server) => (server.fault || !this.faults.has(server.id) ? server : { ...server, fault: this.faults.get(server.id)! }));
   }
 
   private async loadQuota(): Promise<QuotaSet> {

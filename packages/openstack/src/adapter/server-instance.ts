@@ -16,7 +16,12 @@ const STOPPED = new Set(['SHUTOFF', 'STOPPED', 'SUSPENDED', 'PAUSED', 'SHELVED',
  *   `UNKNOWN` (a server in a down cell, 2.69) and any other → `building`.
  * Quota comes from the flavor (embedded from 2.47, else `flavorById`).
  */
-export function serverToInstance(server: NovaServer, region: string | undefined, flavorById: (id: string) => NovaFlavor | undefined): CloudInstance {
+export function serverToInstance(
+  server: NovaServer,
+  place: { cloud: string; region: string | undefined },
+  flavorById: (id: string) => NovaFlavor | undefined,
+): CloudInstance {
+  const { region } = place;
   const tags = { ...server.metadata };
   const addresses = serverAddresses(server);
   const createdAt = server.created ? Date.parse(server.created) : Number.NaN;
@@ -31,6 +36,7 @@ export function serverToInstance(server: NovaServer, region: string | undefined,
     ...(Number.isNaN(createdAt) ? {} : { createdAt }),
     ...(error ? { error } : {}),
     ...addresses,
+    cloud: place.cloud,
     ...(zone ? { az: zone } : {}),
     ...(region ? { region } : {}),
     ...(server.hostId ? { hostId: server.hostId } : {}),

@@ -27,6 +27,7 @@ const DEFAULT_PAGE_SIZE = 1000;
 /** The OpenStack port over HTTP: Nova v2.1, Neutron v2.0, Glance v2 and Cinder v3 through one client. */
 export class HttpOpenStackApi implements OpenStackApi {
   private microversion: Promise<Microversion> | undefined;
+  private floatingIps: Promise<boolean> | undefined;
   private readonly pageSize: number;
 
   constructor(
@@ -95,6 +96,16 @@ export class HttpOpenStackApi implements OpenStackApi {
     if (filter.name) params.name = filter.name;
     const call = await this.novaCall({ action: 'nova.servers.detail', kind: 'read', method: 'GET', path: '/servers/detail', params });
     return this.client.listAll<NovaServer>(call, 'servers', this.pageSize);
+  }
+
+  async getServer(id: string): Promise<NovaServer | undefined> {
+    try {
+      const { data } = await this.nova<{ server: NovaServer }>({ action: 'nova.servers.get', kind: 'read', method: 'GET', path: `/servers/${encodeURIComponent(id)}` });
+      return data.server;
+    } catch (error) {
+      if (isCloudError(error, 'not-found')) return undefined;
+      throw error;
+    }
   }
 
   async deleteServer(id: string): Promise<void> {
@@ -190,12 +201,21 @@ export class HttpOpenStackApi implements OpenStackApi {
     await this.neutron('neutron.ports.delete', 'write', 'DELETE', `/ports/${encodeURIComponent(id)}`);
   }
 
+  hasFloatingIps(): Promise<boolean> {
+    this.floatingIps ??= this.neutron<{ extensions?: Array<{ alias?: string }> }>('neutron.extensions.list', 'read', 'GET', '/extensions')
+      .then(({ data }) => (data.extensions ?? []).some((extension) => extension.alias === 'router'))
+      .catch((error: unknown) => {
+        this.floatingIps = undefined;
+        throw error;
+      });
+    return this.floatingIps;
+  }
+
   async createFloatingIp(floatingIp: FloatingIpCreate): Promise<NeutronFloatingIp> {
     const body = {
       floatingip: {
         floating_network_id: floatingIp.networkId,
         port_id: floatingIp.portId,
-        tags: floatingIp.tags,
         description: floatingIp.description,
       },
     };
@@ -203,7 +223,8 @@ export class HttpOpenStackApi implements OpenStackApi {
     return data.floatingip;
   }
 
-  listFloatingIps(filter: { portIds?: string[] } = {}): Promise<NeutronFloatingIp[]> {
+  async listFloatingIps(filter: { portIds?: string[] } = {}): Promise<NeutronFloatingIp[]> {
+    if (!(await this.hasFloatingIps())) return [];
     const params: Record<string, string[]> = {};
     if (filter.portIds?.length) params.port_id = filter.portIds;
     return this.neutronList<NeutronFloatingIp>('neutron.floatingips.list', '/floatingips', 'floatingips', params);

@@ -14,6 +14,8 @@ export interface OpenStackApi {
   createServer(server: ServerCreate): Promise<{ id: string }>;
   /** `GET /servers/detail`, every page; `tags` (all of them, server-side, from 2.26) and `name` (a regular expression) filter. */
   listServers(filter?: { tags?: string[]; name?: string }): Promise<NovaServer[]>;
+  /** `GET /servers/{id}`: the one view with the `fault` of a server that never left cell0; undefined when there is none. */
+  getServer(id: string): Promise<NovaServer | undefined>;
   deleteServer(id: string): Promise<void>;
   /** `GET /flavors/detail`, every page. */
   listFlavors(): Promise<NovaFlavor[]>;
@@ -36,14 +38,26 @@ export interface OpenStackApi {
 
   listNetworks(filter: { name?: string; id?: string; external?: boolean }): Promise<NeutronNetwork[]>;
   listSecurityGroups(filter: { name?: string; id?: string }): Promise<NeutronSecurityGroup[]>;
-  /** `POST /ports`, tagged in the same call. */
+  /** `POST /ports`, with the tags in the body, which Neutron may ignore (Zed does): check them and use `replaceTags`. */
   createPort(port: PortCreate): Promise<NeutronPort>;
   /** Filters are server-side; `tags` means every one of them. No filter (or an empty one): every port. */
   listPorts(filter?: { deviceId?: string; tags?: string[] }): Promise<NeutronPort[]>;
   deletePort(id: string): Promise<void>;
-  /** `POST /floatingips`, associated with `portId` and tagged in the same call. */
+  /**
+   * Whether Neutron serves floating IPs: its extension list has `router` (the L3 plugin). Read
+   * once and remembered (a failed read is not). Without it there are no floating IPs to make,
+   * list or delete.
+   */
+  hasFloatingIps(): Promise<boolean>;
+  /**
+   * `POST /floatingips`, associated with `portId`. Untagged: Neutron refuses `tags` in the body
+   * (400 "Attribute 'tags' not allowed in POST"); tag it with `replaceTags`. Only where `hasFloatingIps()`.
+   */
   createFloatingIp(floatingIp: FloatingIpCreate): Promise<NeutronFloatingIp>;
-  /** `portIds`: floating IPs of any of these ports (server-side); absent or empty: every floating IP. */
+  /**
+   * `portIds`: floating IPs of any of these ports (server-side); absent or empty: every floating IP.
+   * None, without a call, where Neutron has no floating IPs (`hasFloatingIps()`).
+   */
   listFloatingIps(filter?: { portIds?: string[] }): Promise<NeutronFloatingIp[]>;
   deleteFloatingIp(id: string): Promise<void>;
   /** Neutron's tag API (`PUT /{ports|floatingips}/{id}/tags`), for clouds that ignore tags on create. */
@@ -91,7 +105,6 @@ export interface PortCreate {
 export interface FloatingIpCreate {
   networkId: string;
   portId: string;
-  tags: string[];
   description: string;
 }
 

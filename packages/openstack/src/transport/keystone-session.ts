@@ -1,4 +1,4 @@
-import { CloudError, type CloudCallQueue, type Clock } from '@cloudpool/common';
+import { CloudError, isCloudError, type CloudCallQueue, type Clock } from '@cloudpool/common';
 import type { AxiosInstance } from 'axios';
 import type { CloudAuth, NamedInDomain } from '../clouds/cloud-config.js';
 import { cloudErrorFromAnswer, cloudErrorFromNetworkFailure } from '../errors/error-mapping.js';
@@ -18,9 +18,24 @@ export interface KeystoneSessionOptions {
   clock: Clock;
   /** A token is renewed this long before it expires (default 5 minutes). */
   renewBeforeMs?: number;
+  /**
+   * Told when logins start failing (Keystone refused the credentials) and when one succeeds
+   * again: once per change, never per attempt. The credentials themselves are never passed.
+   */
+  onLoginChange?: (change: LoginChange) => void;
 }
 
+/** A change of the session's ability to log in. */
+export type LoginChange = { state: 'failing'; error: CloudError; retryInMs: number } | { state: 'ok' };
+
 const DEFAULT_RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * After Keystone refuses the credentials, no login is tried for this long, doubling with each
+ * further refusal up to the cap: a wrong password costs a handful of logins an hour, not one a
+ * second (accounts with lockout would be locked in seconds).
+ */
+export const LOGIN_BACKOFF = { firstMs: 10_000, maxMs: 10 * 60_000 } as const;
 
 /** Token requests jump the queue: every other call waits for them. */
 const TOKEN_PRIORITY = 10;
@@ -29,11 +44,15 @@ const TOKEN_PRIORITY = 10;
  * Holds one Keystone token for a set of credentials and renews it: before it expires (a
  * margin, on the injected clock) and when the cloud rejected it (`forget`). Concurrent callers
  * share one renewal. The token request goes through the caller's queue like any cloud call.
+ * A login Keystone refuses (an `auth` error: wrong password, disabled user) is not repeated
+ * before `LOGIN_BACKOFF` has passed: meanwhile every `token()` rejects with that error at once.
  */
 export class KeystoneSession {
   private current: KeystoneToken | undefined;
   private pending: Promise<KeystoneToken> | undefined;
   private readonly renewBeforeMs: number;
+  /** The last refused login, while logins are failing. */
+  private refused: { error: CloudError; at: number; backoffMs: number } | undefined;
 
   constructor(
     private readonly http: AxiosInstance,
@@ -46,11 +65,18 @@ export class KeystoneSession {
   /** A token valid for at least the renewal margin; a new one when there is none such. */
   token(queue: CloudCallQueue): Promise<KeystoneToken> {
     const current = this.current;
-    if (current && this.options.clock.now() < current.expiresAt - this.renewBeforeMs) return Promise.resolve(current);
+    const now = this.options.clock.now();
+    if (current && now < current.expiresAt - this.renewBeforeMs) return Promise.resolve(current);
+    if (this.refused && now < this.refused.at + this.refused.backoffMs) return Promise.reject(this.refused.error);
     this.pending ??= this.issue(queue).finally(() => {
       this.pending = undefined;
     });
     return this.pending;
+  }
+
+  /** Whether Keystone refused the last login (the session is in its backoff, or about to try again). */
+  get loginFailing(): boolean {
+    return this.refused !== undefined;
   }
 
   /** Drops `token` after the cloud rejected it, so that the next `token()` issues a new one. */
@@ -59,6 +85,32 @@ export class KeystoneSession {
   }
 
   private async issue(queue: CloudCallQueue): Promise<KeystoneToken> {
+    try {
+      const token = await this.login(queue);
+      if (this.refused) {
+        this.refused = undefined;
+        this.options.onLoginChange?.({ state: 'ok' });
+      }
+      return token;
+    } catch (error) {
+      throw isCloudError(error, 'auth') ? this.noteRefusal(error) : error;
+    }
+  }
+
+  /** Opens (or doubles) the backoff; the error every caller gets until it ends. */
+  private noteRefusal(error: CloudError): CloudError {
+    const first = this.refused === undefined;
+    const backoffMs = first ? LOGIN_BACKOFF.firstMs : Math.min(this.refused!.backoffMs * 2, LOGIN_BACKOFF.maxMs);
+    const held = new CloudError('auth', `${error.message} (no new login for ${Math.round(backoffMs / 1000)} s)`, {
+      ...(error.action ? { action: error.action } : {}),
+      ...(error.code ? { code: error.code } : {}),
+    });
+    this.refused = { error: held, at: this.options.clock.now(), backoffMs };
+    if (first) this.options.onLoginChange?.({ state: 'failing', error: held, retryInMs: backoffMs });
+    return held;
+  }
+
+  private async login(queue: CloudCallQueue): Promise<KeystoneToken> {
     const action = 'keystone.tokens.create';
     const token = await queue.run({ action, kind: 'read', priority: TOKEN_PRIORITY }, async (signal) => {
       let response;

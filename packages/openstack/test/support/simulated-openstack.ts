@@ -57,7 +57,7 @@ export class SimulatedOpenStack {
 
   static async start(options: OpenStackSimulatorOptions = {}): Promise<SimulatedOpenStack> {
     const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
-    const sim = await new OpenStackSimulator({ clock, ...options }).start();
+    const sim = await new OpenStackSimulator({ clock, neutronL3: true, ...options }).start();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-openstack-'));
     await writeFile(path.join(dir, 'clouds.yaml'), sim.connectionInfo().yaml);
     return new SimulatedOpenStack(sim, clock, dir);

@@ -98,9 +98,10 @@ export function addFloatingIpRoutes(router: RouteAdder<RouteSpec>, env: ServiceE
         if (!networkId) {
           throw new ApiError(400, "Failed to parse request. Required attribute 'floating_network_id' not specified", 'HTTPBadRequest');
         }
+        // As Zed's Neutron: tags are set through the tag API after the create, never in its body.
+        if ('tags' in request) throw new ApiError(400, "Attribute 'tags' not allowed in POST", 'HTTPBadRequest');
         const port = portFor(request.port_id);
-        const tags = Array.isArray(request.tags) ? request.tags.filter((tag): tag is string => typeof tag === 'string') : [];
-        const floatingIp = state.createFloatingIp({ networkId, description: stringField(request, 'description') ?? '', tags });
+        const floatingIp = state.createFloatingIp({ networkId, description: stringField(request, 'description') ?? '', tags: [] });
         if (port) state.associateFloatingIp(floatingIp, port);
         return json(201, { floatingip: view(floatingIp) });
       },

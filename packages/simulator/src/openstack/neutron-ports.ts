@@ -84,14 +84,14 @@ export function addPortRoutes(router: RouteAdder<RouteSpec>, env: ServiceEnv, ne
         if (typeof networkId !== 'string') {
           throw new ApiError(400, "Failed to parse request. Required attribute 'network_id' not specified", 'HTTPBadRequest');
         }
-        const tags = Array.isArray(request.tags) ? request.tags.filter((tag): tag is string => typeof tag === 'string') : [];
+        // Zed's Neutron takes a port's tags only through the tag API: `tags` in the body is ignored.
         const port = state.createPort({
           networkId,
           name: stringField(request, 'name') ?? '',
           description: stringField(request, 'description') ?? '',
           deviceId: stringField(request, 'device_id') ?? '',
           deviceOwner: stringField(request, 'device_owner') ?? '',
-          tags,
+          tags: [],
         });
         return json(201, { port: view(port) });
       },

@@ -65,7 +65,9 @@ export function serverDetail(server: ServerRecord, env: ServerViewEnv, forShow =
     user_id: server.userId,
   };
   if (scheduled && server.ports.length > 0) view.security_groups = [{ name: 'default' }];
-  if (server.fault) view.fault = { code: server.fault.code, created: isoSeconds(server.fault.createdAt), message: server.fault.message };
+  // Every failed build here failed scheduling (NoValidHost), which leaves the server in cell0, whose
+  // servers Nova lists without their fault: only `GET /servers/{id}` shows it (seen on Zed).
+  if (server.fault && forShow) view.fault = { code: server.fault.code, created: isoSeconds(server.fault.createdAt), message: server.fault.message };
   if (version.atLeast('2.9')) view.locked = false;
   if (version.atLeast('2.19')) view.description = server.description;
   if (version.atLeast('2.26')) view.tags = server.tags;

@@ -35,6 +35,8 @@ export interface OpenStackSimulatorOptions extends SimulatedCloudOptions {
   computeMaxMicroversion?: string;
   /** Nova's throttling status: 429 (default) or 413 `overLimit`, as older Nova answered. */
   computeThrottleStatus?: 413 | 429;
+  /** Whether Neutron serves floating IPs (its L3 router plugin); off by default, as in a Neutron without it. */
+  neutronL3?: boolean;
 }
 
 /** What the gate's capacity fault returns: each create route then says how its service reports it. */
@@ -77,7 +79,7 @@ export class OpenStackSimulator extends SimulatedCloud {
     this.services = [
       this.keystone.service(),
       novaService(env, { maxMicroversion: options.computeMaxMicroversion ?? '2.96', throttleStatus: options.computeThrottleStatus ?? 429 }),
-      neutronService(env),
+      neutronService(env, { l3: options.neutronL3 ?? false }),
       glanceService(env),
       cinderService(env),
     ];

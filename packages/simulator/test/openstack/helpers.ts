@@ -37,8 +37,9 @@ export function passwordAuthBody(sim: OpenStackSimulator, password = sim.identit
   };
 }
 
+/** A started simulator (with Neutron's L3 API unless `neutronL3: false`) and clients of its services. */
 export async function startCloud(options: OpenStackSimulatorOptions = {}): Promise<TestCloud> {
-  const sim = await new OpenStackSimulator(options).start();
+  const sim = await new OpenStackSimulator({ neutronL3: true, ...options }).start();
   const identity = client(`${sim.url}/identity/v3`);
   const response = await identity.post('/auth/tokens', passwordAuthBody(sim));
   if (response.status !== 201) throw new Error(`token request failed: ${response.status}`);

@@ -57,15 +57,16 @@ describe('Neutron', () => {
     expect(unknownFilter.data).toEqual({ NeutronError: { type: 'HTTPBadRequest', message: '[colour] is invalid attribute for filtering', detail: '' } });
   });
 
-  it('creates ports with tags, lists them by device_id, device_owner, status and tags, and deletes them', async () => {
+  it('creates ports (ignoring tags in the body, as Zed does), tags them, lists them by device_id, device_owner, status and tags, and deletes them', async () => {
     cloud = await startCloud();
     const network = await networkId('private');
     const created = await cloud.network.post('/ports', { port: { network_id: network, name: 'leak', device_owner: 'compute:nova', tags: ['cloudpool'] } });
     expect(created.status).toBe(201);
     const port = (created.data as { port: Port }).port;
-    expect(port).toMatchObject({ status: 'DOWN', device_id: '', tags: ['cloudpool'], network_id: network });
+    expect(port).toMatchObject({ status: 'DOWN', device_id: '', tags: [], network_id: network });
     expect(port.fixed_ips[0]?.ip_address).toMatch(/^10\.0\.\d+\.\d+$/);
 
+    expect((await cloud.network.put(`/ports/${port.id}/tags/cloudpool`)).status).toBe(201);
     expect((await cloud.network.put(`/ports/${port.id}/tags/provider-p1`)).status).toBe(201);
     expect((await cloud.network.get(`/ports/${port.id}/tags`)).data).toEqual({ tags: ['cloudpool', 'provider-p1'] });
     expect((await cloud.network.put(`/ports/${port.id}/tags`, { tags: ['cloudpool', 'x'] })).data).toEqual({ tags: ['cloudpool', 'x'] });
@@ -114,10 +115,14 @@ describe('Neutron', () => {
     const [port] = await ports({ device_id: serverId });
     if (!port) throw new Error('server has no port');
 
-    const allocated = await cloud.network.post('/floatingips', { floatingip: { floating_network_id: await networkId('public'), tags: ['cloudpool'] } });
+    const tagged = await cloud.network.post('/floatingips', { floatingip: { floating_network_id: await networkId('public'), tags: ['cloudpool'] } });
+    expect(tagged.status).toBe(400);
+    expect(tagged.data).toEqual({ NeutronError: { type: 'HTTPBadRequest', message: "Attribute 'tags' not allowed in POST", detail: '' } });
+    const allocated = await cloud.network.post('/floatingips', { floatingip: { floating_network_id: await networkId('public') } });
     expect(allocated.status).toBe(201);
     const floatingIp = (allocated.data as { floatingip: FloatingIp }).floatingip;
-    expect(floatingIp).toMatchObject({ status: 'DOWN', port_id: null, fixed_ip_address: null, tags: ['cloudpool'] });
+    expect(floatingIp).toMatchObject({ status: 'DOWN', port_id: null, fixed_ip_address: null, tags: [] });
+    expect((await cloud.network.put(`/floatingips/${floatingIp.id}/tags`, { tags: ['cloudpool'] })).status).toBe(200);
     expect(floatingIp.floating_ip_address).toMatch(/^172\.24\./);
 
     const associated = await cloud.network.put(`/floatingips/${floatingIp.id}`, { floatingip: { port_id: port.id } });
@@ -175,5 +180,17 @@ describe('Neutron', () => {
     expect(response.data).toEqual({
       NeutronError: { type: 'IpAddressGenerationFailure', message: `No more IP addresses available on network ${network}.`, detail: '' },
     });
+  });
+
+  it('without the L3 plugin serves no floating IPs and lists no router extension, as a Neutron configured without it', async () => {
+    cloud = await startCloud({ neutronL3: false });
+    expect((await cloud.network.get('/floatingips')).status).toBe(404);
+    const aliases = ((await cloud.network.get('/extensions')).data as { extensions: Array<{ alias: string }> }).extensions.map((e) => e.alias);
+    expect(aliases).toContain('external-net');
+    expect(aliases).not.toContain('router');
+    await cloud.sim.stop();
+    cloud = await startCloud();
+    const withL3 = ((await cloud.network.get('/extensions')).data as { extensions: Array<{ alias: string }> }).extensions.map((e) => e.alias);
+    expect(withL3).toContain('router');
   });
 });
