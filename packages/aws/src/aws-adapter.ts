@@ -9,6 +9,8 @@ import {
   type CloudResource,
   type CreateHooks,
   type CreateRequest,
+  isOurs,
+  type Ownership,
   type PoolLabelConfig,
   type ProviderContext,
   type QuotaSet,
@@ -25,7 +27,7 @@ import { clientToken, launchableInstanceType, runInstancesInput } from './launch
 import { LeakResources } from './leak-resources.js';
 import type { Ec2Port, ServiceQuotasPort } from './ports.js';
 import { instanceQuota, quotaCodesOfLabels, volumeQuota } from './quota-needs.js';
-import { isProviderResource, providerTagFilter, tagRecord } from './tags.js';
+import { providerTagFilter, tagRecord } from './tags.js';
 import { TerminateBatcher } from './terminate-batcher.js';
 
 /** What the adapter reads of its provider's configuration. */
@@ -54,6 +56,8 @@ export interface AwsAdapterOptions {
   ec2: Ec2Port;
   serviceQuotas: ServiceQuotasPort;
   context: Pick<ProviderContext, 'queue' | 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
+  /** Whose resources are ours (common's `providerOwnership`): listed, and left out of the unmanaged usage. */
+  owner: Ownership;
   timings?: Partial<AwsAdapterTimings>;
   /** Runs once when the adapter stops, e.g. to give back the SDK clients. */
   onStop?: () => void;
@@ -107,7 +111,7 @@ export class AwsAdapter implements CloudAdapter {
       calls: this.calls,
       instanceTypes: this.instanceTypes,
       codes: quotaCodesOfLabels(labelSettingsOf(config)),
-      isProviderResource: (tags) => this.isOurs(tags),
+      owner: options.owner,
       logger: context.logger,
       clock: context.clock,
       ttlMs: this.timings.quotaTtlMs,
@@ -225,7 +229,7 @@ export class AwsAdapter implements CloudAdapter {
   }
 
   private isOurs(tags: Record<string, string>): boolean {
-    return isProviderResource(tags, this.options.config.name, this.options.context.systemId);
+    return isOurs(tags, this.options.owner);
   }
 }
 

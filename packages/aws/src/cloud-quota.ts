@@ -1,5 +1,5 @@
 import type { Instance, Volume } from '@aws-sdk/client-ec2';
-import { QuotaSet, SharedListCache, sumQuota, type Clock, type ProviderContext } from '@cloudpool/common';
+import { isOurs, QuotaSet, SharedListCache, sumQuota, type Clock, type Ownership, type ProviderContext } from '@cloudpool/common';
 import type { Ec2Calls } from './ec2-calls.js';
 import type { InstanceTypeCatalog } from './instance-types.js';
 import { INSTANCE_QUOTA_CODES, STORAGE_QUOTA_CODES } from './quota-codes.js';
@@ -17,8 +17,8 @@ export interface CloudQuotaOptions {
   instanceTypes: Pick<InstanceTypeCatalog, 'sizeOf'>;
   /** The quota codes this provider's labels use (see quota-needs.ts); limits hold only these. */
   codes: ReadonlySet<string>;
-  /** Whether tags say a resource is this provider's (its usage the framework counts itself). */
-  isProviderResource(tags: Record<string, string>): boolean;
+  /** Whose resources are ours (their usage the framework counts itself). */
+  owner: Ownership;
   logger: Pick<ProviderContext['logger'], 'warn'>;
   clock: Clock;
   ttlMs: number;
@@ -29,7 +29,7 @@ export interface CloudQuotaOptions {
  * each code its labels use (the vCPU quota of each instance family and market, e.g.
  * `L-1216C47A`; the storage quota of each volume type in GiB, e.g. `L-7A658B76`; IOPS for
  * io1/io2) holds its Service Quotas value minus what the account uses of it outside this
- * provider (running and pending instances, volumes, not tagged as this provider's). AWS sets no
+ * provider (running and pending instances, volumes, not ours by `owner`). AWS sets no
  * limit on instance count or memory, so `instances`, `cores` and `ram` stay unlimited here.
  *
  * Read with low priority and kept for `ttlMs` (about five minutes). When Service Quotas cannot
@@ -85,8 +85,8 @@ export class CloudQuota {
 
   /** What instances and volumes not of this provider use of the codes in `keys`. */
   private async usageOutsideProvider(keys: string[]): Promise<QuotaSet> {
-    const { calls, isProviderResource } = this.options;
-    const notOurs = (resource: Instance | Volume) => !isProviderResource(tagRecord(resource.Tags));
+    const { calls, owner } = this.options;
+    const notOurs = (resource: Instance | Volume) => !isOurs(tagRecord(resource.Tags), owner);
     const wantsInstances = keys.some((code) => INSTANCE_QUOTA_CODES.has(code));
     const wantsVolumes = keys.some((code) => !INSTANCE_QUOTA_CODES.has(code));
     const [instances, volumes] = await Promise.all([

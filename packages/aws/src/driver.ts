@@ -1,4 +1,4 @@
-import { StateMachineProvider, type Driver, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
+import { providerOwnership, StateMachineProvider, type Driver, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
 import { AwsAdapter } from './aws-adapter.js';
 import { AwsClientRegistry } from './client-registry.js';
 import { AwsProviderConfig } from './config.js';
@@ -24,6 +24,7 @@ export const awsDriver: Driver = {
       ec2: sdkEc2Port(clients.ec2),
       serviceQuotas: sdkServiceQuotasPort(clients.serviceQuotas),
       context,
+      owner: providerOwnership(config.name, context),
       onStop: () => clients.release(),
     });
     return new StateMachineProvider(config, adapter, context);

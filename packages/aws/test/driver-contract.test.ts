@@ -5,14 +5,15 @@ import { PROVIDER_NAME, SYSTEM_ID } from './support/provider-fixture.js';
 const beds = new WeakMap<DriverContractContext, AwsTestBed>();
 
 defineDriverContract('aws', {
-  async setup() {
-    const bed = await startAwsTestBed();
+  async setup(options) {
+    const bed = await startAwsTestBed({ adoptNodepoolResources: options?.adoptNodepoolResources ?? false });
     const context: DriverContractContext = {
       adapter: bed.adapter,
       providerName: PROVIDER_NAME,
       systemId: SYSTEM_ID,
       pool: bed.pool,
       label: bed.label(),
+      clock: bed.clock,
       async settle() {
         bed.settle();
       },

@@ -7,6 +7,7 @@ import {
   type CreateHooks,
   type CreateRequest,
   DynamicValues,
+  isOurs,
   type PoolLabelConfig,
   QuotaSet,
   SharedListCache,
@@ -180,9 +181,7 @@ export class AzureAdapter implements CloudAdapter {
     const { port } = this.connection();
     const { queue } = this.context;
     const { resourceGroup } = this.config.settings;
-    const vms = (await readAllPages(queue, port.listVirtualMachines(resourceGroup))).filter(
-      (vm) => vm.tags?.[TAG.providerName] === this.config.providerName,
-    );
+    const vms = (await readAllPages(queue, port.listVirtualMachines(resourceGroup))).filter((vm) => isOurs(vm.tags ?? {}, this.context.owner));
     if (vms.length === 0) return [];
     const [nics, publicIps, sizes] = await Promise.all([
       readAllPages(queue, port.listNetworkInterfaces(resourceGroup)),
@@ -199,7 +198,7 @@ export class AzureAdapter implements CloudAdapter {
     );
   }
 
-  /** Regional limits minus the usage of VMs not tagged for this provider (see `regionalLimits`). */
+  /** Regional limits minus the usage of VMs not ours (see `regionalLimits`). */
   private async loadLimits(): Promise<QuotaSet> {
     const { port } = this.connection();
     const { location } = this.config.settings;

@@ -1,4 +1,4 @@
-import { StateMachineProvider, type Driver, type Provider, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
+import { providerOwnership, StateMachineProvider, type Driver, type Provider, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
 import { OpenStackAdapter } from './adapter/openstack-adapter.js';
 import { HttpOpenStackApi } from './api/http-openstack-api.js';
 import { defaultCloudsYamlSearch, loadCloudConfig, type CloudsYamlSearch } from './clouds/clouds-yaml.js';
@@ -43,8 +43,7 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Dri
       const adapter = new OpenStackAdapter({
         config,
         api,
-        systemId: context.systemId,
-        adoptNodepoolResources: context.cleanup.adoptNodepoolResources,
+        owner: providerOwnership(config.name, context),
         ...(region ? { region } : {}),
         clock: context.clock,
         logger: context.logger,

@@ -9,7 +9,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { ApiQueue, ManualClock, nodeTags, type CreateHooks, type CreateRequest, type PoolConfig, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
+import { ApiQueue, ManualClock, nodeTags, providerOwnership, type CreateHooks, type CreateRequest, type PoolConfig, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../../src/aws-adapter.js';
 import { sdkEc2Port, sdkServiceQuotasPort } from '../../src/sdk-ports.js';
@@ -42,6 +42,8 @@ export interface AwsTestBedOptions {
   sim?: Ec2SimulatorOptions;
   config?: AwsProviderView;
   timings?: Partial<AwsAdapterTimings>;
+  /** `cloudpool.cleanup.adopt-nodepool-resources` (default off). */
+  adoptNodepoolResources?: boolean;
 }
 
 /** A started EC2 simulator on a manual clock, an adapter on it through the real SDK and a real ApiQueue. */
@@ -61,6 +63,7 @@ export async function startAwsTestBed(options: AwsTestBedOptions = {}) {
     ec2: sdkEc2Port(ec2),
     serviceQuotas: sdkServiceQuotasPort(serviceQuotas),
     context,
+    owner: providerOwnership(config.name, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options.adoptNodepoolResources ?? false } }),
     timings: { terminateWindowMs: 5, ...options.timings },
   });
   const pool = config.pools.get(POOL_NAME)! as PoolConfig;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { GenericResourceExpanded } from '@azure/arm-resources';
-import { type CloudCallQueue, ManualClock, type PoolConfig, type PoolLabelConfig, QuotaSet, type TimerClock } from '@cloudpool/common';
+import { type CloudCallQueue, ManualClock, type PoolConfig, type PoolLabelConfig, QuotaSet, type TimerClock, providerOwnership } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AzureSimulator, type AzureSimulatorOptions } from '@cloudpool/simulator';
 import { AzureAdapter } from '../../src/adapter.js';
@@ -156,6 +156,8 @@ export interface TestAdapterOptions {
   listRefreshGapMs?: number;
   config?: AzureAdapterConfig;
   logger?: AdapterLogger;
+  /** `cloudpool.cleanup.adopt-nodepool-resources` (default off). */
+  adoptNodepoolResources?: boolean;
 }
 
 /** A started adapter on the simulator, through the real auth file, SDKs and HTTPS; the CA trusted by its clients only. */
@@ -164,7 +166,12 @@ export async function startAdapter(azure: SimulatedAzure, options: TestAdapterOp
   const ca = azure.sim.ca;
   const adapter = new AzureAdapter(
     config,
-    { queue: options.queue ?? new RecordingQueue(), clock: options.clock ?? new ManualClock(), logger: options.logger ?? new RecordingLogger() },
+    {
+      queue: options.queue ?? new RecordingQueue(),
+      clock: options.clock ?? new ManualClock(),
+      logger: options.logger ?? new RecordingLogger(),
+      owner: providerOwnership(config.providerName, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options.adoptNodepoolResources ?? false } }),
+    },
     {
       openPort: () => openSdkPort({ ...(config.settings.authPath === undefined ? {} : { authPath: config.settings.authPath }), ca, registry: new ArmClientRegistry() }),
       pollIntervalMs: options.pollIntervalMs ?? 5,

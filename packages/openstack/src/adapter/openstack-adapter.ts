@@ -37,9 +37,8 @@ export interface OpenStackAdapterOptions {
   config: OpenStackAdapterConfig;
   /** Closed by `stop()`. */
   api: OpenStackApi;
-  systemId: string;
-  /** `cloudpool.cleanup.adopt-nodepool-resources`: servers with our provider and no system id are ours. */
-  adoptNodepoolResources: boolean;
+  /** Whose servers are ours (common's `providerOwnership`): listed, and left out of the unmanaged usage. */
+  owner: Ownership;
   /** The region the servers are in, reported on each instance. */
   region?: string;
   clock: Clock;
@@ -81,7 +80,7 @@ export class OpenStackAdapter implements CloudAdapter {
   constructor(private readonly options: OpenStackAdapterOptions) {
     const { api, config, clock, logger } = options;
     const warn = (message: string) => logger.warn({ provider: config.name }, message);
-    this.owner = { providerName: config.name, systemId: options.systemId, adoptNodepoolResources: options.adoptNodepoolResources };
+    this.owner = options.owner;
     this.servers = new SharedListCache(() => this.loadServers(), {
       ttlMs: options.listTtlMs ?? DEFAULT_LIST_TTL_MS,
       clock,
@@ -91,7 +90,7 @@ export class OpenStackAdapter implements CloudAdapter {
     this.lookups = new CloudLookups(api, warn);
     this.cleaner = new NodeCleaner(api, this.owner);
     this.launcher = new NodeLauncher({ api, lookups: this.lookups, cleaner: this.cleaner, owner: this.owner, cloudImages: config.cloudImages, warn });
-    this.leaks = new LeakResources(api, { providerName: config.name, systemId: options.systemId, settings: config.settings, clock });
+    this.leaks = new LeakResources(api, { providerName: config.name, systemId: options.owner.systemId, settings: config.settings, clock });
   }
 
   async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
@@ -148,7 +147,7 @@ export class OpenStackAdapter implements CloudAdapter {
   private async loadServers(): Promise<CloudInstance[]> {
     const { api } = this.options;
     const version = await api.computeMicroversion();
-    const filterByTag = version.atLeast(COMPUTE.tagsOnCreate) && !this.options.adoptNodepoolResources;
+    const filterByTag = version.atLeast(COMPUTE.tagsOnCreate) && this.owner.adoptNodepoolResources !== true;
     const servers = await api.listServers(filterByTag ? { tags: [providerServerTag(this.options.config.name)] } : {});
     const ours = servers.filter((server) => isOurs(server.metadata ?? {}, this.owner));
     const flavors = ours.some((server) => server.flavor?.vcpus === undefined) ? await this.lookups.flavors() : [];

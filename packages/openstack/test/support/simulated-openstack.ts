@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ManualClock, QuotaSet, type CloudCallQueue, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
+import { ManualClock, providerOwnership, QuotaSet, type CloudCallQueue, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
 import axios, { type AxiosInstance } from 'axios';
 import { OpenStackAdapter, type OpenStackAdapterConfig, type OpenStackAdapterOptions } from '../../src/adapter/openstack-adapter.js';
 import { HttpOpenStackApi } from '../../src/api/http-openstack-api.js';
@@ -80,8 +80,7 @@ export class SimulatedOpenStack {
     const adapter = new OpenStackAdapter({
       config,
       api,
-      systemId: SYSTEM_ID,
-      adoptNodepoolResources: options.adoptNodepoolResources ?? false,
+      owner: providerOwnership(PROVIDER, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options.adoptNodepoolResources ?? false } }),
       region: info.regionName,
       clock: this.clock,
       logger: options.logger ?? { warn: () => undefined },
