@@ -1,8 +1,8 @@
 import { providerOwnership, StateMachineProvider, type Driver, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
-import { AwsAdapter } from './aws-adapter.js';
-import { AwsClientRegistry } from './client-registry.js';
+import { AwsAdapter } from './adapter.js';
+import { AwsClientRegistry } from './sdk/client-registry.js';
 import { AwsProviderConfig } from './config.js';
-import { sdkEc2Port, sdkServiceQuotasPort } from './sdk-ports.js';
+import { sdkEc2Port, sdkServiceQuotasPort } from './sdk/sdk-port.js';
 
 /** The SDK clients of every AWS provider in this process, shared per (profile, region, endpoint). */
 export const awsClients = new AwsClientRegistry();

@@ -19,13 +19,13 @@ import type { AdapterContext, AzureAdapterConfig } from './adapter-config.js';
 import type { AzureLabelSettings } from './config.js';
 import { indexNetwork, toCloudInstance } from './instances.js';
 import { parseResourceId, subnetId } from './names.js';
-import { cleanupNode } from './node-cleanup.js';
-import { createNode } from './node-creation.js';
-import { ArmOperations } from './operations.js';
+import { cleanupNode } from './delete-node.js';
+import { createNode } from './create-node.js';
+import { ArmOperations } from './queued-calls.js';
 import { readAllPages } from './paging.js';
 import type { AzurePort } from './port.js';
 import { quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
-import { collectionOf, toCloudResource } from './resources.js';
+import { collectionOf, toCloudResource } from './leak-resources.js';
 
 export interface AzureAdapterOptions {
   /** Opens the port to ARM; called once, by `start()`. */
@@ -53,7 +53,7 @@ interface Connected {
 
 /**
  * The CloudAdapter of Azure: nodes are a public IP, a NIC and a VM with its OS disk in the
- * provider's resource group (see node-creation.ts and node-cleanup.ts). Every ARM call goes
+ * provider's resource group (see create-node.ts and delete-node.ts). Every ARM call goes
  * through the provider's queue, one request per queued call: each page of a list, each PUT and
  * DELETE, each poll of a running operation.
  *

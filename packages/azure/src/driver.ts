@@ -2,7 +2,7 @@ import { type Driver, providerOwnership, StateMachineProvider } from '@cloudpool
 import { AzureAdapter, type AzureAdapterOptions } from './adapter.js';
 import type { AzureAdapterConfig } from './adapter-config.js';
 import { AzureProviderConfig } from './config.js';
-import type { ArmClientRegistry } from './sdk/arm-clients.js';
+import type { ArmClientRegistry } from './sdk/client-registry.js';
 import { openSdkPort } from './sdk/open-port.js';
 import { trustedCaBundle } from './sdk/trusted-ca.js';
 

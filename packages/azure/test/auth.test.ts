@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ArmClientRegistry, armScope } from '../src/sdk/arm-clients.js';
+import { ArmClientRegistry, armScope } from '../src/sdk/client-registry.js';
 import { openConnection } from '../src/sdk/connection.js';
 import { adapterConfig, SimulatedAzure, startAdapter } from './support/simulated-azure.js';
 

@@ -2,7 +2,7 @@ import { loadConfig, type ProviderContext, type StateMachineProvider, systemCloc
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultDriver, { AzureAdapter, type AzureProviderConfig, azureDriver, createAzureDriver } from '../src/index.js';
-import { ArmClientRegistry } from '../src/sdk/arm-clients.js';
+import { ArmClientRegistry } from '../src/sdk/client-registry.js';
 import { RecordingQueue, SimulatedAzure } from './support/simulated-azure.js';
 
 describe('the azure driver', () => {

@@ -1,10 +1,10 @@
 import { providerOwnership, StateMachineProvider, type Driver, type Provider, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
-import { OpenStackAdapter } from './adapter/openstack-adapter.js';
-import { HttpOpenStackApi } from './api/http-openstack-api.js';
+import { OpenStackAdapter } from './adapter.js';
+import { HttpOpenStackApi } from './sdk/sdk-port.js';
 import { defaultCloudsYamlSearch, loadCloudConfig, type CloudsYamlSearch } from './clouds/clouds-yaml.js';
 import { OpenStackProviderConfig } from './config.js';
-import { openstackConnections, type ConnectionRegistry } from './transport/connection-registry.js';
-import { OpenStackClient } from './transport/openstack-client.js';
+import { openstackConnections, type ConnectionRegistry } from './sdk/client-registry.js';
+import { OpenStackClient } from './sdk/http-client.js';
 
 export interface OpenStackDriverOptions {
   /** Where `clouds.yaml` is looked for; by default where the OpenStack tools look, read at each `getProvider`. */

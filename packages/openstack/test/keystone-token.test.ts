@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CloudError } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OpenStackClient } from '../src/transport/openstack-client.js';
+import { OpenStackClient } from '../src/sdk/http-client.js';
 import { SimulatedOpenStack } from './support/simulated-openstack.js';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { LeakCleanupWorker, TAG, type ProviderContext } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HEURISTIC_TAG } from '../src/adapter/leak-resources.js';
-import { toNeutronTags } from '../src/adapter/tags.js';
+import { HEURISTIC_TAG } from '../src/leak-resources.js';
+import { toNeutronTags } from '../src/tags.js';
 import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
 
 const ours = (nodeId: string) => ({ [TAG.nodeId]: nodeId, [TAG.providerName]: PROVIDER, [TAG.systemId]: SYSTEM_ID });

@@ -1,7 +1,7 @@
 import { CloudError, nodeTags, TAG, type CreateRequest } from '@cloudpool/common';
 import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATTEMPT_KEY, providerServerTag } from '../src/adapter/tags.js';
+import { ATTEMPT_KEY, providerServerTag } from '../src/tags.js';
 import type { OpenStackLabelSettings, OpenStackPoolSettings } from '../src/config.js';
 import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
 

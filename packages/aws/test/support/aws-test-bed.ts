@@ -11,8 +11,8 @@ import {
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { ApiQueue, ManualClock, nodeTags, providerOwnership, type CreateHooks, type CreateRequest, type PoolConfig, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
-import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../../src/aws-adapter.js';
-import { sdkEc2Port, sdkServiceQuotasPort } from '../../src/sdk-ports.js';
+import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../../src/adapter.js';
+import { sdkEc2Port, sdkServiceQuotasPort } from '../../src/sdk/sdk-port.js';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '@cloudpool/simulator';
 import { POOL_NAME, PROVIDER_NAME, providerView, SYSTEM_ID } from './provider-fixture.js';
 

@@ -1,5 +1,5 @@
 import { QuotaSet, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
-import type { AwsProviderView } from '../../src/aws-adapter.js';
+import type { AwsProviderView } from '../../src/adapter.js';
 import type { AwsCloudImageSettings, AwsLabelSettings, AwsPoolSettings } from '../../src/config.js';
 import { PUBLIC_IMAGES } from '@cloudpool/simulator';
 

@@ -1,5 +1,5 @@
 import type { AzurePort } from '../port.js';
-import { type ArmClientRegistry, sharedArmClients } from './arm-clients.js';
+import { type ArmClientRegistry, sharedArmClients } from './client-registry.js';
 import { type ConnectionOptions, openConnection } from './connection.js';
 import { SdkAzurePort } from './sdk-port.js';
 

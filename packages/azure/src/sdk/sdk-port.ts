@@ -3,7 +3,7 @@ import { getContinuationToken as networkNextLink, type NetworkInterface, type Pu
 import { type GenericResourceExpanded, getContinuationToken as resourcesNextLink } from '@azure/arm-resources';
 import { mapped } from '../errors.js';
 import type { ArmAcceptance, ArmCollection, AzurePort, PageReader, ProvisioningSnapshot } from '../port.js';
-import type { ArmClients } from './arm-clients.js';
+import type { ArmClients } from './client-registry.js';
 import { acceptanceOf, computeInitialRequest, networkInitialRequest } from './initial-requests.js';
 
 /** What the SDKs' list methods return: items, or pages of items through `byPage()`. */

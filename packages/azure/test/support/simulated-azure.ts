@@ -8,7 +8,7 @@ import { AzureSimulator, type AzureSimulatorOptions } from '@cloudpool/simulator
 import { AzureAdapter } from '../../src/adapter.js';
 import type { AdapterLogger, AzureAdapterConfig } from '../../src/adapter-config.js';
 import type { AzureLabelSettings, AzurePoolSettings } from '../../src/config.js';
-import { ArmClientRegistry, type ArmClients } from '../../src/sdk/arm-clients.js';
+import { ArmClientRegistry, type ArmClients } from '../../src/sdk/client-registry.js';
 import { openConnection } from '../../src/sdk/connection.js';
 import { openSdkPort } from '../../src/sdk/open-port.js';
 
