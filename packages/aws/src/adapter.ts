@@ -18,7 +18,7 @@ import {
 } from '@cloudpool/common';
 import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CloudQuota } from './quota.js';
-import type { AwsLabelSettings, AwsPoolSettings, AwsProviderConfig } from './config.js';
+import type { AwsLabelSettings, AwsProviderConfig, AwsSettings } from './config.js';
 import { Ec2Calls } from './queued-calls.js';
 import { ImageResolver } from './image-resolver.js';
 import { toCloudInstance } from './instances.js';
@@ -79,7 +79,7 @@ const DEFAULT_TIMINGS: AwsAdapterTimings = {
  * one shared, paged DescribeInstances filtered on the provider tag for every reader; batched
  * TerminateInstances; limits from Service Quotas. Every call goes through the provider's queue.
  */
-export class AwsAdapter implements CloudAdapter {
+export class AwsAdapter implements CloudAdapter<AwsSettings> {
   private readonly calls: Ec2Calls;
   private readonly instances: SharedListCache<CloudInstance[]>;
   private readonly instanceTypes: InstanceTypeCatalog;
@@ -122,8 +122,8 @@ export class AwsAdapter implements CloudAdapter {
     );
   }
 
-  async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
-    const label = request.label.settings as AwsLabelSettings;
+  async createResource(request: CreateRequest<AwsSettings>, hooks: CreateHooks): Promise<string> {
+    const label = request.label.settings;
     const instanceType = launchableInstanceType(request.label);
     const cloudImage = request.label.cloudImage === undefined ? undefined : this.options.config.cloudImages.get(request.label.cloudImage);
     if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage} is not configured`);
@@ -131,7 +131,7 @@ export class AwsAdapter implements CloudAdapter {
     const input = runInstancesInput({
       instanceType,
       label,
-      pool: request.pool.settings as AwsPoolSettings,
+      pool: request.pool.settings,
       image,
       tags: this.launchTags(request),
       clientToken: clientToken({
@@ -170,8 +170,8 @@ export class AwsAdapter implements CloudAdapter {
   }
 
   /** See quota-needs.ts: instances, cores (vCPUs), ram (MiB), the vCPU quota code, EBS codes. */
-  async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
-    const settings = label.settings as AwsLabelSettings;
+  async getQuotaForLabel(label: PoolLabelConfig<AwsLabelSettings>): Promise<QuotaSet> {
+    const settings = label.settings;
     const instanceType = launchableInstanceType(label);
     const size = await this.instanceTypes.sizeOf(instanceType);
     return instanceQuota(instanceType, size, settings.useSpot).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
@@ -223,8 +223,8 @@ export class AwsAdapter implements CloudAdapter {
    * The request's tags, then the label's `dynamic-tags` formatted with the node request (see
    * `DynamicValues`), and `Name` (the hostname, shown by the AWS console), as Nodepool writes them.
    */
-  private launchTags(request: CreateRequest): Record<string, string> {
-    const dynamic = this.dynamicTags.of(request, (request.label.settings as AwsLabelSettings).dynamicTags);
+  private launchTags(request: CreateRequest<AwsSettings>): Record<string, string> {
+    const dynamic = this.dynamicTags.of(request, request.label.settings.dynamicTags);
     return { ...request.tags, ...dynamic, Name: request.hostname };
   }
 
@@ -235,8 +235,5 @@ export class AwsAdapter implements CloudAdapter {
 
 /** The settings of every label of the provider. */
 function labelSettingsOf(config: AwsProviderView): AwsLabelSettings[] {
-  return [...config.pools.values()].flatMap((pool) => {
-    const labels: ReadonlyMap<string, PoolLabelConfig<AwsLabelSettings>> = pool.labels;
-    return [...labels.values()].map((label) => label.settings);
-  });
+  return [...config.pools.values()].flatMap((pool) => [...pool.labels.values()].map((label) => label.settings));
 }

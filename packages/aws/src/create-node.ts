@@ -30,8 +30,8 @@ export interface LaunchPlan {
  * The instance type a label launches. Labels the driver cannot launch (EC2 Fleet's `fleet`,
  * `dedicated-host`) are a `permanent` CloudError.
  */
-export function launchableInstanceType(label: PoolLabelConfig): string {
-  const settings = label.settings as AwsLabelSettings;
+export function launchableInstanceType(label: PoolLabelConfig<AwsLabelSettings>): string {
+  const settings = label.settings;
   const unsupported = settings.fleet ? 'fleet' : settings.dedicatedHost ? 'dedicated-host' : undefined;
   if (unsupported !== undefined || settings.instanceType === undefined) {
     throw new CloudError('permanent', `label ${label.name}: ${unsupported ?? 'a label without instance-type'} is not supported by the aws driver`);

@@ -16,7 +16,7 @@ import {
   type TimerClock,
 } from '@cloudpool/common';
 import type { AdapterContext, AzureAdapterConfig } from './adapter-config.js';
-import type { AzureLabelSettings } from './config.js';
+import type { AzureLabelSettings, AzureSettings } from './config.js';
 import { indexNetwork, toCloudInstance } from './instances.js';
 import { parseResourceId, subnetId } from './names.js';
 import { cleanupNode } from './delete-node.js';
@@ -61,7 +61,7 @@ interface Connected {
  * cached `listTtlMs` and shared. Quota: regional usages minus other users' share, with VM sizes
  * from the resource SKUs (read once).
  */
-export class AzureAdapter implements CloudAdapter {
+export class AzureAdapter implements CloudAdapter<AzureSettings> {
   private connected: Connected | undefined;
   private readonly instances: SharedListCache<CloudInstance[]>;
   private readonly limits: SharedListCache<QuotaSet>;
@@ -108,7 +108,14 @@ export class AzureAdapter implements CloudAdapter {
     this.connected = { port, operations, subnetId: subnet };
   }
 
-  async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
+  /** Gives back the port's clients; the adapter makes no further calls. Idempotent. */
+  async stop(): Promise<void> {
+    const connected = this.connected;
+    this.connected = undefined;
+    connected?.port.close();
+  }
+
+  async createResource(request: CreateRequest<AzureSettings>, hooks: CreateHooks): Promise<string> {
     const { port, operations, subnetId: subnet } = this.connection();
     try {
       return await createNode(
@@ -163,8 +170,8 @@ export class AzureAdapter implements CloudAdapter {
     return this.limits.get();
   }
 
-  async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
-    const { vmSize } = label.settings as AzureLabelSettings;
+  async getQuotaForLabel(label: PoolLabelConfig<AzureLabelSettings>): Promise<QuotaSet> {
+    const { vmSize } = label.settings;
     return quotaOfSize((await this.vmSizes.get()).get(vmSize.toLowerCase()));
   }
 

@@ -1,7 +1,7 @@
 import type { Image } from '@azure/arm-compute';
 import { CloudError, type CreateHooks, type CreateRequest, type DynamicValues } from '@cloudpool/common';
 import type { AdapterLogger, AzureAdapterConfig } from './adapter-config.js';
-import type { AzureLabelSettings, AzurePoolSettings } from './config.js';
+import type { AzureSettings } from './config.js';
 import { toCloudError } from './errors.js';
 import { imageReferenceFor } from './image-reference.js';
 import { type IpVersion, resourceNamesOf, vmNameOf } from './names.js';
@@ -44,13 +44,13 @@ interface Attempted {
  * shutdown) no further call is made: the framework deletes the node by its external id, and leak
  * cleanup finds tagged parts made before the VM.
  */
-export async function createNode(context: NodeCreationContext, request: CreateRequest, hooks: CreateHooks): Promise<string> {
+export async function createNode(context: NodeCreationContext, request: CreateRequest<AzureSettings>, hooks: CreateHooks): Promise<string> {
   const { config, port, operations } = context;
   const { resourceGroup, location } = config.settings;
   const { signal } = hooks;
   const names = resourceNamesOf(vmNameOf(request.nodeId));
-  const label = request.label.settings as AzureLabelSettings;
-  const pool = request.pool.settings as AzurePoolSettings;
+  const label = request.label.settings;
+  const pool = request.pool.settings;
   // The label's static tags (in request.tags), then its dynamic ones: the same on every resource.
   const tags = { ...request.tags, ...context.dynamicTags.of(request, label.dynamicTags) };
   const placement: NodePlacement = { location, tags, ...(request.az === undefined ? {} : { zone: request.az }) };
@@ -90,7 +90,7 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
   }
 }
 
-function publicIpVersions(pool: AzurePoolSettings): IpVersion[] {
+function publicIpVersions(pool: AzureSettings['pool']): IpVersion[] {
   return [...(pool.publicIpv4 ? ['IPv4' as const] : []), ...(pool.publicIpv6 ? ['IPv6' as const] : [])];
 }
 

@@ -16,7 +16,7 @@ import {
   type TimerClock,
 } from '@cloudpool/common';
 import type { NovaFlavor, OpenStackApi } from './port.js';
-import type { OpenStackCloudImageSettings, OpenStackLabelSettings, OpenStackProviderSettings } from './config.js';
+import type { OpenStackCloudImageSettings, OpenStackLabelSettings, OpenStackProviderSettings, OpenStackSettings } from './config.js';
 import { COMPUTE } from './sdk/microversion.js';
 import { CloudLookups } from './lookups.js';
 import { cloudQuotaLimits } from './quota.js';
@@ -68,7 +68,7 @@ const DEFAULT_QUOTA_TTL_MS = 5 * 60_000;
  * when adopting Nodepool's (untagged) servers, the filter is client-side only. The listing is
  * cached briefly and shared.
  */
-export class OpenStackAdapter implements CloudAdapter {
+export class OpenStackAdapter implements CloudAdapter<OpenStackSettings> {
   private readonly servers: SharedListCache<CloudInstance[]>;
   private readonly quota: SharedListCache<QuotaSet>;
   private readonly lookups: CloudLookups;
@@ -93,7 +93,7 @@ export class OpenStackAdapter implements CloudAdapter {
     this.leaks = new LeakResources(api, { providerName: config.name, systemId: options.owner.systemId, settings: config.settings, clock });
   }
 
-  async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
+  async createResource(request: CreateRequest<OpenStackSettings>, hooks: CreateHooks): Promise<string> {
     try {
       return await this.launcher.launch(request, hooks);
     } finally {
@@ -130,8 +130,8 @@ export class OpenStackAdapter implements CloudAdapter {
   }
 
   /** An instance, the flavor's vCPUs and RAM, and with `boot-from-volume` one volume of `volume-size` GB. */
-  async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
-    const settings = label.settings as OpenStackLabelSettings;
+  async getQuotaForLabel(label: PoolLabelConfig<OpenStackLabelSettings>): Promise<QuotaSet> {
+    const settings = label.settings;
     const needed = flavorQuota(await this.lookups.flavorFor(settings));
     return settings.bootFromVolume ? needed.add(QuotaSet.of({ volumes: 1, 'volume-gb': settings.volumeSize })) : needed;
   }

@@ -1,6 +1,6 @@
 import { CloudError, DynamicValues, isCloudError, isOurs, TAG, type CreateHooks, type CreateRequest, type Ownership } from '@cloudpool/common';
 import type { NeutronPort, OpenStackApi, ServerCreate } from './port.js';
-import type { OpenStackCloudImageSettings, OpenStackLabelSettings, OpenStackPoolSettings } from './config.js';
+import type { OpenStackCloudImageSettings, OpenStackSettings } from './config.js';
 import { COMPUTE } from './sdk/microversion.js';
 import type { CloudLookups } from './lookups.js';
 import type { NodeCleaner } from './delete-node.js';
@@ -47,7 +47,7 @@ export class NodeLauncher {
 
   constructor(private readonly context: NodeLauncherContext) {}
 
-  launch(request: CreateRequest, hooks: CreateHooks): Promise<string> {
+  launch(request: CreateRequest<OpenStackSettings>, hooks: CreateHooks): Promise<string> {
     const key = `${request.nodeId}/${request.attempt}`;
     let launch = this.inFlight.get(key);
     if (!launch) {
@@ -60,12 +60,12 @@ export class NodeLauncher {
     });
   }
 
-  private async create(request: CreateRequest, hooks: CreateHooks): Promise<string> {
+  private async create(request: CreateRequest<OpenStackSettings>, hooks: CreateHooks): Promise<string> {
     const { api, lookups } = this.context;
     const existing = request.resend === false ? undefined : await this.findServer(request);
     if (existing) return existing;
-    const label = request.label.settings as OpenStackLabelSettings;
-    const pool = request.pool.settings as OpenStackPoolSettings;
+    const label = request.label.settings;
+    const pool = request.pool.settings;
     this.warnUnsupported(request.label.name, label);
     const cloudImageName = request.label.cloudImage ?? '';
     const cloudImage = this.context.cloudImages.get(cloudImageName);
@@ -114,14 +114,14 @@ export class NodeLauncher {
    * Label keys the driver cannot honour yet are reported once per label instead of failing its
    * launches: `server-group` (no server group lookup yet).
    */
-  private warnUnsupported(labelName: string, label: OpenStackLabelSettings): void {
+  private warnUnsupported(labelName: string, label: OpenStackSettings['label']): void {
     if (this.warnedLabels.has(labelName)) return;
     this.warnedLabels.add(labelName);
     if (label.serverGroup) this.context.warn(`label ${labelName}: server-group not supported yet, ignored`);
   }
 
   /** Creates the server; a lost answer is looked up before failing, and a 400 clears the lookups. */
-  private async createServer(request: CreateRequest, server: ServerCreate): Promise<string> {
+  private async createServer(request: CreateRequest<OpenStackSettings>, server: ServerCreate): Promise<string> {
     try {
       return (await this.context.api.createServer(server)).id;
     } catch (error) {
@@ -135,7 +135,7 @@ export class NodeLauncher {
   }
 
   /** The id of this node's server for this attempt, if one exists (deleted servers do not count). */
-  private async findServer(request: CreateRequest): Promise<string | undefined> {
+  private async findServer(request: CreateRequest<OpenStackSettings>): Promise<string | undefined> {
     const servers = await this.context.api.listServers({ name: `^${escapeRegExp(request.hostname)}$` });
     const match = servers.find((server) => {
       const metadata = server.metadata ?? {};
@@ -152,7 +152,7 @@ export class NodeLauncher {
 
   /** One port per network: the attempt's existing ports (found by tags) first, new ones for the rest. */
   private async attemptPorts(
-    request: CreateRequest,
+    request: CreateRequest<OpenStackSettings>,
     networkIds: readonly string[],
     tags: string[],
     securityGroupIds: string[] | undefined,
@@ -179,7 +179,7 @@ export class NodeLauncher {
   }
 
   /** A floating IP on the port: the one it has, else a new one from the external network. */
-  private async ensureFloatingIp(request: CreateRequest, first: { port: NeutronPort; created: boolean }, networkId: string, tags: string[]): Promise<void> {
+  private async ensureFloatingIp(request: CreateRequest<OpenStackSettings>, first: { port: NeutronPort; created: boolean }, networkId: string, tags: string[]): Promise<void> {
     const { api } = this.context;
     if (!first.created && (await api.listFloatingIps({ portIds: [first.port.id] })).length > 0) return;
     const floatingIp = await api.createFloatingIp({ networkId, portId: first.port.id, tags, description: `cloudpool node ${request.nodeId}` });
@@ -188,7 +188,7 @@ export class NodeLauncher {
 }
 
 /** The request's zone, else one of the pool's `availability-zones` at random (as Nodepool picks), else Nova's choice. */
-function availabilityZone(request: CreateRequest): { availabilityZone?: string } {
+function availabilityZone(request: CreateRequest<OpenStackSettings>): { availabilityZone?: string } {
   const { azs } = request.pool;
   const zone = request.az ?? azs[Math.floor(Math.random() * azs.length)];
   return zone ? { availabilityZone: zone } : {};

@@ -9,10 +9,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { ApiQueue, ManualClock, nodeTags, providerOwnership, type CreateHooks, type CreateRequest, type PoolConfig, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
+import { ApiQueue, ManualClock, nodeTags, providerOwnership, type CreateHooks, type CreateRequest, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../../src/adapter.js';
 import { sdkEc2Port, sdkServiceQuotasPort } from '../../src/sdk/sdk-port.js';
+import type { AwsLabelSettings, AwsSettings } from '../../src/config.js';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '@cloudpool/simulator';
 import { POOL_NAME, PROVIDER_NAME, providerView, SYSTEM_ID } from './provider-fixture.js';
 
@@ -66,7 +67,7 @@ export async function startAwsTestBed(options: AwsTestBedOptions = {}) {
     owner: providerOwnership(config.name, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options.adoptNodepoolResources ?? false } }),
     timings: { terminateWindowMs: 5, ...options.timings },
   });
-  const pool = config.pools.get(POOL_NAME)! as PoolConfig;
+  const pool = config.pools.get(POOL_NAME)!;
   let sequence = 0;
 
   return {
@@ -80,11 +81,11 @@ export async function startAwsTestBed(options: AwsTestBedOptions = {}) {
     pool,
     /** The ec2 client of the test itself, to look at the simulator around the adapter. */
     ec2,
-    label(name = 'small'): PoolLabelConfig {
+    label(name = 'small'): PoolLabelConfig<AwsLabelSettings> {
       return pool.labels.get(name)!;
     },
     /** A create request as the framework makes it. */
-    request(labelName = 'small', overrides: Partial<CreateRequest> = {}): CreateRequest {
+    request(labelName = 'small', overrides: Partial<CreateRequest<AwsSettings>> = {}): CreateRequest<AwsSettings> {
       const nodeId = overrides.nodeId ?? String(++sequence).padStart(10, '0');
       const label = pool.labels.get(labelName)!;
       const tags = nodeTags({ nodeId, poolName: POOL_NAME, providerName: PROVIDER_NAME, systemId: SYSTEM_ID }, label.tags);

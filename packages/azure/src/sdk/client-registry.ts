@@ -47,24 +47,48 @@ function makeClients(connection: ArmConnection): ArmClients {
   };
 }
 
+/** A provider's hold on a shared client set; `release()` (idempotent) gives it back. */
+export interface ArmClientLease {
+  clients: ArmClients;
+  release(): void;
+}
+
 /**
  * One set of SDK clients per (subscription, endpoint, credential, trusted CA), made on first use
- * and shared by every provider that asks for the same: providers on one account share HTTP
- * connections and one token cache. The first credential registered for a key is the one used.
+ * and shared by every provider that holds a lease on the same: providers on one account share
+ * HTTP connections and one token cache. The first credential registered for a key is the one
+ * used. When the last lease is released the set is forgotten, so a changed credential or a
+ * removed provider leaves no clients behind.
  */
 export class ArmClientRegistry {
-  private readonly clientSets = new Map<string, ArmClients>();
+  private readonly clientSets = new Map<string, { clients: ArmClients; leases: number }>();
 
-  clientsFor(connection: ArmConnection): ArmClients {
+  acquire(connection: ArmConnection): ArmClientLease {
     const key = [
       connection.subscriptionId.toLowerCase(),
       connection.endpoint.toLowerCase(),
       connection.credentialKey,
       connection.ca === undefined ? '' : digest(connection.ca),
     ].join('|');
-    let clients = this.clientSets.get(key);
-    if (!clients) this.clientSets.set(key, (clients = makeClients(connection)));
-    return clients;
+    let entry = this.clientSets.get(key);
+    if (!entry) this.clientSets.set(key, (entry = { clients: makeClients(connection), leases: 0 }));
+    entry.leases += 1;
+    const leased = entry;
+    let released = false;
+    return {
+      clients: leased.clients,
+      release: () => {
+        if (released) return;
+        released = true;
+        leased.leases -= 1;
+        if (leased.leases === 0 && this.clientSets.get(key) === leased) this.clientSets.delete(key);
+      },
+    };
+  }
+
+  /** Client sets alive now (one per distinct connection with a lease). */
+  get size(): number {
+    return this.clientSets.size;
   }
 }
 

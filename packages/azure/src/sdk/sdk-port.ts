@@ -36,7 +36,15 @@ function provisioningFailure(statuses: InstanceViewStatus[] | undefined): Provis
 
 /** The AzurePort over the official SDK clients of one connection. */
 export class SdkAzurePort implements AzurePort {
-  constructor(private readonly clients: ArmClients) {}
+  constructor(
+    private readonly clients: ArmClients,
+    /** Gives the client set back to its registry. */
+    private readonly onClose: () => void = () => undefined,
+  ) {}
+
+  close(): void {
+    this.onClose();
+  }
 
   get subscriptionId(): string {
     return this.clients.subscriptionId;

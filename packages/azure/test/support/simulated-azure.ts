@@ -46,7 +46,7 @@ export class SimulatedAzure {
     const authPath = path.join(directory, 'credentials.json');
     await writeFile(authPath, JSON.stringify(info.authFile), { mode: 0o600 });
     const connection = await openConnection({ authPath, ca: info.ca });
-    return new SimulatedAzure(sim, authPath, new ArmClientRegistry().clientsFor(connection));
+    return new SimulatedAzure(sim, authPath, new ArmClientRegistry().acquire(connection).clients);
   }
 
   async stop(): Promise<void> {
@@ -96,9 +96,9 @@ export const labelSettings: AzureLabelSettings = {
   customData: '#cloud-config\npackages: [git]\n',
 };
 
-export const label: PoolLabelConfig = { name: 'ubuntu', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, settings: labelSettings };
+export const label: PoolLabelConfig<AzureLabelSettings> = { name: 'ubuntu', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, settings: labelSettings };
 
-export const pool: PoolConfig = {
+export const pool: PoolConfig<AzurePoolSettings> = {
   name: 'main',
   providerName: PROVIDER,
   limits: QuotaSet.of({ instances: 10 }),

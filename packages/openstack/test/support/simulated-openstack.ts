@@ -157,9 +157,9 @@ export const labelSettings = (overrides: Partial<OpenStackLabelSettings> = {}): 
 export function poolWithLabel(
   pool: Partial<OpenStackPoolSettings> = {},
   label: Partial<OpenStackLabelSettings> = {},
-): { pool: PoolConfig; label: PoolLabelConfig } {
-  const labelConfig: PoolLabelConfig = { name: 'small', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, settings: labelSettings(label) };
-  const poolConfig: PoolConfig = {
+): { pool: PoolConfig<OpenStackPoolSettings>; label: PoolLabelConfig<OpenStackLabelSettings> } {
+  const labelConfig: PoolLabelConfig<OpenStackLabelSettings> = { name: 'small', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, settings: labelSettings(label) };
+  const poolConfig: PoolConfig<OpenStackPoolSettings> = {
     name: 'main',
     providerName: PROVIDER,
     limits: QuotaSet.of({ instances: 10 }),

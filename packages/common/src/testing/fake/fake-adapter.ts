@@ -8,14 +8,22 @@ import { QuotaSet } from '../../quota/quota-set.js';
 import type { FakeCloud, FakeInstance } from './fake-cloud.js';
 
 /** Label settings the fake driver understands (`cores`, `ram`, `flavor`). */
-export interface FakeLabelSettings {
+export type FakeLabelSettings = {
   cores?: number;
   ram?: number;
   flavor?: string;
-}
+};
+
+/** The settings types of the fake driver: only labels have settings of their own. */
+export type FakeSettingTypes = {
+  provider: Record<string, unknown>;
+  pool: Record<string, unknown>;
+  label: FakeLabelSettings;
+  cloudImage: Record<string, unknown>;
+};
 
 /** The CloudAdapter of the in-memory `fake` driver; the reference for what drivers must do. */
-export class FakeAdapter implements CloudAdapter {
+export class FakeAdapter implements CloudAdapter<FakeSettingTypes> {
   private readonly instances: SharedListCache<CloudInstance[]>;
 
   constructor(
@@ -31,8 +39,8 @@ export class FakeAdapter implements CloudAdapter {
     this.instances = new SharedListCache(() => this.loadInstances(), { ttlMs: options.listTtlMs ?? 0, clock: cloud.clock });
   }
 
-  async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
-    const settings = request.label.settings as FakeLabelSettings;
+  async createResource(request: CreateRequest<FakeSettingTypes>, hooks: CreateHooks): Promise<string> {
+    const settings = request.label.settings;
     const instance = await this.options.queue.run({ action: 'create', kind: 'write' }, async () =>
       this.cloud.createInstance({
         token: `${request.nodeId}-${request.attempt}`,
@@ -82,8 +90,8 @@ export class FakeAdapter implements CloudAdapter {
     return QuotaSet.of({ instances, cores, ram }).subtract(unmanaged);
   }
 
-  async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
-    const settings = label.settings as FakeLabelSettings;
+  async getQuotaForLabel(label: PoolLabelConfig<FakeLabelSettings>): Promise<QuotaSet> {
+    const settings = label.settings;
     return QuotaSet.of({ instances: 1, cores: settings.cores ?? 1, ram: settings.ram ?? 1024 });
   }
 
