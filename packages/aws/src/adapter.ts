@@ -1,7 +1,8 @@
 import {
   CloudError,
   DynamicValues,
-  isCloudError,
+  mayRetry,
+  RETRY_POLICY,
   SharedListCache,
   systemClock,
   type CloudAdapter,
@@ -47,8 +48,6 @@ export interface AwsAdapterTimings {
   terminateWindowMs: number;
   /** Timers of the termination window (default: Node's). */
   timers: TimerClock;
-  /** RunInstances calls per create when the answer is lost or AWS fails (default 3), all with the same ClientToken. */
-  runInstancesTries: number;
 }
 
 export interface AwsAdapterOptions {
@@ -70,7 +69,6 @@ const DEFAULT_TIMINGS: AwsAdapterTimings = {
   imageTtlMs: 300_000,
   terminateWindowMs: 250,
   timers: systemClock,
-  runInstancesTries: 3,
 };
 
 /**
@@ -189,15 +187,15 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
     this.options.onStop?.();
   }
 
-  /** One RunInstances, sent again with the same ClientToken when AWS fails or the answer is lost. */
+  /** One RunInstances, sent again with the same ClientToken when AWS fails or the answer is lost (`RETRY_POLICY.createSend`). */
   private async runInstances(input: RunInstancesCommandInput, signal: AbortSignal): Promise<string> {
-    for (let tries = 1; ; tries++) {
+    for (let resends = 0; ; resends++) {
       try {
         const instanceId = (await this.calls.runInstances(input, signal)).Instances?.[0]?.InstanceId;
         if (instanceId) return instanceId;
         throw new CloudError('transient', 'RunInstances: the answer names no instance', { action: 'RunInstances' });
       } catch (error) {
-        if (!isCloudError(error, 'transient') || tries >= this.timings.runInstancesTries || signal.aborted) throw error;
+        if (signal.aborted || !mayRetry(RETRY_POLICY.createSend, error, resends)) throw error;
       }
     }
   }

@@ -1,4 +1,4 @@
-import { type CloudCallQueue, CloudError, isCloudError, type TimerClock } from '@cloudpool/common';
+import { type CloudCallQueue, CloudError, isCloudError, mayRetry, RETRY_POLICY, type TimerClock } from '@cloudpool/common';
 import { classifyArmError } from './errors.js';
 import type { ArmResourceRef } from './names.js';
 import type { ArmAcceptance, ArmCollection, AzurePort, ProvisioningSnapshot } from './port.js';
@@ -13,7 +13,6 @@ export interface OperationSettings {
 }
 
 /** Polls that may fail in a row (throttled or transient) before following an operation gives up. */
-const MAX_FAILED_POLLS = 3;
 
 const ENDED = new Set(['Succeeded', 'Failed', 'Canceled']);
 
@@ -120,7 +119,7 @@ export class ArmOperations {
         wait = pollIntervalMs;
       } catch (error) {
         if (!isCloudError(error, 'not-found')) {
-          if (!isCloudError(error) || !(error.kind === 'throttled' || error.kind === 'transient') || ++failedInARow >= MAX_FAILED_POLLS) throw error;
+          if (!mayRetry(RETRY_POLICY.failedPoll, error, failedInARow++)) throw error;
           wait = Math.max(pollIntervalMs, error.retryAfterMs ?? 0);
           continue;
         }

@@ -6,6 +6,7 @@ export * from './config/mapping.js';
 export * from './config/provider-schema.js';
 export * from './driver/index.js';
 export * from './errors/cloud-error.js';
+export * from './errors/retry-policy.js';
 export * from './quota/quota-check.js';
 export * from './quota/quota-set.js';
 export * from './random/seeded-random.js';

@@ -1,4 +1,4 @@
-import { CloudError, isCloudError, type CloudCallQueue, type Clock } from '@cloudpool/common';
+import { CloudError, mayRetry, RETRY_POLICY, type CloudCallQueue, type Clock } from '@cloudpool/common';
 import type { AxiosResponse } from 'axios';
 import { cloudErrorFromAnswer, cloudErrorFromNetworkFailure } from '../errors.js';
 import type { OpenStackConnection } from './client-registry.js';
@@ -31,7 +31,7 @@ export interface ServiceAnswer<T> {
  * Calls the services of one connection for one provider. Every call, the token request
  * included, goes through the provider's queue, one queued call per HTTP request; the token is
  * obtained before a call is queued, so a call never waits in the queue for another. A 401 makes
- * the session forget the token and the call is repeated once with a new one; a second 401 is an
+ * the session forget the token and the call is repeated with a new one (`RETRY_POLICY.reauthentication`: once); a second 401 is an
  * `auth` CloudError. Errors are CloudErrors made from the status and the service's message only.
  */
 export class OpenStackClient {
@@ -54,12 +54,12 @@ export class OpenStackClient {
 
   async call<T>(call: ServiceCall): Promise<ServiceAnswer<T>> {
     const { session } = this.connection;
-    for (let attempt = 1; ; attempt++) {
+    for (let reauthentications = 0; ; reauthentications++) {
       const token = await session.token(this.queue);
       try {
         return await this.queue.run({ action: call.action, kind: call.kind }, (signal) => this.send<T>(call, token, signal));
       } catch (error) {
-        if (attempt > 1 || !isCloudError(error, 'auth')) throw error;
+        if (!mayRetry(RETRY_POLICY.reauthentication, error, reauthentications)) throw error;
         session.forget(token);
       }
     }
