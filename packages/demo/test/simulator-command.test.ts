@@ -2,8 +2,9 @@ import { access, readFile } from 'node:fs/promises';
 import { sharedServerHosts, testChroot, waitFor } from '@cloudpool/common/testing';
 import { SIMULATOR_LABELS } from '@cloudpool/simulator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import { cloudpool, testIo, useTempDir } from './cli-test-kit.js';
+import { runCli } from '@cloudpool/launcher/cli';
+import { DEV_COMMANDS } from '../src/dev-commands.js';
+import { cloudpool, testIo, useTempDir } from '../../launcher/test/cli/cli-test-kit.js';
 
 interface SimulatorSummary {
   ec2: { endpoint: string; region: string; accessKeyId: string };
@@ -23,7 +24,7 @@ describe('cloudpool simulator', () => {
     const [zookeeper] = sharedServerHosts();
     const chroot = testChroot();
     const simulator = testIo();
-    const simulatorExit = runCli(['simulator', '--json', '--dir', tempDir(), '--zookeeper', `${zookeeper!.host}:${zookeeper!.port}${chroot}`], simulator.io);
+    const simulatorExit = runCli(['simulator', '--json', '--dir', tempDir(), '--zookeeper', `${zookeeper!.host}:${zookeeper!.port}${chroot}`], simulator.io, DEV_COMMANDS);
     const line = await waitFor(() => (simulator.stdout.text.endsWith('\n') ? simulator.stdout.text : undefined));
     expect(line.split('\n')).toEqual([expect.any(String), '']);
     const summary = JSON.parse(line) as SimulatorSummary;

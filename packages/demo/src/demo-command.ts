@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { CliError } from '../cli/cli-error.js';
-import type { CliIo } from '../cli/io.js';
-import { wantsJson, withJsonOption } from '../cli/options.js';
+import { CliError } from '@cloudpool/launcher/cli';
+import type { CliIo } from '@cloudpool/launcher/cli';
+import { wantsJson, withJsonOption } from '@cloudpool/launcher/cli';
 import { runDemo } from './run-demo.js';
 
 /**

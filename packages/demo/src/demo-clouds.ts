@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig, type Driver, type NodepoolConfig } from '@cloudpool/common';
 import { createOpenStackDriver } from '@cloudpool/openstack';
 import { startAllClouds, writeClientFiles, type AllClouds, type KnobsPatch } from '@cloudpool/simulator';
-import { builtinDrivers } from '../providers/drivers.js';
+import { builtinDrivers } from '@cloudpool/launcher';
 
 const BOOT_MS = 2_500;
 const WRITE_MEDIAN_MS = 200;

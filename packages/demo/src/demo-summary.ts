@@ -1,5 +1,5 @@
 import type { CallCounters } from '@cloudpool/simulator';
-import { renderTable } from '../web/text-table.js';
+import { renderTable } from '@cloudpool/launcher';
 
 /** One cloud's part of the demo. */
 export interface CloudSummary {

@@ -1,4 +1,4 @@
-import type { TextOutput } from '../cli/io.js';
+import type { TextOutput } from '@cloudpool/launcher/cli';
 
 /** Widths of the event columns: what, event, provider, label, address; the detail takes the rest. */
 const EVENT_WIDTHS = [24, 10, 14, 24, 16] as const;

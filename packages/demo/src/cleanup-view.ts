@@ -1,5 +1,5 @@
 import { decisionAction, type CleanupReport } from '@cloudpool/common';
-import { renderTable } from '../web/text-table.js';
+import { renderTable } from '@cloudpool/launcher';
 import type { PlantedResource } from './demo-leaks.js';
 
 /* How the leak-cleanup step looks in the terminal. Azure ids are whole ARM paths: shown by their last segment. */

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { startAllClouds, writeClientFiles, type AllClouds, type ClientFiles, type ZooKeeperAddress } from '@cloudpool/simulator';
-import type { CliIo } from '../io.js';
-import { wantsJson, withJsonOption } from '../options.js';
-import { printResult } from '../output.js';
-import { untilSignal } from '../signals.js';
+import type { CliIo } from '@cloudpool/launcher/cli';
+import { wantsJson, withJsonOption } from '@cloudpool/launcher/cli';
+import { printResult } from '@cloudpool/launcher/cli';
+import { untilSignal } from '@cloudpool/launcher/cli';
 
 interface SimulatorOptions {
   dir?: string;

@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { startZooKeeperServer, waitFor } from '@cloudpool/common/testing';
 import { describe, expect, it } from 'vitest';
-import { testIo } from '../packages/launcher/test/cli/cli-test-kit.js';
-import { runCli } from '../packages/launcher/src/cli/program.js';
-import { demoCommand } from '../packages/launcher/src/demo/demo-command.js';
-import type { DemoSummary } from '../packages/launcher/src/demo/demo-summary.js';
+import { testIo } from '../../launcher/test/cli/cli-test-kit.js';
+import { runCli } from '@cloudpool/launcher/cli';
+import { demoCommand } from '../src/demo-command.js';
+import type { DemoSummary } from '../src/demo-summary.js';
 
 /** Pids of the ZooKeeper servers (QuorumPeerMain) that this process started and that still run. */
 async function ourZooKeepers(): Promise<number[]> {
