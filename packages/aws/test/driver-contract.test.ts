@@ -1,6 +1,6 @@
 import { defineDriverContract, type DriverContractContext } from '@cloudpool/common/testing';
-import { startAwsTestBed, type AwsTestBed } from './support/aws-test-bed.js';
-import { PROVIDER_NAME, SYSTEM_ID } from './support/provider-fixture.js';
+import { startAwsTestBed, type AwsTestBed } from '../src/testing/test-bed.js';
+import { PROVIDER_NAME, SYSTEM_ID } from '../src/testing/provider-fixture.js';
 
 const beds = new WeakMap<DriverContractContext, AwsTestBed>();
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ArmClientRegistry, armScope } from '../src/sdk/client-registry.js';
 import { openConnection } from '../src/sdk/connection.js';
-import { adapterConfig, SimulatedAzure, startAdapter } from './support/simulated-azure.js';
+import { adapterConfig, SimulatedAzure, startAdapter } from '../src/testing/test-bed.js';
 
 /** A loopback URL where nothing listens. */
 async function closedUrl(): Promise<string> {

@@ -1,7 +1,7 @@
 import { ManualClock } from '@cloudpool/common';
 import { defineDriverContract } from '@cloudpool/common/testing';
 import { afterAll } from 'vitest';
-import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 /** Calls that read lists; `failListing` throttles them all. */
 const LIST_ACTIONS = ['virtualMachines.list', 'networkInterfaces.list', 'publicIPAddresses.list', 'resources.list'];

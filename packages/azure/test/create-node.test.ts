@@ -2,7 +2,7 @@ import { type CloudCallQueue, CloudError, nodeTags, TAG } from '@cloudpool/commo
 import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
-import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 /**
  * Runs queued calls one at a time and counts the simulator's calls made while each ran: if every

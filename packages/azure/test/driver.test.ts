@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultDriver, { AzureAdapter, type AzureProviderConfig, azureDriver, createAzureDriver } from '../src/index.js';
 import { ArmClientRegistry } from '../src/sdk/client-registry.js';
-import { RecordingQueue, SimulatedAzure } from './support/simulated-azure.js';
+import { RecordingQueue, SimulatedAzure } from '../src/testing/test-bed.js';
 
 describe('the azure driver', () => {
   let azure: SimulatedAzure;

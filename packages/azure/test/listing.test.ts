@@ -1,6 +1,6 @@
 import { CloudError, nodeTags, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 describe('Azure listings', () => {
   let azure: SimulatedAzure;

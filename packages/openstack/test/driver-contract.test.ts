@@ -1,5 +1,5 @@
 import { defineDriverContract } from '@cloudpool/common/testing';
-import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const clouds = new WeakMap<object, SimulatedOpenStack>();
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CloudError } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenStackClient } from '../src/sdk/http-client.js';
-import { SimulatedOpenStack } from './support/simulated-openstack.js';
+import { SimulatedOpenStack } from '../src/testing/test-bed.js';
 
 const MINUTE = 60_000;
 

@@ -3,7 +3,7 @@ import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ATTEMPT_KEY, providerServerTag } from '../src/tags.js';
 import type { OpenStackLabelSettings, OpenStackPoolSettings, OpenStackSettings } from '../src/config.js';
-import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 let sequence = 0;
 

@@ -11,9 +11,9 @@ import {
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { ApiQueue, ManualClock, nodeTags, providerOwnership, type CreateHooks, type CreateRequest, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
-import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../../src/adapter.js';
-import { sdkEc2Port, sdkServiceQuotasPort } from '../../src/sdk/sdk-port.js';
-import type { AwsLabelSettings, AwsSettings } from '../../src/config.js';
+import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../adapter.js';
+import { sdkEc2Port, sdkServiceQuotasPort } from '../sdk/sdk-port.js';
+import type { AwsLabelSettings, AwsSettings } from '../config.js';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '@cloudpool/simulator';
 import { POOL_NAME, PROVIDER_NAME, providerView, SYSTEM_ID } from './provider-fixture.js';
 

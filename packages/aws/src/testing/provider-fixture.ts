@@ -1,6 +1,6 @@
 import { QuotaSet, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
-import type { AwsProviderView } from '../../src/adapter.js';
-import type { AwsCloudImageSettings, AwsLabelSettings, AwsPoolSettings } from '../../src/config.js';
+import type { AwsProviderView } from '../adapter.js';
+import type { AwsCloudImageSettings, AwsLabelSettings, AwsPoolSettings } from '../config.js';
 import { PUBLIC_IMAGES } from '@cloudpool/simulator';
 
 export const PROVIDER_NAME = 'ec2-sim';

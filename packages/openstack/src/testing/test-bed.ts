@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { ManualClock, providerOwnership, QuotaSet, type CloudCallQueue, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
 import axios, { type AxiosInstance } from 'axios';
-import { OpenStackAdapter, type OpenStackAdapterConfig, type OpenStackAdapterOptions } from '../../src/adapter.js';
-import { HttpOpenStackApi } from '../../src/sdk/sdk-port.js';
-import { loadCloudConfig } from '../../src/clouds/clouds-yaml.js';
-import type { OpenStackLabelSettings, OpenStackPoolSettings } from '../../src/config.js';
-import { ConnectionRegistry, type ConnectionLease } from '../../src/sdk/client-registry.js';
-import { OpenStackClient } from '../../src/sdk/http-client.js';
+import { OpenStackAdapter, type OpenStackAdapterConfig, type OpenStackAdapterOptions } from '../adapter.js';
+import { HttpOpenStackApi } from '../sdk/sdk-port.js';
+import { loadCloudConfig } from '../clouds/clouds-yaml.js';
+import type { OpenStackLabelSettings, OpenStackPoolSettings } from '../config.js';
+import { ConnectionRegistry, type ConnectionLease } from '../sdk/client-registry.js';
+import { OpenStackClient } from '../sdk/http-client.js';
 import { OpenStackSimulator, type OpenStackSimulatorOptions } from '@cloudpool/simulator';
 
 export const PROVIDER = 'os-provider';

@@ -5,12 +5,12 @@ import type { GenericResourceExpanded } from '@azure/arm-resources';
 import { type CloudCallQueue, ManualClock, type PoolConfig, type PoolLabelConfig, QuotaSet, type TimerClock, providerOwnership } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AzureSimulator, type AzureSimulatorOptions } from '@cloudpool/simulator';
-import { AzureAdapter } from '../../src/adapter.js';
-import type { AdapterLogger, AzureAdapterConfig } from '../../src/adapter-config.js';
-import type { AzureLabelSettings, AzurePoolSettings } from '../../src/config.js';
-import { ArmClientRegistry, type ArmClients } from '../../src/sdk/client-registry.js';
-import { openConnection } from '../../src/sdk/connection.js';
-import { openSdkPort } from '../../src/sdk/open-port.js';
+import { AzureAdapter } from '../adapter.js';
+import type { AdapterLogger, AzureAdapterConfig } from '../adapter-config.js';
+import type { AzureLabelSettings, AzurePoolSettings } from '../config.js';
+import { ArmClientRegistry, type ArmClients } from '../sdk/client-registry.js';
+import { openConnection } from '../sdk/connection.js';
+import { openSdkPort } from '../sdk/open-port.js';
 
 export const PROVIDER = 'azure-test';
 export const SYSTEM_ID = 'system-under-test';
