@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { SharedByLease } from '@cloudpool/common';
 
 /** Where and as whom a provider talks to AWS: its `region-name`, `profile-name` and `endpoint`. */
 export interface AwsClientTarget {
@@ -22,10 +23,9 @@ export interface AwsClientLease {
 const CONNECTION_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
-interface Entry {
+interface Clients {
   ec2: EC2Client;
   serviceQuotas: ServiceQuotasClient;
-  leases: number;
 }
 
 /**
@@ -38,7 +38,10 @@ interface Entry {
  * `AWS_ENDPOINT_URL_SERVICE_QUOTAS` (Service Quotas), else `AWS_ENDPOINT_URL`, else AWS's own.
  */
 export class AwsClientRegistry {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new SharedByLease<Clients>((clients) => {
+    clients.ec2.destroy();
+    clients.serviceQuotas.destroy();
+  });
 
   constructor(private readonly env: Readonly<Record<string, string | undefined>> = process.env) {}
 
@@ -46,31 +49,11 @@ export class AwsClientRegistry {
     const ec2Endpoint = this.endpointFor(target, 'AWS_ENDPOINT_URL_EC2');
     const quotasEndpoint = this.endpointFor(target, 'AWS_ENDPOINT_URL_SERVICE_QUOTAS');
     const key = JSON.stringify([target.profile ?? null, target.region, ec2Endpoint ?? null, quotasEndpoint ?? null]);
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = {
-        ec2: new EC2Client(clientConfig(target, ec2Endpoint)),
-        serviceQuotas: new ServiceQuotasClient(clientConfig(target, quotasEndpoint)),
-        leases: 0,
-      };
-      this.entries.set(key, entry);
-    }
-    entry.leases += 1;
-    const leased = entry;
-    let released = false;
-    return {
-      ec2: leased.ec2,
-      serviceQuotas: leased.serviceQuotas,
-      release: () => {
-        if (released) return;
-        released = true;
-        leased.leases -= 1;
-        if (leased.leases > 0) return;
-        this.entries.delete(key);
-        leased.ec2.destroy();
-        leased.serviceQuotas.destroy();
-      },
-    };
+    const lease = this.entries.acquire(key, () => ({
+      ec2: new EC2Client(clientConfig(target, ec2Endpoint)),
+      serviceQuotas: new ServiceQuotasClient(clientConfig(target, quotasEndpoint)),
+    }));
+    return { ...lease.value, release: () => lease.release() };
   }
 
   /** Clients alive now (one entry per distinct target with a lease). */

@@ -3,6 +3,7 @@ import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
+import { SharedByLease } from '@cloudpool/common';
 
 /** Where and as whom the driver talks to Azure Resource Manager. */
 export interface ArmConnection {
@@ -61,7 +62,7 @@ export interface ArmClientLease {
  * removed provider leaves no clients behind.
  */
 export class ArmClientRegistry {
-  private readonly clientSets = new Map<string, { clients: ArmClients; leases: number }>();
+  private readonly clientSets = new SharedByLease<ArmClients>();
 
   acquire(connection: ArmConnection): ArmClientLease {
     const key = [
@@ -70,20 +71,8 @@ export class ArmClientRegistry {
       connection.credentialKey,
       connection.ca === undefined ? '' : digest(connection.ca),
     ].join('|');
-    let entry = this.clientSets.get(key);
-    if (!entry) this.clientSets.set(key, (entry = { clients: makeClients(connection), leases: 0 }));
-    entry.leases += 1;
-    const leased = entry;
-    let released = false;
-    return {
-      clients: leased.clients,
-      release: () => {
-        if (released) return;
-        released = true;
-        leased.leases -= 1;
-        if (leased.leases === 0 && this.clientSets.get(key) === leased) this.clientSets.delete(key);
-      },
-    };
+    const lease = this.clientSets.acquire(key, () => makeClients(connection));
+    return { clients: lease.value, release: () => lease.release() };
   }
 
   /** Client sets alive now (one per distinct connection with a lease). */

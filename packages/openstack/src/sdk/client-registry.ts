@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { SharedByLease } from '@cloudpool/common';
 import axios, { type AxiosInstance } from 'axios';
 import type { CloudConfig } from '../clouds/cloud-config.js';
 import { KeystoneSession, type KeystoneSessionOptions } from './keystone-session.js';
@@ -24,7 +25,6 @@ export interface ConnectionLease {
 interface Entry {
   connection: OpenStackConnection;
   agents: Array<http.Agent | https.Agent>;
-  users: number;
 }
 
 /** How long an HTTP call may take before it counts as lost (a `transient` error). */
@@ -36,29 +36,13 @@ const REQUEST_TIMEOUT_MS = 60_000;
  * settings: a provider restarted after `clouds.yaml` changed gets a new connection.
  */
 export class ConnectionRegistry {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new SharedByLease<Entry>((entry) => {
+    for (const agent of entry.agents) agent.destroy();
+  });
 
   acquire(cloud: CloudConfig, region: string | undefined, session: KeystoneSessionOptions): ConnectionLease {
-    const key = connectionKey(cloud, region);
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = createEntry(cloud, region, session);
-      this.entries.set(key, entry);
-    }
-    entry.users += 1;
-    const held = entry;
-    let released = false;
-    return {
-      connection: held.connection,
-      release: () => {
-        if (released) return;
-        released = true;
-        held.users -= 1;
-        if (held.users > 0 || this.entries.get(key) !== held) return;
-        this.entries.delete(key);
-        for (const agent of held.agents) agent.destroy();
-      },
-    };
+    const lease = this.entries.acquire(connectionKey(cloud, region), () => createEntry(cloud, region, session));
+    return { connection: lease.value.connection, release: () => lease.release() };
   }
 
   /** Connections held now (for tests). */
@@ -91,7 +75,6 @@ function createEntry(cloud: CloudConfig, region: string | undefined, session: Ke
   return {
     connection: { cloud, region, http: client, session: new KeystoneSession(client, cloud.auth, session) },
     agents: [httpAgent, httpsAgent],
-    users: 0,
   };
 }
 
