@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const zookeeperSetup = ['test/setup/zookeeper-global.ts'];
 
@@ -12,7 +12,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'default', include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'], globalSetup: zookeeperSetup },
+        test: {
+          name: 'default',
+          include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          // The conformance runs need a real cloud started first: vitest.conformance.config.ts.
+          exclude: [...configDefaults.exclude, 'test/conformance/**'],
+          globalSetup: zookeeperSetup,
+        },
       },
       {
         // The ZooKeeper layer's tests again, against a server that serves only TLS (see the setup).

@@ -1,7 +1,7 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import { CloudError, isCloudError, SharedListCache, type Clock } from '@cloudpool/common';
 import type { AwsCloudImageSettings } from './config.js';
-import type { Ec2Calls } from './ec2-calls.js';
+import type { Ec2Calls } from './queued-calls.js';
 
 /** The AMI a launch boots, and the device name of its root volume (for the block device mapping). */
 export interface ResolvedImage {

@@ -1,10 +1,10 @@
 import { awsDriver } from './driver.js';
 
-export { AwsAdapter, type AwsAdapterOptions, type AwsAdapterTimings, type AwsProviderView } from './aws-adapter.js';
-export { AwsClientRegistry, type AwsClientLease, type AwsClientTarget } from './client-registry.js';
+export { AwsAdapter, type AwsAdapterOptions, type AwsAdapterTimings, type AwsProviderView } from './adapter.js';
+export { AwsClientRegistry, type AwsClientLease, type AwsClientTarget } from './sdk/client-registry.js';
 export * from './config.js';
-export { awsClients, awsDriver } from './driver.js';
-export type { Ec2Port, ServiceQuotasPort } from './ports.js';
-export { sdkEc2Port, sdkServiceQuotasPort } from './sdk-ports.js';
+export { awsClients, awsDriver, createAwsDriver, type AwsDriverOptions } from './driver.js';
+export type { Ec2Port, ServiceQuotasPort } from './port.js';
+export { sdkEc2Port, sdkServiceQuotasPort } from './sdk/sdk-port.js';
 
 export default awsDriver;

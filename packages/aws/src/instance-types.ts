@@ -1,5 +1,5 @@
 import { CloudError } from '@cloudpool/common';
-import type { Ec2Calls } from './ec2-calls.js';
+import type { Ec2Calls } from './queued-calls.js';
 import type { InstanceSize } from './quota-needs.js';
 
 /**

@@ -1,5 +1,5 @@
 import { CloudError, isCloudError, type CloudResource } from '@cloudpool/common';
-import type { Ec2Calls } from './ec2-calls.js';
+import type { Ec2Calls } from './queued-calls.js';
 import { providerTagFilter, tagRecord } from './tags.js';
 
 /** The resource types `listResources` reports, besides instances (which `listNodes` covers). */

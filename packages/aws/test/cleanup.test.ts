@@ -1,8 +1,8 @@
 import { DescribeImagesCommand, DescribeNetworkInterfacesCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { TAG } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAwsTestBed, type AwsTestBed } from './support/aws-test-bed.js';
-import { PROVIDER_NAME, SYSTEM_ID } from './support/provider-fixture.js';
+import { startAwsTestBed, type AwsTestBed } from '../src/testing/test-bed.js';
+import { PROVIDER_NAME, SYSTEM_ID } from '../src/testing/provider-fixture.js';
 
 const ours = { [TAG.providerName]: PROVIDER_NAME, [TAG.systemId]: SYSTEM_ID };
 

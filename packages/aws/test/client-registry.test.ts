@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsClientRegistry } from '../src/client-registry.js';
+import { AwsClientRegistry } from '../src/sdk/client-registry.js';
 
 const endpointOf = async (client: { config: { endpoint?: () => Promise<{ hostname: string; port?: number }> } }) => {
   const endpoint = await client.config.endpoint?.();

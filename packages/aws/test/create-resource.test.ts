@@ -2,8 +2,8 @@ import { DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeVol
 import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { TAG, type CloudError } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordingHooks, startAwsTestBed, type AwsTestBed, type AwsTestBedOptions } from './support/aws-test-bed.js';
-import { JAMMY_IMAGE_ID, NOBLE_AMD64_IMAGE_ID, providerView } from './support/provider-fixture.js';
+import { recordingHooks, startAwsTestBed, type AwsTestBed, type AwsTestBedOptions } from '../src/testing/test-bed.js';
+import { JAMMY_IMAGE_ID, NOBLE_AMD64_IMAGE_ID, providerView } from '../src/testing/provider-fixture.js';
 
 const tagsOf = (resource: { Tags?: Array<{ Key?: string; Value?: string }> }) =>
   Object.fromEntries((resource.Tags ?? []).map((tag) => [tag.Key, tag.Value]));

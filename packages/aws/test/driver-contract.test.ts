@@ -1,18 +1,19 @@
 import { defineDriverContract, type DriverContractContext } from '@cloudpool/common/testing';
-import { startAwsTestBed, type AwsTestBed } from './support/aws-test-bed.js';
-import { PROVIDER_NAME, SYSTEM_ID } from './support/provider-fixture.js';
+import { startAwsTestBed, type AwsTestBed } from '../src/testing/test-bed.js';
+import { PROVIDER_NAME, SYSTEM_ID } from '../src/testing/provider-fixture.js';
 
 const beds = new WeakMap<DriverContractContext, AwsTestBed>();
 
 defineDriverContract('aws', {
-  async setup() {
-    const bed = await startAwsTestBed();
+  async setup(options) {
+    const bed = await startAwsTestBed({ adoptNodepoolResources: options?.adoptNodepoolResources ?? false });
     const context: DriverContractContext = {
       adapter: bed.adapter,
       providerName: PROVIDER_NAME,
       systemId: SYSTEM_ID,
       pool: bed.pool,
       label: bed.label(),
+      clock: bed.clock,
       async settle() {
         bed.settle();
       },

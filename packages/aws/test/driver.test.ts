@@ -2,8 +2,8 @@ import { ApiQueue, loadConfig, ManualClock, type LaunchResult, type ProviderCont
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import awsDriverDefault, { awsClients, awsDriver, AwsProviderConfig } from '../src/index.js';
 import { Ec2Simulator } from '@cloudpool/simulator';
-import { recordingLogger } from './support/aws-test-bed.js';
-import { JAMMY_IMAGE_ID } from './support/provider-fixture.js';
+import { recordingLogger } from '../src/testing/test-bed.js';
+import { JAMMY_IMAGE_ID } from '../src/testing/provider-fixture.js';
 
 function nodepoolYaml(endpoint: string): string {
   return `

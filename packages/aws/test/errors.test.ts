@@ -3,8 +3,8 @@ import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-s
 import { TAG, type CloudError } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toCloudError } from '../src/errors.js';
-import { recordingHooks, startAwsTestBed, type AwsTestBed } from './support/aws-test-bed.js';
-import { JAMMY_IMAGE_ID, PROVIDER_NAME } from './support/provider-fixture.js';
+import { recordingHooks, startAwsTestBed, type AwsTestBed } from '../src/testing/test-bed.js';
+import { JAMMY_IMAGE_ID, PROVIDER_NAME } from '../src/testing/provider-fixture.js';
 
 /** What an SDK call against the simulator threw, mapped at the boundary. */
 async function mappedFailure(call: Promise<unknown>, action: string): Promise<CloudError> {

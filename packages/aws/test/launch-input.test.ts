@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientToken, runInstancesInput } from '../src/launch-input.js';
-import { labelSettings, poolSettings } from './support/provider-fixture.js';
+import { clientToken, runInstancesInput } from '../src/create-node.js';
+import { labelSettings, poolSettings } from '../src/testing/provider-fixture.js';
 
 // The simulator ignores `NetworkInterface.N` of RunInstances; this is what EC2 is sent.
 describe('runInstancesInput', () => {

@@ -1,7 +1,7 @@
 import { TAG } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordingHooks, startAwsTestBed, type AwsTestBed } from './support/aws-test-bed.js';
-import { PROVIDER_NAME, SYSTEM_ID } from './support/provider-fixture.js';
+import { recordingHooks, startAwsTestBed, type AwsTestBed } from '../src/testing/test-bed.js';
+import { PROVIDER_NAME, SYSTEM_ID } from '../src/testing/provider-fixture.js';
 
 const ours = (nodeId: string) => ({ [TAG.providerName]: PROVIDER_NAME, [TAG.systemId]: SYSTEM_ID, [TAG.nodeId]: nodeId });
 
@@ -10,7 +10,8 @@ describe('AwsAdapter.listNodes', () => {
   afterEach(async () => bed?.stop());
 
   it('reads every page of the provider-filtered DescribeInstances, 1,000 per page', async () => {
-    bed = await startAwsTestBed();
+    // Adopting Nodepool's resources: the 10 without an installation id are ours, the 7 of another installation are not.
+    bed = await startAwsTestBed({ adoptNodepoolResources: true });
     bed.sim.seedInstances(1_000, ours('0000000001'));
     bed.sim.seedInstances(300, { [TAG.providerName]: 'someone-else', [TAG.nodeId]: '0000000002' });
     bed.sim.seedInstances(490, ours('0000000003'));

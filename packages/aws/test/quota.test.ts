@@ -1,7 +1,7 @@
 import { TAG } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordingHooks, startAwsTestBed, type AwsTestBed } from './support/aws-test-bed.js';
-import { PROVIDER_NAME, providerView, SYSTEM_ID } from './support/provider-fixture.js';
+import { recordingHooks, startAwsTestBed, type AwsTestBed } from '../src/testing/test-bed.js';
+import { PROVIDER_NAME, providerView, SYSTEM_ID } from '../src/testing/provider-fixture.js';
 
 const ours = { [TAG.providerName]: PROVIDER_NAME, [TAG.systemId]: SYSTEM_ID, [TAG.nodeId]: '0000000001' };
 

@@ -1,4 +1,4 @@
-import type { ProviderContext } from '@cloudpool/common';
+import type { Ownership, ProviderContext } from '@cloudpool/common';
 import type { AzureCloudImageSettings, AzurePoolSettings, AzureProviderSettings } from './config.js';
 
 /** A `cloud-images` entry as the adapter uses it. */
@@ -22,5 +22,8 @@ export interface AzureAdapterConfig {
 /** The logging the adapter does (a pino logger, as the provider context has, satisfies it). */
 export type AdapterLogger = Pick<ProviderContext['logger'], 'info' | 'warn'>;
 
-/** The parts of the provider context the adapter uses. */
-export type AdapterContext = Pick<ProviderContext, 'queue' | 'clock'> & { logger: AdapterLogger };
+/**
+ * The parts of the provider context the adapter uses, and whose resources are ours (common's
+ * `providerOwnership`): listed, and left out of the unmanaged usage.
+ */
+export type AdapterContext = Pick<ProviderContext, 'queue' | 'clock'> & { logger: AdapterLogger; owner: Ownership };

@@ -8,6 +8,7 @@ import {
   type CreateHooks,
   type CreateRequest,
   DynamicValues,
+  isOurs,
   type PoolLabelConfig,
   QuotaSet,
   SharedListCache,
@@ -16,16 +17,16 @@ import {
   type TimerClock,
 } from '@cloudpool/common';
 import type { AdapterContext, AzureAdapterConfig } from './adapter-config.js';
-import type { AzureLabelSettings } from './config.js';
+import type { AzureLabelSettings, AzureSettings } from './config.js';
 import { indexNetwork, toCloudInstance } from './instances.js';
 import { parseResourceId, subnetId } from './names.js';
-import { cleanupNode } from './node-cleanup.js';
-import { createNode } from './node-creation.js';
-import { ArmOperations } from './operations.js';
+import { cleanupNode } from './delete-node.js';
+import { createNode } from './create-node.js';
+import { ArmOperations } from './queued-calls.js';
 import { readAllPages } from './paging.js';
 import type { AzurePort } from './port.js';
 import { quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
-import { collectionOf, toCloudResource } from './resources.js';
+import { collectionOf, toCloudResource } from './leak-resources.js';
 
 export interface AzureAdapterOptions {
   /** Opens the port to ARM; called once, by `start()`. */
@@ -53,7 +54,7 @@ interface Connected {
 
 /**
  * The CloudAdapter of Azure: nodes are a public IP, a NIC and a VM with its OS disk in the
- * provider's resource group (see node-creation.ts and node-cleanup.ts). Every ARM call goes
+ * provider's resource group (see create-node.ts and delete-node.ts). Every ARM call goes
  * through the provider's queue, one request per queued call: each page of a list, each PUT and
  * DELETE, each poll of a running operation.
  *
@@ -61,7 +62,7 @@ interface Connected {
  * cached `listTtlMs` and shared. Quota: regional usages minus other users' share, with VM sizes
  * from the resource SKUs (read once).
  */
-export class AzureAdapter implements CloudAdapter {
+export class AzureAdapter implements CloudAdapter<AzureSettings> {
   private connected: Connected | undefined;
   private readonly instances: SharedListCache<CloudInstance[]>;
   private readonly limits: SharedListCache<QuotaSet>;
@@ -108,7 +109,14 @@ export class AzureAdapter implements CloudAdapter {
     this.connected = { port, operations, subnetId: subnet };
   }
 
-  async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
+  /** Gives back the port's clients; the adapter makes no further calls. Idempotent. */
+  async stop(): Promise<void> {
+    const connected = this.connected;
+    this.connected = undefined;
+    connected?.port.close();
+  }
+
+  async createResource(request: CreateRequest<AzureSettings>, hooks: CreateHooks): Promise<string> {
     const { port, operations, subnetId: subnet } = this.connection();
     try {
       return await createNode(
@@ -171,8 +179,8 @@ export class AzureAdapter implements CloudAdapter {
     return this.limits.get();
   }
 
-  async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
-    const { vmSize } = label.settings as AzureLabelSettings;
+  async getQuotaForLabel(label: PoolLabelConfig<AzureLabelSettings>): Promise<QuotaSet> {
+    const { vmSize } = label.settings;
     return quotaOfSize((await this.vmSizes.get()).get(vmSize.toLowerCase()));
   }
 
@@ -189,9 +197,7 @@ export class AzureAdapter implements CloudAdapter {
     const { port } = this.connection();
     const { queue } = this.context;
     const { resourceGroup } = this.config.settings;
-    const vms = (await readAllPages(queue, port.listVirtualMachines(resourceGroup))).filter(
-      (vm) => vm.tags?.[TAG.providerName] === this.config.providerName,
-    );
+    const vms = (await readAllPages(queue, port.listVirtualMachines(resourceGroup))).filter((vm) => isOurs(vm.tags ?? {}, this.context.owner));
     if (vms.length === 0) return [];
     const [nics, publicIps, sizes] = await Promise.all([
       readAllPages(queue, port.listNetworkInterfaces(resourceGroup)),
@@ -208,7 +214,7 @@ export class AzureAdapter implements CloudAdapter {
     );
   }
 
-  /** Regional limits minus the usage of VMs not tagged for this provider (see `regionalLimits`). */
+  /** Regional limits minus the usage of VMs not ours (see `regionalLimits`). */
   private async loadLimits(): Promise<QuotaSet> {
     const { port } = this.connection();
     const { location } = this.config.settings;

@@ -1,8 +1,8 @@
-import { type Driver, StateMachineProvider } from '@cloudpool/common';
+import { type Driver, providerOwnership, StateMachineProvider } from '@cloudpool/common';
 import { AzureAdapter, type AzureAdapterOptions } from './adapter.js';
 import type { AzureAdapterConfig } from './adapter-config.js';
 import { AzureProviderConfig } from './config.js';
-import type { ArmClientRegistry } from './sdk/arm-clients.js';
+import type { ArmClientRegistry } from './sdk/client-registry.js';
 import { openSdkPort } from './sdk/open-port.js';
 import { trustedCaBundle } from './sdk/trusted-ca.js';
 
@@ -42,7 +42,7 @@ export function createAzureDriver(options: AzureDriverOptions = {}): Driver {
           ...(options.registry === undefined ? {} : { registry: options.registry }),
         });
       };
-      const adapter = new AzureAdapter(adapterConfigOf(config), context, { ...options.adapter, openPort });
+      const adapter = new AzureAdapter(adapterConfigOf(config), { ...context, owner: providerOwnership(config.name, context) }, { ...options.adapter, openPort });
       return new StateMachineProvider(config, adapter, context);
     },
   };

@@ -48,6 +48,8 @@ export interface PageReader<T> {
  */
 export interface AzurePort {
   readonly subscriptionId: string;
+  /** Gives back what the port holds (its shared SDK clients). Idempotent; no call is made after it. */
+  close(): void;
   resourceGroupExists(resourceGroup: string): Promise<boolean>;
   createResourceGroup(resourceGroup: string, location: string): Promise<void>;
 

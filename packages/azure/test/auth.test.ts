@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ArmClientRegistry, armScope } from '../src/sdk/arm-clients.js';
+import { ArmClientRegistry, armScope } from '../src/sdk/client-registry.js';
 import { openConnection } from '../src/sdk/connection.js';
-import { adapterConfig, SimulatedAzure, startAdapter } from './support/simulated-azure.js';
+import { adapterConfig, SimulatedAzure, startAdapter } from '../src/testing/test-bed.js';
 
 /** A loopback URL where nothing listens. */
 async function closedUrl(): Promise<string> {
@@ -60,11 +60,25 @@ describe('Azure credentials from the service-principal auth file', () => {
 
   it('shares one client set, and so one token, between providers with the same credentials', async () => {
     const registry = new ArmClientRegistry();
-    const first = registry.clientsFor(await openConnection({ authPath: azure.authPath, ca: azure.sim.ca }));
-    const second = registry.clientsFor(await openConnection({ authPath: await authFile('copy.json', {}), ca: azure.sim.ca }));
-    expect(second).toBe(first);
-    const rotated = registry.clientsFor(await openConnection({ authPath: await authFile('rotated.json', { clientSecret: 'rotated' }), ca: azure.sim.ca }));
-    expect(rotated).not.toBe(first);
+    const first = registry.acquire(await openConnection({ authPath: azure.authPath, ca: azure.sim.ca }));
+    const second = registry.acquire(await openConnection({ authPath: await authFile('copy.json', {}), ca: azure.sim.ca }));
+    expect(second.clients).toBe(first.clients);
+    const rotated = registry.acquire(await openConnection({ authPath: await authFile('rotated.json', { clientSecret: 'rotated' }), ca: azure.sim.ca }));
+    expect(rotated.clients).not.toBe(first.clients);
+    expect(registry.size).toBe(2);
+  });
+
+  it('forgets a client set when its last lease is released (the old secret leaves no clients behind)', async () => {
+    const registry = new ArmClientRegistry();
+    const connection = await openConnection({ authPath: azure.authPath, ca: azure.sim.ca });
+    const first = registry.acquire(connection);
+    const second = registry.acquire(connection);
+    first.release();
+    first.release();
+    expect(registry.size).toBe(1);
+    second.release();
+    expect(registry.size).toBe(0);
+    expect(registry.acquire(connection).clients).not.toBe(first.clients);
   });
 
   it('maps a rejected secret to an auth CloudError that does not repeat the secret', async () => {

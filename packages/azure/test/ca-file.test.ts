@@ -6,9 +6,9 @@ import { loadConfig, type ProviderContext, systemClock } from '@cloudpool/common
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzureProviderConfig, createAzureDriver } from '../src/index.js';
-import { ArmClientRegistry } from '../src/sdk/arm-clients.js';
+import { ArmClientRegistry } from '../src/sdk/client-registry.js';
 import { trustedCaBundle } from '../src/sdk/trusted-ca.js';
-import { RecordingQueue, SimulatedAzure } from './support/simulated-azure.js';
+import { RecordingQueue, SimulatedAzure } from '../src/testing/test-bed.js';
 
 const context: ProviderContext = {
   systemId: 'system-under-test',

@@ -1,6 +1,6 @@
 import { ManualClock, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER, RecordingLogger, SimulatedAzure, startAdapter } from './support/simulated-azure.js';
+import { PROVIDER, RecordingLogger, SimulatedAzure, startAdapter } from '../src/testing/test-bed.js';
 
 const RESERVATION_MS = 180_000;
 

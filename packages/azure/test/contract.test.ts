@@ -1,7 +1,7 @@
 import { ManualClock } from '@cloudpool/common';
 import { defineDriverContract } from '@cloudpool/common/testing';
 import { afterAll } from 'vitest';
-import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 /** Calls that read lists; `failListing` throttles them all. */
 const LIST_ACTIONS = ['virtualMachines.list', 'networkInterfaces.list', 'publicIPAddresses.list', 'resources.list'];
@@ -12,18 +12,20 @@ afterAll(async () => {
 });
 
 defineDriverContract('azure', {
-  async setup() {
+  async setup(options) {
     azure ??= await SimulatedAzure.start();
     const simulated = azure;
     simulated.sim.reset();
-    const clock = new ManualClock();
-    const adapter = await startAdapter(simulated, { clock });
+    // The simulator stamps resources with the system's time; leak cleanup measures ages on this clock.
+    const clock = new ManualClock(Date.now());
+    const adapter = await startAdapter(simulated, { clock, adoptNodepoolResources: options?.adoptNodepoolResources ?? false });
     return {
       adapter,
       providerName: PROVIDER,
       systemId: SYSTEM_ID,
       pool,
       label,
+      clock,
       async settle() {
         clock.advance(60_000);
       },

@@ -3,7 +3,7 @@ import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
 import { vmNameOf } from '../src/names.js';
-import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 /**
  * Runs queued calls one at a time and counts the simulator's calls made while each ran: if every

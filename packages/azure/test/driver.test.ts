@@ -2,8 +2,8 @@ import { loadConfig, type ProviderContext, type StateMachineProvider, systemCloc
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import defaultDriver, { AzureAdapter, type AzureProviderConfig, azureDriver, createAzureDriver } from '../src/index.js';
-import { ArmClientRegistry } from '../src/sdk/arm-clients.js';
-import { RecordingQueue, SimulatedAzure } from './support/simulated-azure.js';
+import { ArmClientRegistry } from '../src/sdk/client-registry.js';
+import { RecordingQueue, SimulatedAzure } from '../src/testing/test-bed.js';
 
 describe('the azure driver', () => {
   let azure: SimulatedAzure;
@@ -45,7 +45,8 @@ providers:
             hardware-profile: { vm-size: Standard_B1s }
             tags: { team: ci }
 `;
-    const driver = createAzureDriver({ ca: azure.sim.ca, registry: new ArmClientRegistry(), adapter: { pollIntervalMs: 5, listTtlMs: 0 } });
+    const registry = new ArmClientRegistry();
+    const driver = createAzureDriver({ ca: azure.sim.ca, registry, adapter: { pollIntervalMs: 5, listTtlMs: 0 } });
     const config = loadConfig({ text }, { drivers: { azure: driver }, env: {} });
     const providerConfig = config.providers.get('azure-sim') as AzureProviderConfig;
     const context: ProviderContext = {
@@ -60,6 +61,7 @@ providers:
     const provider = driver.getProvider(providerConfig, context) as StateMachineProvider;
     expect(provider.adapter).toBeInstanceOf(AzureAdapter);
     await provider.start();
+    expect(registry.size).toBe(1);
     try {
       const pool = providerConfig.pools.get('main')!;
       const handler = provider.getRequestHandler(pool, '100-0000000001');
@@ -78,5 +80,7 @@ providers:
     } finally {
       await provider.stop();
     }
+    // Stopping the provider gives its SDK clients back.
+    expect(registry.size).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { CloudError, nodeTags, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 describe('Azure listings', () => {
   let azure: SimulatedAzure;
@@ -16,7 +16,11 @@ describe('Azure listings', () => {
   });
 
   it('reads every page of 1,200 VMs (and their NICs), each page one queued call, and keeps only its own', async () => {
-    azure.sim.seedVirtualMachines(1_200, { [TAG.providerName]: PROVIDER, [TAG.nodeId]: '0000000001' }, { vmSize: 'Standard_D2s_v3' });
+    azure.sim.seedVirtualMachines(
+      1_200,
+      { [TAG.providerName]: PROVIDER, [TAG.systemId]: SYSTEM_ID, [TAG.nodeId]: '0000000001' },
+      { vmSize: 'Standard_D2s_v3' },
+    );
     azure.sim.seedVirtualMachines(3, { [TAG.providerName]: 'someone-else' });
     const queue = new RecordingQueue();
     const adapter = await startAdapter(azure, { queue });

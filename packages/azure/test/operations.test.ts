@@ -1,7 +1,7 @@
 import { ManualClock, nodeTags, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
-import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const POLL_INTERVAL_MS = 10_000;
 const BOOT_MS = 30_000;

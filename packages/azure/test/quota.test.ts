@@ -1,7 +1,7 @@
 import { nodeTags, QuotaSet, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { regionalLimits } from '../src/quota.js';
-import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const usage = (value: string, currentValue: number, limit: number) => ({ unit: 'Count' as const, currentValue, limit, name: { value } });
 

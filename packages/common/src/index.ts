@@ -8,6 +8,7 @@ export * from './config/secure-config.js';
 export * from './config/tls-file-issues.js';
 export * from './driver/index.js';
 export * from './errors/cloud-error.js';
+export * from './errors/retry-policy.js';
 export * from './quota/quota-check.js';
 export * from './quota/quota-set.js';
 export * from './random/seeded-random.js';

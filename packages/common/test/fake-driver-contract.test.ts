@@ -1,9 +1,9 @@
-import { QuotaSet, ManualClock, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
+import { QuotaSet, ManualClock, providerOwnership, type PoolConfig, type PoolLabelConfig } from '@cloudpool/common';
 import { defineDriverContract, FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
 
 defineDriverContract('fake', {
-  async setup() {
+  async setup(options) {
     const clock = new ManualClock();
     const cloud = new FakeCloud({ clock, bootTimeMs: 5_000, deleteTimeMs: 2_000, limits: { instances: 50, cores: 200, ram: 409_600 } });
     const label: PoolLabelConfig = { name: 'small', poolName: 'main', tags: { team: 'ci' }, settings: { cores: 2, ram: 2048 } };
@@ -17,13 +17,19 @@ defineDriverContract('fake', {
       labels: new Map([['small', label]]),
       settings: {},
     };
-    const adapter = new FakeAdapter(cloud, { providerName: 'fake-provider', queue: passthroughQueue, listTtlMs: 1_000 });
+    const adapter = new FakeAdapter(cloud, {
+      providerName: 'fake-provider',
+      owner: providerOwnership('fake-provider', { systemId: 'system-under-test', cleanup: { adoptNodepoolResources: options?.adoptNodepoolResources ?? false } }),
+      queue: passthroughQueue,
+      listTtlMs: 1_000,
+    });
     return {
       adapter,
       providerName: 'fake-provider',
       systemId: 'system-under-test',
       pool,
       label,
+      clock,
       async settle() {
         clock.advance(10_000);
       },

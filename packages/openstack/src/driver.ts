@@ -1,11 +1,11 @@
-import { StateMachineProvider, type Driver, type Provider, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
-import { OpenStackAdapter } from './adapter/openstack-adapter.js';
-import { HttpOpenStackApi } from './api/http-openstack-api.js';
+import { providerOwnership, StateMachineProvider, type Driver, type Provider, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
+import { OpenStackAdapter } from './adapter.js';
+import { HttpOpenStackApi } from './sdk/sdk-port.js';
 import { defaultCloudsYamlSearch, loadCloudConfig, type CloudsYamlSearch } from './clouds/clouds-yaml.js';
 import { OpenStackProviderConfig } from './config.js';
-import { openstackConnections, type ConnectionRegistry } from './transport/connection-registry.js';
-import { LOGIN_BACKOFF } from './transport/keystone-session.js';
-import { OpenStackClient } from './transport/openstack-client.js';
+import { openstackConnections, type ConnectionRegistry } from './sdk/client-registry.js';
+import { OpenStackClient } from './sdk/http-client.js';
+import { LOGIN_BACKOFF } from './sdk/keystone-session.js';
 
 export interface OpenStackDriverOptions {
   /** Where `clouds.yaml` is looked for; by default where the OpenStack tools look, read at each `getProvider`. */
@@ -51,8 +51,7 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Dri
       const adapter = new OpenStackAdapter({
         config,
         api,
-        systemId: context.systemId,
-        adoptNodepoolResources: context.cleanup.adoptNodepoolResources,
+        owner: providerOwnership(config.name, context),
         ...(region ? { region } : {}),
         clock: context.clock,
         logger: context.logger,

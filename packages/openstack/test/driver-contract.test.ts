@@ -1,12 +1,13 @@
 import { defineDriverContract } from '@cloudpool/common/testing';
-import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const clouds = new WeakMap<object, SimulatedOpenStack>();
 
 defineDriverContract('openstack', {
-  async setup() {
+  async setup(options) {
     const cloud = await SimulatedOpenStack.start();
-    const { adapter } = cloud.adapter();
+    cloud.sim.setKnobs({ quotas: { instances: 100, cores: 400, ramMb: 819_200 } });
+    const { adapter } = cloud.adapter({ adoptNodepoolResources: options?.adoptNodepoolResources ?? false });
     const { pool, label } = poolWithLabel();
     const context = {
       adapter,
@@ -14,6 +15,7 @@ defineDriverContract('openstack', {
       systemId: SYSTEM_ID,
       pool,
       label,
+      clock: cloud.clock,
       async settle() {
         cloud.settle();
       },

@@ -1,9 +1,9 @@
 import { CloudError } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloudErrorFromAnswer } from '../src/errors/error-mapping.js';
-import { faultKind } from '../src/errors/messages.js';
+import { cloudErrorFromAnswer } from '../src/errors.js';
+import { faultKind } from '../src/error-messages.js';
 import type { KnobsPatch, OpenStackSimulatorOptions } from '@cloudpool/simulator';
-import { SimulatedOpenStack } from './support/simulated-openstack.js';
+import { SimulatedOpenStack } from '../src/testing/test-bed.js';
 
 const answer = (status: number, data: unknown, headers: Record<string, unknown> = {}) => cloudErrorFromAnswer('test.action', { status, data, headers });
 

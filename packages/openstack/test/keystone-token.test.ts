@@ -4,10 +4,10 @@ import { CloudError } from '@cloudpool/common';
 import { passthroughQueue } from '@cloudpool/common/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCloudConfig } from '../src/clouds/clouds-yaml.js';
-import { ConnectionRegistry } from '../src/transport/connection-registry.js';
-import { LOGIN_BACKOFF, type LoginChange } from '../src/transport/keystone-session.js';
-import { OpenStackClient } from '../src/transport/openstack-client.js';
-import { SimulatedOpenStack } from './support/simulated-openstack.js';
+import { ConnectionRegistry } from '../src/sdk/client-registry.js';
+import { LOGIN_BACKOFF, type LoginChange } from '../src/sdk/keystone-session.js';
+import { OpenStackClient } from '../src/sdk/http-client.js';
+import { SimulatedOpenStack } from '../src/testing/test-bed.js';
 
 const MINUTE = 60_000;
 

@@ -1,8 +1,8 @@
 import { LeakCleanupWorker, TAG, type ProviderContext } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HEURISTIC_TAG } from '../src/adapter/leak-resources.js';
-import { toNeutronTags } from '../src/adapter/tags.js';
-import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { HEURISTIC_TAG } from '../src/leak-resources.js';
+import { toNeutronTags } from '../src/tags.js';
+import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const ours = (nodeId: string) => ({ [TAG.nodeId]: nodeId, [TAG.providerName]: PROVIDER, [TAG.systemId]: SYSTEM_ID });
 const foreign = { [TAG.nodeId]: '0000000009', [TAG.providerName]: 'someone-else' };

@@ -1,13 +1,13 @@
 import { CloudError, nodeTags, TAG, type CreateRequest } from '@cloudpool/common';
 import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATTEMPT_KEY, providerServerTag } from '../src/adapter/tags.js';
-import type { OpenStackLabelSettings, OpenStackPoolSettings } from '../src/config.js';
-import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { ATTEMPT_KEY, providerServerTag } from '../src/tags.js';
+import type { OpenStackLabelSettings, OpenStackPoolSettings, OpenStackSettings } from '../src/config.js';
+import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 let sequence = 0;
 
-function request(pool: Partial<OpenStackPoolSettings> = {}, label: Partial<OpenStackLabelSettings> = {}, attempt = 1): CreateRequest {
+function request(pool: Partial<OpenStackPoolSettings> = {}, label: Partial<OpenStackLabelSettings> = {}, attempt = 1): CreateRequest<OpenStackSettings> {
   const nodeId = String(++sequence).padStart(10, '0');
   const config = poolWithLabel(pool, label);
   const tags = nodeTags({ nodeId, poolName: 'main', providerName: PROVIDER, systemId: SYSTEM_ID }, config.label.tags);

@@ -1,8 +1,8 @@
 import { ApiQueue, loadConfig, type LaunchResult, type ProviderContext, type StateMachineProvider } from '@cloudpool/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import openstackDefault, { createOpenStackDriver, openstackDriver, OpenStackProviderConfig } from '../src/index.js';
-import { ConnectionRegistry } from '../src/transport/connection-registry.js';
-import { RecordingQueue, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { ConnectionRegistry } from '../src/sdk/client-registry.js';
+import { RecordingQueue, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as ProviderContext['logger'];
 

@@ -1,7 +1,7 @@
 import { TAG } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { providerServerTag } from '../src/adapter/tags.js';
-import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { providerServerTag } from '../src/tags.js';
+import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const ourMetadata = (nodeId: string) => ({ [TAG.nodeId]: nodeId, [TAG.providerName]: PROVIDER, [TAG.systemId]: SYSTEM_ID });
 

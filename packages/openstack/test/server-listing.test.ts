@@ -1,8 +1,8 @@
 import { TAG } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { providerServerTag } from '../src/adapter/tags.js';
+import { providerServerTag } from '../src/tags.js';
 import type { OpenStackSeedServer as SeedServer } from '@cloudpool/simulator';
-import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from './support/simulated-openstack.js';
+import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
 
 const ours = (i: number): SeedServer => ({
   name: `np${String(i).padStart(10, '0')}`,

@@ -1,4 +1,4 @@
-import { loadConfig, systemClock, type PoolConfig } from '@cloudpool/common';
+import { loadConfig, providerOwnership, systemClock, type PoolConfig } from '@cloudpool/common';
 import { defineDriverContract, passthroughQueue } from '@cloudpool/common/testing';
 import { ConnectionRegistry, HttpOpenStackApi, loadCloudConfig, OpenStackAdapter, OpenStackClient, type OpenStackProviderConfig } from '@cloudpool/openstack';
 import { afterAll, beforeAll } from 'vitest';
@@ -12,7 +12,7 @@ beforeAll(() => lab.start());
 afterAll(() => lab.stop());
 
 defineDriverContract(`openstack on a real Nova (L3 ${process.env.CONFORMANCE_L3 ?? 'on'})`, {
-  async setup() {
+  async setup(options) {
     const text = `zookeeper-servers:\n  - host: 127.0.0.1\nlabels:\n  - name: small\n  - name: large\nproviders:\n${lab.providerYaml()}`;
     const config = loadConfig({ text, path: 'nodepool.yaml' }, { drivers: { openstack: lab.driver } }).providers.get(lab.providerName) as OpenStackProviderConfig;
     const pool = config.pools.get('main') as PoolConfig;
@@ -22,8 +22,7 @@ defineDriverContract(`openstack on a real Nova (L3 ${process.env.CONFORMANCE_L3 
     const adapter = new OpenStackAdapter({
       config,
       api,
-      systemId: SYSTEM_ID,
-      adoptNodepoolResources: false,
+      owner: providerOwnership(lab.providerName, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options?.adoptNodepoolResources ?? false } }),
       clock: systemClock,
       logger: { warn: () => undefined },
       listTtlMs: 0,
@@ -35,6 +34,7 @@ defineDriverContract(`openstack on a real Nova (L3 ${process.env.CONFORMANCE_L3 
       systemId: SYSTEM_ID,
       pool,
       label: pool.labels.get('small')!,
+      clock: systemClock,
       settle: () => lab.settle(),
       rawResources: () => lab.resources(),
       failNextCreateWithQuota: () => lab.setInstanceQuota(0),

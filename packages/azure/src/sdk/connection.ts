@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ClientSecretCredential, DefaultAzureCredential } from '@azure/identity';
 import { z } from 'zod';
-import { type ArmConnection, digest, tlsOptionsFor } from './arm-clients.js';
+import { type ArmConnection, digest, tlsOptionsFor } from './client-registry.js';
 
 /** Azure's public cloud, for auth files without endpoint fields. */
 const PUBLIC_CLOUD = {

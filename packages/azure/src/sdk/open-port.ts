@@ -1,5 +1,5 @@
 import type { AzurePort } from '../port.js';
-import { type ArmClientRegistry, sharedArmClients } from './arm-clients.js';
+import { type ArmClientRegistry, sharedArmClients } from './client-registry.js';
 import { type ConnectionOptions, openConnection } from './connection.js';
 import { SdkAzurePort } from './sdk-port.js';
 
@@ -8,8 +8,12 @@ export interface OpenPortOptions extends ConnectionOptions {
   registry?: ArmClientRegistry;
 }
 
-/** The SDK port for a provider's credentials, on the client set shared by every provider with the same ones. */
+/**
+ * The SDK port for a provider's credentials, on the client set shared by every provider with the
+ * same ones; its `close()` gives the lease back.
+ */
 export async function openSdkPort(options: OpenPortOptions): Promise<AzurePort> {
   const connection = await openConnection(options);
-  return new SdkAzurePort((options.registry ?? sharedArmClients).clientsFor(connection));
+  const lease = (options.registry ?? sharedArmClients).acquire(connection);
+  return new SdkAzurePort(lease.clients, () => lease.release());
 }

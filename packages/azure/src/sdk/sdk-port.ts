@@ -3,7 +3,7 @@ import { getContinuationToken as networkNextLink, type NetworkInterface, type Pu
 import { type GenericResourceExpanded, getContinuationToken as resourcesNextLink } from '@azure/arm-resources';
 import { mapped } from '../errors.js';
 import type { ArmAcceptance, ArmCollection, AzurePort, PageReader, ProvisioningSnapshot } from '../port.js';
-import type { ArmClients } from './arm-clients.js';
+import type { ArmClients } from './client-registry.js';
 import { acceptanceOf, computeInitialRequest, networkInitialRequest } from './initial-requests.js';
 
 /** What the SDKs' list methods return: items, or pages of items through `byPage()`. */
@@ -36,7 +36,15 @@ function provisioningFailure(statuses: InstanceViewStatus[] | undefined): Provis
 
 /** The AzurePort over the official SDK clients of one connection. */
 export class SdkAzurePort implements AzurePort {
-  constructor(private readonly clients: ArmClients) {}
+  constructor(
+    private readonly clients: ArmClients,
+    /** Gives the client set back to its registry. */
+    private readonly onClose: () => void = () => undefined,
+  ) {}
+
+  close(): void {
+    this.onClose();
+  }
 
   get subscriptionId(): string {
     return this.clients.subscriptionId;

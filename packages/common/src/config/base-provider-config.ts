@@ -23,7 +23,7 @@ export interface DriverSettingTypes {
 }
 
 /** A pool whose labels' settings are typed too. */
-export type TypedPoolConfig<PS, LS> = PoolConfig<PS> & { labels: Map<string, PoolLabelConfig<LS>> };
+export type TypedPoolConfig<PS, LS> = Omit<PoolConfig<PS>, 'labels'> & { labels: Map<string, PoolLabelConfig<LS>> };
 
 /** A `pools` entry of a driver's parsed provider entry `P`. */
 export type PoolOf<P extends CommonProviderOutput> = P['pools'][number];

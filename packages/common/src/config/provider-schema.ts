@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LAUNCH_RETRIES } from '../errors/retry-policy.js';
 import { count, exactlyOneOf, freeMap, ignored, type KeyRule, name, port, seconds, wholeNumber, withRules } from './schema-helpers.js';
 
 type Shape = z.core.$ZodLooseShape;
@@ -59,8 +60,8 @@ const commonProviderSchema = z.strictObject({
   driver: z.string().optional(),
   /** Nodepool's `rate`: requests per second or seconds between requests, depending on the driver. */
   rate: z.number().positive().optional(),
-  /** Attempts at launching a node before its request fails. */
-  'launch-retries': wholeNumber().min(1).default(3),
+  /** Attempts at launching a node before its request fails (the outer layer of RETRY_POLICY). */
+  'launch-retries': wholeNumber().min(1).default(DEFAULT_LAUNCH_RETRIES),
   /** Seconds from the create call until the instance is active. */
   'launch-timeout': seconds().default(3600),
   /** Seconds from active until the node answers; the default depends on the driver. */

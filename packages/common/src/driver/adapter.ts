@@ -1,3 +1,4 @@
+import type { DriverSettingTypes } from '../config/base-provider-config.js';
 import type { CloudErrorKind } from '../errors/cloud-error.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { PoolConfig, PoolLabelConfig } from './config-model.js';
@@ -20,7 +21,11 @@ import type { NodeRequestInfo } from './request-format.js';
  * - OpenStack: a Keystone token (renewed inside the driver's client), then the server, then a
  *   floating IP once the port exists; `cleanupNode` deletes the floating IP before the server.
  */
-export interface CloudAdapter {
+/**
+ * `T` types the driver's own settings of the labels and pools it is handed (the types its
+ * provider config class is generic over), so an adapter reads them without casts.
+ */
+export interface CloudAdapter<T extends DriverSettingTypes = DriverSettingTypes> {
   /**
    * Creates one node's instance and every sub-resource it needs, each tagged with
    * `request.tags` in the create call itself: nothing is ever created untagged.
@@ -34,7 +39,7 @@ export interface CloudAdapter {
    * names). On failure it deletes what this attempt created, best effort, and rejects with a
    * CloudError (`quota`, `capacity`, `permanent`, ...).
    */
-  createResource(request: CreateRequest, hooks: CreateHooks): Promise<string>;
+  createResource(request: CreateRequest<T>, hooks: CreateHooks): Promise<string>;
 
   /**
    * Every instance tagged for this provider and installation, with its node id from
@@ -78,7 +83,7 @@ export interface CloudAdapter {
   getQuotaLimits(): Promise<QuotaSet>;
 
   /** What one node of `label` uses (cores, instances: 1, ram, volumes...). Cached per label. */
-  getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet>;
+  getQuotaForLabel(label: PoolLabelConfig<T['label']>): Promise<QuotaSet>;
 
   invalidateQuotaCache(): void;
 
@@ -87,7 +92,7 @@ export interface CloudAdapter {
   stop?(): Promise<void>;
 }
 
-export interface CreateRequest {
+export interface CreateRequest<T extends DriverSettingTypes = DriverSettingTypes> {
   /** ZooKeeper node id, e.g. `0000000042`. */
   nodeId: string;
   /** Starts at 1; a retry after a failed attempt uses the next number. */
@@ -110,8 +115,8 @@ export interface CreateRequest {
    */
   nonce?: string;
   hostname: string;
-  label: PoolLabelConfig;
-  pool: PoolConfig;
+  label: PoolLabelConfig<T['label']>;
+  pool: PoolConfig<T['pool']>;
   /** Complete tags for every resource: user tags, then the nodepool_* and cloudpool_* tags. */
   tags: Record<string, string>;
   /** Availability zone to use, if the pool restricts them. */

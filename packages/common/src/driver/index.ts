@@ -9,3 +9,4 @@ export * from './step-machine.js';
 export * from './tags.js';
 export * from './state-machine-provider.js';
 export * from './state-machine-request-handler.js';
+export * from './shared-by-lease.js';

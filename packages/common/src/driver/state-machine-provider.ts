@@ -6,6 +6,7 @@ import { ProviderNotifications, type Provider, type ProviderContext } from './dr
 import { DeleteNodeStateMachine } from './node-state-machines.js';
 import type { NodeRequestInfo } from './request-format.js';
 import { StateMachineRequestHandler } from './state-machine-request-handler.js';
+import { providerOwnership } from './tags.js';
 
 interface PendingDelete {
   machine: DeleteNodeStateMachine;
@@ -36,7 +37,7 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
       config.name,
       { adapter, readReferences: (tagged) => context.readReferences(tagged) },
       {
-        owner: { providerName: config.name, systemId: context.systemId, adoptNodepoolResources: context.cleanup.adoptNodepoolResources },
+        owner: providerOwnership(config.name, context),
         settings: context.cleanup,
         clock: context.clock,
         logger: context.logger,

@@ -1,4 +1,4 @@
-import { isCloudError } from '../errors/cloud-error.js';
+import { mayRetry, RETRY_POLICY } from '../errors/retry-policy.js';
 
 /**
  * Base of the framework's state machines. `advance()` never blocks: it starts at most one
@@ -7,8 +7,6 @@ import { isCloudError } from '../errors/cloud-error.js';
  * never holds up the others.
  */
 export abstract class StepMachine<TState extends string> {
-  /** Consecutive retryable failures of a step that may be repeated before the machine fails. */
-  static readonly MAX_STEP_RETRIES = 20;
   private current: TState | 'complete' | 'failed';
   private inFlight = false;
   private failure: Error | undefined;
@@ -52,7 +50,8 @@ export abstract class StepMachine<TState extends string> {
       },
       (error: unknown) => {
         this.inFlight = false;
-        if (isCloudError(error) && error.kind !== 'capacity' && error.retryable && this.mayRepeat(state) && this.stepRetries < StepMachine.MAX_STEP_RETRIES) {
+        // A repeatable step's throttled or transient failure is tried again, on RETRY_POLICY.repeatedStep's budget.
+        if (this.mayRepeat(state) && mayRetry(RETRY_POLICY.repeatedStep, error, this.stepRetries)) {
           this.stepRetries += 1;
           return;
         }

@@ -46,7 +46,11 @@ export function nodeTags(input: NodeTagInput, userTags: Record<string, string> =
   return { ...user, ...ours };
 }
 
-/** Who a tagged resource belongs to, as read back from its tags. */
+/**
+ * Who a tagged resource belongs to, as read back from its tags. Decided once per provider
+ * (`providerOwnership`) and applied by every driver to its node list, its quota usage (what is
+ * not ours is unmanaged usage) and by leak cleanup.
+ */
 export interface Ownership {
   providerName: string;
   systemId: string;
@@ -60,4 +64,15 @@ export function isOurs(tags: Record<string, string>, owner: Ownership): boolean 
   const systemId = tags[TAG.systemId];
   if (systemId === undefined) return owner.adoptNodepoolResources === true;
   return systemId === owner.systemId;
+}
+
+/**
+ * This provider's ownership: its name, the installation id (`cloudpool_system_id`) and
+ * `cloudpool.cleanup.adopt-nodepool-resources`. Every driver and leak cleanup take it from here.
+ */
+export function providerOwnership(
+  providerName: string,
+  context: { systemId: string; cleanup: { adoptNodepoolResources: boolean } },
+): Ownership {
+  return { providerName, systemId: context.systemId, adoptNodepoolResources: context.cleanup.adoptNodepoolResources };
 }

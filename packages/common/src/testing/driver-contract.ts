@@ -1,8 +1,12 @@
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LeakCleanupWorker } from '../cleanup/leak-cleanup-worker.js';
 import type { CloudAdapter } from '../driver/adapter.js';
 import type { PoolConfig, PoolLabelConfig } from '../driver/config-model.js';
-import { nodeTags, TAG } from '../driver/tags.js';
+import { nodeTags, providerOwnership, TAG } from '../driver/tags.js';
 import { CloudError } from '../errors/cloud-error.js';
+import type { QuotaSet } from '../quota/quota-set.js';
+import type { Clock } from '../time/clock.js';
 
 /** A resource as the cloud itself holds it, read around the adapter (for checking what the adapter did). */
 export interface RawCloudResource {
@@ -29,13 +33,25 @@ export interface DriverContractContext {
   failNextCreateWithQuota(): Promise<void>;
   /** Makes every list call fail (one failing page) until called with false. */
   failListing(failing: boolean): Promise<void>;
-  /** Plants an instance tagged for a different provider. */
+  /**
+   * Plants an instance with exactly these tags, made around the adapter (another provider's,
+   * another installation's, or Nodepool's without an installation id). It uses quota like any
+   * instance of the label's size.
+   */
   plantForeignInstance(tags: Record<string, string>): Promise<void>;
+  /** The clock the cloud and the adapter run on (leak cleanup's ages are measured on it). */
+  clock: Clock;
+}
+
+/** How the harness makes the adapter. */
+export interface DriverContractSetupOptions {
+  /** `cloudpool.cleanup.adopt-nodepool-resources`, given to the adapter through `providerOwnership`. */
+  adoptNodepoolResources: boolean;
 }
 
 export interface DriverContractHarness {
-  /** A fresh adapter on a cloud holding nothing of this provider. */
-  setup(): Promise<DriverContractContext>;
+  /** A fresh adapter on a cloud holding nothing of this provider. Without options, adopt is off. */
+  setup(options?: DriverContractSetupOptions): Promise<DriverContractContext>;
   teardown?(context: DriverContractContext): Promise<void>;
 }
 
@@ -172,4 +188,81 @@ export function defineDriverContract(driverName: string, harness: DriverContract
       }
     });
   });
+
+  defineOwnershipContract(driverName, harness);
+}
+
+type Installation = 'other installation' | 'no installation id';
+
+/**
+ * Ownership, decided once (`providerOwnership`) and applied alike by every driver: an instance
+ * of our provider name with another installation's id is never ours; one without an installation
+ * id (made by Nodepool) is ours only under `adopt-nodepool-resources`. "Ours" means listed by
+ * `listNodes`, left out of the unmanaged usage that `getQuotaLimits` subtracts, and deleted by
+ * leak cleanup once leaked; "not ours" means none of the three.
+ */
+function defineOwnershipContract(driverName: string, harness: DriverContractHarness): void {
+  const cases: Array<{ installation: Installation; adopt: boolean; ours: boolean }> = [
+    { installation: 'other installation', adopt: false, ours: false },
+    { installation: 'other installation', adopt: true, ours: false },
+    { installation: 'no installation id', adopt: false, ours: false },
+    { installation: 'no installation id', adopt: true, ours: true },
+  ];
+  for (const { installation, adopt, ours } of cases) {
+    describe(`driver contract: ${driverName}: same provider, ${installation}, adopt ${adopt ? 'on' : 'off'}`, () => {
+      let ctx: DriverContractContext;
+      let planted: { nodeId: string; limitsBefore: QuotaSet };
+      let sequence = 0;
+
+      beforeEach(async () => {
+        ctx = await harness.setup({ adoptNodepoolResources: adopt });
+        const limitsBefore = await ctx.adapter.getQuotaLimits();
+        const nodeId = String(8_000_000_000 + ++sequence).padStart(10, '0');
+        const tags: Record<string, string> = { [TAG.providerName]: ctx.providerName, [TAG.poolName]: ctx.pool.name, [TAG.nodeId]: nodeId };
+        if (installation === 'other installation') tags[TAG.systemId] = 'another-installation';
+        await ctx.plantForeignInstance(tags);
+        await ctx.settle();
+        ctx.adapter.invalidateQuotaCache();
+        planted = { nodeId, limitsBefore };
+      });
+      afterEach(async () => {
+        await harness.teardown?.(ctx);
+      });
+
+      it(`listNodes ${ours ? 'lists' : 'leaves out'} the instance`, async () => {
+        const listed = (await ctx.adapter.listNodes()).filter((instance) => instance.nodeId === planted.nodeId);
+        expect(listed.length).toBe(ours ? 1 : 0);
+      });
+
+      it(`quota usage ${ours ? 'leaves the instance to the framework' : 'counts the instance as unmanaged'}`, async () => {
+        const before = planted.limitsBefore;
+        const after = await ctx.adapter.getQuotaLimits();
+        const lowered = before.keys().filter((key) => (after.get(key) ?? Infinity) < (before.get(key) ?? Infinity));
+        expect(before.keys().length, 'the cloud reports limits').toBeGreaterThan(0);
+        if (ours) expect(lowered).toEqual([]);
+        else expect(lowered.length, `limits before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`).toBeGreaterThan(0);
+      });
+
+      it(`leak cleanup ${ours ? 'deletes' : 'spares'} the instance once leaked on two passes`, async () => {
+        const owner = providerOwnership(ctx.providerName, { systemId: ctx.systemId, cleanup: { adoptNodepoolResources: adopt } });
+        const worker = new LeakCleanupWorker(
+          ctx.providerName,
+          { adapter: ctx.adapter, readReferences: async () => ({ nodeIds: new Set<string>() }) },
+          {
+            owner,
+            settings: { interval: 60, minAge: 0, dryRun: false, adoptNodepoolResources: adopt, maxDeleteShare: 1, maxDeleteCount: 100 },
+            clock: ctx.clock,
+            logger: pino({ level: 'silent' }),
+          },
+        );
+        const first = await worker.runPass();
+        expect(first.aborted).toBeUndefined();
+        await ctx.settle();
+        const second = await worker.runPass();
+        expect(second.aborted).toBeUndefined();
+        const deleted = second.deleted.filter((resource) => resource.type === 'instance' && resource.tags[TAG.nodeId] === planted.nodeId);
+        expect(deleted.length).toBe(ours ? 1 : 0);
+      });
+    });
+  }
 }

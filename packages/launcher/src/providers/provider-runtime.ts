@@ -1,4 +1,4 @@
-import { ApiQueue, describeRate, readZooKeeperReferences, type CleanupSettings, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
+import { ApiQueue, describeRate, RETRY_POLICY, readZooKeeperReferences, type CleanupSettings, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 
 /**
@@ -11,9 +11,6 @@ export type ProviderRuntimeContext = Pick<LauncherContext, 'zk' | 'systemId' | '
 
 /** `max-concurrency: 0` means no limit; the rate still paces calls. */
 const UNLIMITED_CONCURRENCY = 1000;
-
-/** Times a throttled call is sent again (after the cloud's retry-after) before a launch sees the error. */
-const THROTTLE_RETRIES = 8;
 
 /**
  * One running provider: its driver's Provider and the API queue every cloud call of it goes
@@ -34,7 +31,7 @@ export class ProviderRuntime {
       ratePerSecond: common.ratePerSecond,
       concurrency: common.maxConcurrency > 0 ? common.maxConcurrency : UNLIMITED_CONCURRENCY,
       adaptive: true,
-      throttleRetries: THROTTLE_RETRIES,
+      throttleRetries: RETRY_POLICY.throttledCall.retries,
     });
     this.provider = driver.getProvider(config, {
       systemId: context.systemId,

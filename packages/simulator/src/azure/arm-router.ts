@@ -1,5 +1,5 @@
 import type { ResourceKind } from './resource-kind.js';
-import { kindAt } from './resource-kinds.js';
+import { kindAt } from './resource-kind-registry.js';
 import type { Resource } from './resource-model.js';
 
 /** What an ARM path addresses, below `/subscriptions/{subscriptionId}`. */

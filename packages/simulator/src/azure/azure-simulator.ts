@@ -14,9 +14,9 @@ import { AccessTokens } from './access-tokens.js';
 import { defaultAzureKnobs, mergeAzureKnobs, type AzureKnobs, type AzureKnobsPatch } from './azure-knobs.js';
 import { armErrors, azureGateErrors } from './errors.js';
 import { normalizeLocation } from './request-fields.js';
-import { kindOf } from './resource-kinds.js';
+import { kindOf } from './resource-kind-registry.js';
 import { ResourceManager } from './resource-manager.js';
-import { Seeder, type AzureSeedBody, type AzureSeedResult, type SeedVirtualMachineSpec } from './seeding.js';
+import { Seeder, type AzureSeedBody, type AzureSeedResult, type SeedVirtualMachineSpec } from './seed.js';
 import { TokenEndpoint, type ServicePrincipal } from './token-endpoint.js';
 
 /** The shared knobs plus the Azure ones under `azure`. */

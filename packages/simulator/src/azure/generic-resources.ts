@@ -1,5 +1,5 @@
 import type { JsonObject } from './request-fields.js';
-import { RESOURCE_TYPES } from './resource-kinds.js';
+import { RESOURCE_TYPES } from './resource-kind-registry.js';
 import { provisioningState, type ArmResourceType, type Resource } from './resource-model.js';
 import type { ResourceStore } from './resources.js';
 import type { ResourceFilter } from './tag-filter.js';

@@ -13,7 +13,7 @@ import { normalizeLocation, stringField, tagsField, type JsonObject } from './re
 import { filteredResourceGroups, liveResourceGroup, resourceGroupBeingDeleted, resourceGroupToArm } from './resource-groups.js';
 import { PublicAddressPool } from './public-ip-addresses.js';
 import type { ArmContext, ResourceKind } from './resource-kind.js';
-import { kindOf, RESOURCE_TYPES } from './resource-kinds.js';
+import { kindOf, RESOURCE_TYPES } from './resource-kind-registry.js';
 import type { Resource, ResourceGroup } from './resource-model.js';
 import { ResourceStore } from './resources.js';
 import { parseResourceFilter } from './tag-filter.js';

@@ -1,4 +1,4 @@
-import type { CloudIdentity } from './identity.js';
+import type { CloudIdentity } from './keystone/identity.js';
 
 /** One cloud of a `clouds.yaml`, as openstacksdk and python-openstackclient read it. */
 export interface CloudsYamlCloud {

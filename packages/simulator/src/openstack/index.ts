@@ -1,5 +1,5 @@
 export { OpenStackSimulator, type OpenStackSimulatorOptions } from './openstack-simulator.js';
-export type { CloudIdentity, IdentityOptions } from './identity.js';
+export type { CloudIdentity, IdentityOptions } from './keystone/identity.js';
 export type { CloudsYamlCloud, OpenStackConnectionInfo } from './clouds-yaml.js';
 export type {
   OpenStackResourceCounts,

@@ -8,16 +8,16 @@ import {
   type SimResponse,
   type SimulatedCloudOptions,
 } from '../core/index.js';
-import { SERVICE_PATHS } from './catalog.js';
-import { cinderService } from './cinder.js';
+import { SERVICE_PATHS } from './keystone/catalog.js';
+import { cinderService } from './cinder/cinder.js';
 import { connectionInfo, type OpenStackConnectionInfo } from './clouds-yaml.js';
 import { ApiError, tokenRejected } from './errors.js';
-import { glanceService } from './glance.js';
-import { makeIdentity, type CloudIdentity, type IdentityOptions } from './identity.js';
-import { Keystone } from './keystone.js';
+import { glanceService } from './glance/glance.js';
+import { makeIdentity, type CloudIdentity, type IdentityOptions } from './keystone/identity.js';
+import { Keystone } from './keystone/keystone.js';
 import { apiVersion, type NegotiatedVersion } from './microversion.js';
-import { neutronService } from './neutron.js';
-import { novaService } from './nova.js';
+import { neutronService } from './neutron/neutron.js';
+import { novaService } from './nova/nova.js';
 import { OpenStackState } from './openstack-state.js';
 import { applySeed, countResources, type OpenStackResourceCounts, type OpenStackSeed, type OpenStackSeedResult } from './seed.js';
 import type { ApiContext, OpenStackService, RouteSpec, ServiceEnv } from './service.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/index.js';
 import { ApiError } from './errors.js';
-import { DEFAULT_FLAVORS } from './flavors.js';
-import type { CloudIdentity } from './identity.js';
-import { IpAllocator } from './ip-allocator.js';
+import { DEFAULT_FLAVORS } from './nova/flavors.js';
+import type { CloudIdentity } from './keystone/identity.js';
+import { IpAllocator } from './neutron/ip-allocator.js';
 import type {
   FlavorSpec,
   FloatingIpRecord,
@@ -18,8 +18,8 @@ import type {
   VolumeRecord,
   VolumeStatus,
 } from './model.js';
-import { PortStore } from './port-store.js';
-import { ServerStore } from './server-store.js';
+import { PortStore } from './neutron/port-store.js';
+import { ServerStore } from './nova/server-store.js';
 import { newHexId, newUuid } from './wire.js';
 
 /** Name of the seeded external network floating IPs come from. */

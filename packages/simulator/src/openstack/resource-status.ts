@@ -1,5 +1,5 @@
 import type { FloatingIpRecord, PortRecord, PortStatus, ServerRecord, VolumeRecord, VolumeStatus } from './model.js';
-import type { ServerStore } from './server-store.js';
+import type { ServerStore } from './nova/server-store.js';
 
 /** A server's status as Nova shows it, from `vm_state` and `task_state`. */
 export interface ServerState {

@@ -1,8 +1,8 @@
 import type { ImageVisibility, PortStatus, VolumeStatus } from './model.js';
-import { DEFAULT_AVAILABILITY_ZONE, NO_VALID_HOST } from './nova-common.js';
+import { DEFAULT_AVAILABILITY_ZONE, NO_VALID_HOST } from './nova/common.js';
 import { PRIVATE_NETWORK, PUBLIC_NETWORK, type OpenStackState } from './openstack-state.js';
 import { serverState } from './resource-status.js';
-import { launchServer } from './server-launcher.js';
+import { launchServer } from './nova/server-launcher.js';
 
 /** A server planted as if someone (cloudpool or not) had made it earlier. */
 export interface SeedServer {

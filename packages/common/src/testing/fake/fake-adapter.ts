@@ -3,30 +3,44 @@ import type { CloudAdapter, CloudInstance, CloudResource, CreateHooks, CreateReq
 import type { PoolLabelConfig } from '../../driver/config-model.js';
 import type { CloudCallQueue } from '../../driver/driver.js';
 import { SharedListCache } from '../../driver/list-cache.js';
-import { TAG } from '../../driver/tags.js';
+import { isOurs, TAG, type Ownership } from '../../driver/tags.js';
 import { QuotaSet } from '../../quota/quota-set.js';
 import type { FakeCloud, FakeInstance } from './fake-cloud.js';
 
 /** Label settings the fake driver understands (`cores`, `ram`, `flavor`). */
-export interface FakeLabelSettings {
+export type FakeLabelSettings = {
   cores?: number;
   ram?: number;
   flavor?: string;
-}
+};
+
+/** The settings types of the fake driver: only labels have settings of their own. */
+export type FakeSettingTypes = {
+  provider: Record<string, unknown>;
+  pool: Record<string, unknown>;
+  label: FakeLabelSettings;
+  cloudImage: Record<string, unknown>;
+};
 
 /** The CloudAdapter of the in-memory `fake` driver; the reference for what drivers must do. */
-export class FakeAdapter implements CloudAdapter {
+export class FakeAdapter implements CloudAdapter<FakeSettingTypes> {
   private readonly instances: SharedListCache<CloudInstance[]>;
 
   constructor(
     private readonly cloud: FakeCloud,
-    private readonly options: { providerName: string; queue: CloudCallQueue; listTtlMs?: number },
+    private readonly options: {
+      providerName: string;
+      /** Whose instances are ours (`providerOwnership`); default: every instance with our provider name. */
+      owner?: Ownership;
+      queue: CloudCallQueue;
+      listTtlMs?: number;
+    },
   ) {
     this.instances = new SharedListCache(() => this.loadInstances(), { ttlMs: options.listTtlMs ?? 0, clock: cloud.clock });
   }
 
-  async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
-    const settings = request.label.settings as FakeLabelSettings;
+  async createResource(request: CreateRequest<FakeSettingTypes>, hooks: CreateHooks): Promise<string> {
+    const settings = request.label.settings;
     const instance = await this.options.queue.run({ action: 'create', kind: 'write' }, async () =>
       this.cloud.createInstance({
         token: `${request.nodeId}-${request.attempt}`,
@@ -66,13 +80,18 @@ export class FakeAdapter implements CloudAdapter {
     );
   }
 
+  /** The cloud's limits minus what instances not ours use (the framework counts ours itself). */
   async getQuotaLimits(): Promise<QuotaSet> {
     const { instances, cores, ram } = this.cloud.limits;
-    return QuotaSet.of({ instances, cores, ram });
+    const all = await this.options.queue.run({ action: 'list-instances', kind: 'read' }, async () => this.cloud.listInstances());
+    const unmanaged = all
+      .filter((i) => i.goneAt === undefined && !this.isOurs(i.tags))
+      .reduce((sum, i) => sum.add(QuotaSet.of({ instances: 1, cores: i.cores, ram: i.ram })), QuotaSet.empty());
+    return QuotaSet.of({ instances, cores, ram }).subtract(unmanaged);
   }
 
-  async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
-    const settings = label.settings as FakeLabelSettings;
+  async getQuotaForLabel(label: PoolLabelConfig<FakeLabelSettings>): Promise<QuotaSet> {
+    const settings = label.settings;
     return QuotaSet.of({ instances: 1, cores: settings.cores ?? 1, ram: settings.ram ?? 1024 });
   }
 
@@ -80,7 +99,11 @@ export class FakeAdapter implements CloudAdapter {
 
   private async loadInstances(): Promise<CloudInstance[]> {
     const all = await this.options.queue.run({ action: 'list-instances', kind: 'read' }, async () => this.cloud.listInstances());
-    return all.filter((i) => i.tags[TAG.providerName] === this.options.providerName).map((i) => this.toCloudInstance(i));
+    return all.filter((i) => this.isOurs(i.tags)).map((i) => this.toCloudInstance(i));
+  }
+
+  private isOurs(tags: Record<string, string>): boolean {
+    return this.options.owner ? isOurs(tags, this.options.owner) : tags[TAG.providerName] === this.options.providerName;
   }
 
   private toCloudInstance(instance: FakeInstance): CloudInstance {

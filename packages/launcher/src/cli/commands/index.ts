@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { cleanupCommand } from './cleanup.js';
 import { registerConfigValidate } from './config-validate.js';
-import { demoCommand } from '../../demo/demo-command.js';
 import { registerDelete } from './delete.js';
 import { registerErase } from './erase.js';
 import { registerHold } from './hold.js';
@@ -11,7 +10,6 @@ import { registerLauncher } from './launcher.js';
 import { registerList } from './list.js';
 import { registerRequest } from './request.js';
 import { registerRequestList } from './request-list.js';
-import { registerSimulator } from './simulator.js';
 import { registerSystemId } from './system-id.js';
 
 /** Adds one command to the program; its action reads and writes only through `io`. */
@@ -33,8 +31,6 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerConfigValidate,
   registerLauncher,
   registerRequest,
-  registerSimulator,
   registerSystemId,
   (program, io) => void program.addCommand(cleanupCommand(io)),
-  (program, io) => void program.addCommand(demoCommand(io)),
 ];

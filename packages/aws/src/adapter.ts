@@ -1,0 +1,246 @@
+import {
+  CloudError,
+  DynamicValues,
+  mayRetry,
+  RETRY_POLICY,
+  SharedListCache,
+  systemClock,
+  type CloudAdapter,
+  type CloudInstance,
+  type TaggedInstance,
+  type CloudResource,
+  type CreateHooks,
+  type CreateRequest,
+  isOurs,
+  type Ownership,
+  type PoolLabelConfig,
+  type ProviderContext,
+  type QuotaSet,
+  type TimerClock,
+} from '@cloudpool/common';
+import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import { CloudQuota } from './quota.js';
+import type { AwsLabelSettings, AwsProviderConfig, AwsSettings } from './config.js';
+import { Ec2Calls } from './queued-calls.js';
+import { ImageResolver } from './image-resolver.js';
+import { toCloudInstance } from './instances.js';
+import { InstanceTypeCatalog } from './instance-types.js';
+import { clientToken, launchableInstanceType, runInstancesInput } from './create-node.js';
+import { LeakResources } from './leak-resources.js';
+import type { Ec2Port, ServiceQuotasPort } from './port.js';
+import { instanceQuota, quotaCodesOfLabels, volumeQuota } from './quota-needs.js';
+import { providerTagFilter, tagRecord } from './tags.js';
+import { TerminateBatcher } from './delete-node.js';
+
+/** What the adapter reads of its provider's configuration. */
+export type AwsProviderView = Pick<AwsProviderConfig, 'name' | 'settings' | 'pools' | 'cloudImages'>;
+
+/** Cache lifetimes and batching; every field has a default. Milliseconds. */
+export interface AwsAdapterTimings {
+  /** How long a `listNodes` result is shared (default 3 s); creates and terminations end it early. */
+  listTtlMs: number;
+  /** The least time between two listings however often creates and terminations end one early (default 1 s). */
+  listRefreshGapMs: number;
+  /** How long the Service Quotas limits are kept (default 5 min). */
+  quotaTtlMs: number;
+  /** How long an `image-filters` resolution is kept (default 5 min). */
+  imageTtlMs: number;
+  /** How long terminations are gathered into one TerminateInstances (default 250 ms). */
+  terminateWindowMs: number;
+  /** Timers of the termination window (default: Node's). */
+  timers: TimerClock;
+}
+
+export interface AwsAdapterOptions {
+  config: AwsProviderView;
+  ec2: Ec2Port;
+  serviceQuotas: ServiceQuotasPort;
+  context: Pick<ProviderContext, 'queue' | 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
+  /** Whose resources are ours (common's `providerOwnership`): listed, and left out of the unmanaged usage. */
+  owner: Ownership;
+  timings?: Partial<AwsAdapterTimings>;
+  /** Runs once when the adapter stops, e.g. to give back the SDK clients. */
+  onStop?: () => void;
+}
+
+const DEFAULT_TIMINGS: AwsAdapterTimings = {
+  listTtlMs: 3_000,
+  listRefreshGapMs: 1_000,
+  quotaTtlMs: 300_000,
+  imageTtlMs: 300_000,
+  terminateWindowMs: 250,
+  timers: systemClock,
+};
+
+/**
+ * The CloudAdapter of EC2. One RunInstances per node, tagging instance, volumes and interface
+ * in that call, idempotent through a ClientToken of (installation, provider, node, attempt);
+ * one shared, paged DescribeInstances filtered on the provider tag for every reader; batched
+ * TerminateInstances; limits from Service Quotas. Every call goes through the provider's queue.
+ */
+export class AwsAdapter implements CloudAdapter<AwsSettings> {
+  private readonly calls: Ec2Calls;
+  private readonly instances: SharedListCache<CloudInstance[]>;
+  private readonly instanceTypes: InstanceTypeCatalog;
+  private readonly images: ImageResolver;
+  private readonly terminations: TerminateBatcher;
+  private readonly cloudQuota: CloudQuota;
+  private readonly leaks: LeakResources;
+  private readonly timings: AwsAdapterTimings;
+  private readonly dynamicTags: DynamicValues;
+  private stopped = false;
+
+  constructor(private readonly options: AwsAdapterOptions) {
+    const { config, context } = options;
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.calls = new Ec2Calls(options.ec2, options.serviceQuotas, context.queue);
+    this.instances = new SharedListCache(() => this.loadNodes(), {
+      ttlMs: this.timings.listTtlMs,
+      clock: context.clock,
+      refreshGap: { ms: this.timings.listRefreshGapMs, timers: this.timings.timers },
+    });
+    this.instanceTypes = new InstanceTypeCatalog(this.calls);
+    this.images = new ImageResolver(this.calls, { ttlMs: this.timings.imageTtlMs, clock: context.clock });
+    this.terminations = new TerminateBatcher({
+      windowMs: this.timings.terminateWindowMs,
+      timers: this.timings.timers,
+      terminate: (ids) => this.calls.terminateInstances(ids),
+    });
+    this.cloudQuota = new CloudQuota({
+      calls: this.calls,
+      instanceTypes: this.instanceTypes,
+      codes: quotaCodesOfLabels(labelSettingsOf(config)),
+      owner: options.owner,
+      logger: context.logger,
+      clock: context.clock,
+      ttlMs: this.timings.quotaTtlMs,
+    });
+    this.leaks = new LeakResources(this.calls, config.name);
+    this.dynamicTags = new DynamicValues('dynamic tag', ({ label, key, request, error, message }) =>
+      context.logger.warn({ label, tag: key, request, error }, message),
+    );
+  }
+
+  async createResource(request: CreateRequest<AwsSettings>, hooks: CreateHooks): Promise<string> {
+    const label = request.label.settings;
+    const instanceType = launchableInstanceType(request.label);
+    const cloudImage = request.label.cloudImage === undefined ? undefined : this.options.config.cloudImages.get(request.label.cloudImage);
+    if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage} is not configured`);
+    const image = await this.images.resolve(cloudImage.settings);
+    const input = runInstancesInput({
+      instanceType,
+      label,
+      pool: request.pool.settings,
+      image,
+      tags: this.launchTags(request),
+      clientToken: clientToken({
+        systemId: this.options.context.systemId,
+        providerName: this.options.config.name,
+        nodeId: request.nodeId,
+        nonce: request.nonce,
+        attempt: request.attempt,
+      }),
+      az: request.az,
+    });
+    const instanceId = await this.runInstances(input, hooks.signal);
+    hooks.onExternalId(instanceId);
+    this.instances.invalidate();
+    return instanceId;
+  }
+
+  listNodes(): Promise<CloudInstance[]> {
+    return this.instances.get();
+  }
+
+  async listProviderInstances(): Promise<TaggedInstance[]> {
+    const instances = await this.calls.describeInstances([providerTagFilter(this.options.config.name)]);
+    return instances
+      .filter((instance) => instance.State?.Name !== 'terminated')
+      .map((instance) => ({ externalId: instance.InstanceId ?? '', tags: tagRecord(instance.Tags) }));
+  }
+
+  async cleanupNode(externalId: string): Promise<void> {
+    await this.terminations.terminate(externalId);
+    this.instances.invalidate();
+  }
+
+  listResources(): Promise<CloudResource[]> {
+    return this.leaks.list();
+  }
+
+  deleteResource(resource: CloudResource): Promise<void> {
+    return resource.type === 'instance' ? this.cleanupNode(resource.id) : this.leaks.delete(resource);
+  }
+
+  getQuotaLimits(): Promise<QuotaSet> {
+    return this.cloudQuota.limits();
+  }
+
+  /** See quota-needs.ts: instances, cores (vCPUs), ram (MiB), the vCPU quota code, EBS codes. */
+  async getQuotaForLabel(label: PoolLabelConfig<AwsLabelSettings>): Promise<QuotaSet> {
+    const settings = label.settings;
+    const instanceType = launchableInstanceType(label);
+    const size = await this.instanceTypes.sizeOf(instanceType);
+    return instanceQuota(instanceType, size, settings.useSpot).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
+  }
+
+  invalidateQuotaCache(): void {
+    this.cloudQuota.invalidate();
+  }
+
+  /** Sends the terminations still gathered and gives back the clients. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.terminations.flush();
+    this.options.onStop?.();
+  }
+
+  /** One RunInstances, sent again with the same ClientToken when AWS fails or the answer is lost (`RETRY_POLICY.createSend`). */
+  private async runInstances(input: RunInstancesCommandInput, signal: AbortSignal): Promise<string> {
+    for (let resends = 0; ; resends++) {
+      try {
+        const instanceId = (await this.calls.runInstances(input, signal)).Instances?.[0]?.InstanceId;
+        if (instanceId) return instanceId;
+        throw new CloudError('transient', 'RunInstances: the answer names no instance', { action: 'RunInstances' });
+      } catch (error) {
+        if (signal.aborted || !mayRetry(RETRY_POLICY.createSend, error, resends)) throw error;
+      }
+    }
+  }
+
+  private async loadNodes(): Promise<CloudInstance[]> {
+    const { config } = this.options;
+    const instances = (await this.calls.describeInstances([providerTagFilter(config.name)])).filter((instance) =>
+      this.isOurs(tagRecord(instance.Tags)),
+    );
+    const types = [...new Set(instances.map((instance): string => instance.InstanceType ?? ''))].filter((type) => type !== '');
+    const sizes = new Map(await Promise.all(types.map(async (type) => [type, await this.instanceTypes.sizeOf(type)] as const)));
+    const usesInternalIp = (poolName: string | undefined) =>
+      poolName !== undefined && (config.pools.get(poolName)?.settings.useInternalIp ?? false);
+    return instances.map((instance) => {
+      const size = sizes.get(instance.InstanceType ?? '');
+      const spot = instance.InstanceLifecycle === 'spot';
+      const quota = size && instanceQuota(instance.InstanceType ?? '', size, spot);
+      return toCloudInstance(instance, { region: config.settings.regionName, usesInternalIp, quota });
+    });
+  }
+
+  /**
+   * The request's tags, then the label's `dynamic-tags` formatted with the node request (see
+   * `DynamicValues`), and `Name` (the hostname, shown by the AWS console), as Nodepool writes them.
+   */
+  private launchTags(request: CreateRequest<AwsSettings>): Record<string, string> {
+    const dynamic = this.dynamicTags.of(request, request.label.settings.dynamicTags);
+    return { ...request.tags, ...dynamic, Name: request.hostname };
+  }
+
+  private isOurs(tags: Record<string, string>): boolean {
+    return isOurs(tags, this.options.owner);
+  }
+}
+
+/** The settings of every label of the provider. */
+function labelSettingsOf(config: AwsProviderView): AwsLabelSettings[] {
+  return [...config.pools.values()].flatMap((pool) => [...pool.labels.values()].map((label) => label.settings));
+}
