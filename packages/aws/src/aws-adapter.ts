@@ -2,6 +2,7 @@ import {
   CloudError,
   DynamicValues,
   isCloudError,
+  QuotaSet,
   SharedListCache,
   systemClock,
   type CloudAdapter,
@@ -11,7 +12,6 @@ import {
   type CreateRequest,
   type PoolLabelConfig,
   type ProviderContext,
-  type QuotaSet,
   type TimerClock,
 } from '@cloudpool/common';
 import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
@@ -168,6 +168,9 @@ export class AwsAdapter implements CloudAdapter {
   /** See quota-needs.ts: instances, cores (vCPUs), ram (MiB), the vCPU quota code, EBS codes. */
   async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
     const settings = label.settings as AwsLabelSettings;
+    // A label the driver cannot launch needs one instance: the request is then accepted and
+    // declined at its first (permanent) create failure, instead of waiting forever.
+    if (settings.fleet || settings.dedicatedHost) return QuotaSet.of({ instances: 1 });
     const instanceType = launchableInstanceType(label);
     const size = await this.instanceTypes.sizeOf(instanceType);
     return instanceQuota(instanceType, size, settings.useSpot).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
