@@ -23,6 +23,7 @@ import { toCloudInstance } from './instance-view.js';
 import { InstanceTypeCatalog } from './instance-types.js';
 import { clientToken, launchableInstanceType, runInstancesInput } from './launch-input.js';
 import { LeakResources } from './leak-resources.js';
+import { rootVolumeMapping } from './root-volume.js';
 import type { Ec2Port, ServiceQuotasPort } from './ports.js';
 import { instanceQuota, quotaCodesOfLabels, volumeQuota } from './quota-needs.js';
 import { isProviderResource, providerTagFilter, tagRecord } from './tags.js';
@@ -129,6 +130,7 @@ export class AwsAdapter implements CloudAdapter {
       label,
       pool: request.pool.settings as AwsPoolSettings,
       image,
+      rootVolume: rootVolumeMapping(request.label.name, image, label),
       tags: this.launchTags(request),
       clientToken: clientToken({
         systemId: this.options.context.systemId,

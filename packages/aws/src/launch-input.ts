@@ -6,7 +6,6 @@ import type {
   ResourceType,
   RunInstancesCommandInput,
   TagSpecification,
-  VolumeType,
 } from '@aws-sdk/client-ec2';
 import { CloudError, type PoolLabelConfig } from '@cloudpool/common';
 import type { AwsLabelSettings, AwsPoolSettings } from './config.js';
@@ -19,6 +18,8 @@ export interface LaunchPlan {
   label: AwsLabelSettings;
   pool: AwsPoolSettings;
   image: ResolvedImage;
+  /** The root volume's mapping (see `rootVolumeMapping`); none when the image's is used as it is. */
+  rootVolume?: BlockDeviceMapping;
   /** Tags for the instance and every sub-resource made with it. */
   tags: Record<string, string>;
   clientToken: string;
@@ -68,7 +69,7 @@ export function runInstancesInput(plan: LaunchPlan): RunInstancesCommandInput {
     ...(label.ebsOptimized ? { EbsOptimized: true } : {}),
     NetworkInterfaces: [primaryInterface(pool)],
     TagSpecifications: tagSpecifications(plan.tags, label.useSpot),
-    ...(plan.image.rootDeviceName === undefined ? {} : { BlockDeviceMappings: [rootVolume(plan.image.rootDeviceName, label)] }),
+    ...(plan.rootVolume === undefined ? {} : { BlockDeviceMappings: [plan.rootVolume] }),
     ...(plan.az === undefined ? {} : { Placement: { AvailabilityZone: plan.az } }),
     ...(label.userdata === undefined ? {} : { UserData: Buffer.from(label.userdata, 'utf8').toString('base64') }),
     ...(label.iamInstanceProfile === undefined
@@ -96,18 +97,4 @@ function tagSpecifications(tags: Record<string, string>, spot: boolean): TagSpec
   const types: ResourceType[] = ['instance', 'volume', 'network-interface', ...(spot ? (['spot-instances-request'] as const) : [])];
   const list = tagList(tags);
   return types.map((ResourceType) => ({ ResourceType, Tags: list }));
-}
-
-/** The image's root device, deleted with the instance, sized and typed as the label says. */
-function rootVolume(deviceName: string, label: AwsLabelSettings): BlockDeviceMapping {
-  return {
-    DeviceName: deviceName,
-    Ebs: {
-      DeleteOnTermination: true,
-      ...(label.volumeSize === undefined ? {} : { VolumeSize: label.volumeSize }),
-      ...(label.volumeType === undefined ? {} : { VolumeType: label.volumeType as VolumeType }),
-      ...(label.iops === undefined ? {} : { Iops: label.iops }),
-      ...(label.throughput === undefined ? {} : { Throughput: label.throughput }),
-    },
-  };
 }

@@ -43,6 +43,11 @@ export interface LaunchSpec {
   networkInterfaceTags: Tags;
   /** Whether each instance's primary interface goes with it (`NetworkInterface.1.DeleteOnTermination`, default true). */
   networkInterfaceDeleteOnTermination?: boolean;
+  /**
+   * Whether each instance gets a public IPv4 address at launch; undefined leaves it to the
+   * subnet: the default subnet maps one on launch (as a default VPC's do), others do not.
+   */
+  associatePublicIp?: boolean;
   launchTime: number;
   runningAt: number;
 }
@@ -184,6 +189,7 @@ export class Ec2Account {
         blockDevices,
         networkInterfaceIds: [networkInterface.id],
       });
+      if (spec.associatePublicIp ?? networkInterface.subnetId === this.defaultSubnetId) instance.publicIpAddress = this.nextPublicIp();
       this.usage.instances += 1;
       this.usage.vcpus += instance.vcpus;
       this.usage.memoryMiB += instance.memoryMiB;
