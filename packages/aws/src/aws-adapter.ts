@@ -14,9 +14,11 @@ import {
   type ProviderContext,
   type TimerClock,
 } from '@cloudpool/common';
-import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import type { Host, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CloudQuota } from './cloud-quota.js';
 import type { AwsLabelSettings, AwsPoolSettings, AwsProviderConfig } from './config.js';
+import type { HostAndFleetPort } from './dedicated-host-port.js';
+import { DedicatedHosts, HOST_RESOURCE_TYPE } from './dedicated-hosts.js';
 import { Ec2Calls } from './ec2-calls.js';
 import { ImageResolver } from './image-resolver.js';
 import { toCloudInstance } from './instance-view.js';
@@ -25,7 +27,7 @@ import { clientToken, launchableInstanceType, runInstancesInput } from './launch
 import { LeakResources } from './leak-resources.js';
 import { rootVolumeMapping } from './root-volume.js';
 import type { Ec2Port, ServiceQuotasPort } from './ports.js';
-import { instanceQuota, quotaCodesOfLabels, volumeQuota } from './quota-needs.js';
+import { dedicatedHostQuota, instanceQuota, quotaCodesOfLabels, volumeQuota } from './quota-needs.js';
 import { isProviderResource, providerTagFilter, tagRecord } from './tags.js';
 import { TerminateBatcher } from './terminate-batcher.js';
 
@@ -54,6 +56,8 @@ export interface AwsAdapterOptions {
   config: AwsProviderView;
   ec2: Ec2Port;
   serviceQuotas: ServiceQuotasPort;
+  /** The calls of `dedicated-host` and `fleet` labels. */
+  hostsAndFleets: HostAndFleetPort;
   context: Pick<ProviderContext, 'queue' | 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
   timings?: Partial<AwsAdapterTimings>;
   /** Runs once when the adapter stops, e.g. to give back the SDK clients. */
@@ -86,6 +90,9 @@ export class AwsAdapter implements CloudAdapter {
   private readonly leaks: LeakResources;
   private readonly timings: AwsAdapterTimings;
   private readonly dynamicTags: DynamicValues;
+  private readonly hosts: DedicatedHosts;
+  /** Whether any label uses Dedicated Hosts: then listings read the provider's hosts too. */
+  private readonly usesHosts: boolean;
   private stopped = false;
 
   constructor(private readonly options: AwsAdapterOptions) {
@@ -114,6 +121,8 @@ export class AwsAdapter implements CloudAdapter {
       ttlMs: this.timings.quotaTtlMs,
     });
     this.leaks = new LeakResources(this.calls, config.name);
+    this.hosts = new DedicatedHosts(options.hostsAndFleets, context.queue, config.name);
+    this.usesHosts = labelSettingsOf(config).some((label) => label.dedicatedHost);
     this.dynamicTags = new DynamicValues('dynamic tag', ({ label, key, request, error, message }) =>
       context.logger.warn({ label, tag: key, request, error }, message),
     );
@@ -125,22 +134,32 @@ export class AwsAdapter implements CloudAdapter {
     const cloudImage = request.label.cloudImage === undefined ? undefined : this.options.config.cloudImages.get(request.label.cloudImage);
     if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage} is not configured`);
     const image = await this.images.resolve(cloudImage.settings);
+    const token = clientToken({
+      systemId: this.options.context.systemId,
+      providerName: this.options.config.name,
+      nodeId: request.nodeId,
+      attempt: request.attempt,
+    });
+    const tags = this.launchTags(request);
+    const az = request.az ?? (label.dedicatedHost ? request.pool.azs[0] : undefined);
+    const hostId = label.dedicatedHost ? await this.allocateHost(request, { instanceType, tags, clientToken: token, az }, hooks.signal) : undefined;
     const input = runInstancesInput({
       instanceType,
       label,
       pool: request.pool.settings as AwsPoolSettings,
       image,
       rootVolume: rootVolumeMapping(request.label.name, image, label),
-      tags: this.launchTags(request),
-      clientToken: clientToken({
-        systemId: this.options.context.systemId,
-        providerName: this.options.config.name,
-        nodeId: request.nodeId,
-        attempt: request.attempt,
-      }),
-      az: request.az,
+      tags,
+      clientToken: token,
+      az,
+      ...(hostId === undefined ? {} : { hostId }),
     });
-    const instanceId = await this.runInstances(input, hooks.signal);
+    const instanceId = await this.runInstances(input, hooks.signal).catch(async (error: unknown) => {
+      // The host is this attempt's alone. After a transient failure the same attempt is sent
+      // again (AllocateHosts answers its token with the same host), so it is kept for that.
+      if (hostId !== undefined && !isCloudError(error, 'transient')) await this.releaseHost(hostId);
+      throw error;
+    });
     hooks.onExternalId(instanceId);
     this.instances.invalidate();
     return instanceId;
@@ -155,12 +174,16 @@ export class AwsAdapter implements CloudAdapter {
     this.instances.invalidate();
   }
 
-  listResources(): Promise<CloudResource[]> {
-    return this.leaks.list();
+  /** What LeakResources lists, and the provider's Dedicated Hosts. All or nothing. */
+  async listResources(): Promise<CloudResource[]> {
+    const [resources, hosts] = await Promise.all([this.leaks.list(), this.hosts.resources()]);
+    return [...resources, ...hosts];
   }
 
   deleteResource(resource: CloudResource): Promise<void> {
-    return resource.type === 'instance' ? this.cleanupNode(resource.id) : this.leaks.delete(resource);
+    if (resource.type === 'instance') return this.cleanupNode(resource.id);
+    if (resource.type === HOST_RESOURCE_TYPE) return this.hosts.release(resource.id);
+    return this.leaks.delete(resource);
   }
 
   getQuotaLimits(): Promise<QuotaSet> {
@@ -172,9 +195,10 @@ export class AwsAdapter implements CloudAdapter {
     const settings = label.settings as AwsLabelSettings;
     // A label the driver cannot launch needs one instance: the request is then accepted and
     // declined at its first (permanent) create failure, instead of waiting forever.
-    if (settings.fleet || settings.dedicatedHost) return QuotaSet.of({ instances: 1 });
+    if (settings.fleet) return QuotaSet.of({ instances: 1 });
     const instanceType = launchableInstanceType(label);
     const size = await this.instanceTypes.sizeOf(instanceType);
+    if (settings.dedicatedHost) return dedicatedHostQuota(instanceType, size).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
     return instanceQuota(instanceType, size, settings.useSpot).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
   }
 
@@ -205,18 +229,51 @@ export class AwsAdapter implements CloudAdapter {
 
   private async loadNodes(): Promise<CloudInstance[]> {
     const { config } = this.options;
-    const instances = (await this.calls.describeInstances([providerTagFilter(config.name)])).filter((instance) =>
-      this.isOurs(tagRecord(instance.Tags)),
-    );
+    const [described, hosts] = await Promise.all([
+      this.calls.describeInstances([providerTagFilter(config.name)]),
+      this.usesHosts ? this.hosts.list() : Promise.resolve<Host[]>([]),
+    ]);
+    const instances = described.filter((instance) => this.isOurs(tagRecord(instance.Tags)));
+    const allocatedHosts = new Set(hosts.map((host) => host.HostId));
     const types = [...new Set(instances.map((instance): string => instance.InstanceType ?? ''))].filter((type) => type !== '');
     const sizes = new Map(await Promise.all(types.map(async (type) => [type, await this.instanceTypes.sizeOf(type)] as const)));
     const usesInternalIp = (poolName: string | undefined) =>
       poolName !== undefined && (config.pools.get(poolName)?.settings.useInternalIp ?? false);
-    return instances.map((instance) => {
-      const size = sizes.get(instance.InstanceType ?? '');
-      const spot = instance.InstanceLifecycle === 'spot';
-      const quota = size && instanceQuota(instance.InstanceType ?? '', size, spot);
-      return toCloudInstance(instance, { region: config.settings.regionName, usesInternalIp, quota });
+    return Promise.all(
+      instances.map(async (instance) => {
+        const size = sizes.get(instance.InstanceType ?? '');
+        const spot = instance.InstanceLifecycle === 'spot';
+        const hostId = instance.Placement?.Tenancy === 'host' ? instance.Placement.HostId : undefined;
+        const quota = size && (hostId === undefined ? instanceQuota(instance.InstanceType ?? '', size, spot) : dedicatedHostQuota(instance.InstanceType ?? '', size));
+        const view = toCloudInstance(instance, { region: config.settings.regionName, usesInternalIp, quota });
+        // A node on a Dedicated Host is gone once its host is released too (see releaseHostOf).
+        if (view.state === 'deleted' && hostId !== undefined && allocatedHosts.has(hostId)) {
+          await this.releaseHost(hostId);
+          return { ...view, state: 'deleting' as const };
+        }
+        return view;
+      }),
+    );
+  }
+
+  /** One Dedicated Host for a node in its pool's zone (required by the config for such labels). */
+  private allocateHost(
+    request: CreateRequest,
+    host: { instanceType: string; tags: Record<string, string>; clientToken: string; az: string | undefined },
+    signal: AbortSignal,
+  ): Promise<string> {
+    if (host.az === undefined) throw new CloudError('permanent', `label ${request.label.name}: dedicated-host needs the pool's availability-zone`);
+    return this.hosts.allocate({ availabilityZone: host.az, instanceType: host.instanceType, tags: host.tags, clientToken: host.clientToken }, signal);
+  }
+
+  /**
+   * Releases a node's host, best effort: a failure is logged and the host is tried again by
+   * the next listing that sees its instance terminated (and by leak cleanup, as it carries
+   * the node's tags).
+   */
+  private async releaseHost(hostId: string): Promise<void> {
+    await this.hosts.release(hostId).catch((error: unknown) => {
+      this.options.context.logger.warn({ host: hostId, err: error }, 'could not release the Dedicated Host yet');
     });
   }
 

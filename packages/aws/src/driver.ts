@@ -2,6 +2,7 @@ import { StateMachineProvider, type Driver, type ProviderConfig, type ProviderCo
 import { AwsAdapter } from './aws-adapter.js';
 import { AwsClientRegistry } from './client-registry.js';
 import { AwsProviderConfig } from './config.js';
+import { sdkHostAndFleetPort } from './sdk-host-fleet-port.js';
 import { sdkEc2Port, sdkServiceQuotasPort } from './sdk-ports.js';
 
 /** The SDK clients of every AWS provider in this process, shared per (profile, region, endpoint). */
@@ -23,6 +24,7 @@ export const awsDriver: Driver = {
       config,
       ec2: sdkEc2Port(clients.ec2),
       serviceQuotas: sdkServiceQuotasPort(clients.serviceQuotas),
+      hostsAndFleets: sdkHostAndFleetPort(clients.ec2),
       context,
       onStop: () => clients.release(),
     });

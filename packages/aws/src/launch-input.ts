@@ -25,15 +25,17 @@ export interface LaunchPlan {
   clientToken: string;
   /** The availability zone the framework chose, if the pool restricts them. */
   az?: string;
+  /** The Dedicated Host to place the instance on (`dedicated-host` labels). */
+  hostId?: string;
 }
 
 /**
- * The instance type a label launches. Labels the driver cannot launch (EC2 Fleet's `fleet`,
- * `dedicated-host`) are a `permanent` CloudError.
+ * The instance type a label launches. Labels the driver cannot launch through RunInstances
+ * (EC2 Fleet's `fleet`) are a `permanent` CloudError.
  */
 export function launchableInstanceType(label: PoolLabelConfig): string {
   const settings = label.settings as AwsLabelSettings;
-  const unsupported = settings.fleet ? 'fleet' : settings.dedicatedHost ? 'dedicated-host' : undefined;
+  const unsupported = settings.fleet ? 'fleet' : undefined;
   if (unsupported !== undefined || settings.instanceType === undefined) {
     throw new CloudError('permanent', `label ${label.name}: ${unsupported ?? 'a label without instance-type'} is not supported by the aws driver`);
   }
@@ -70,7 +72,7 @@ export function runInstancesInput(plan: LaunchPlan): RunInstancesCommandInput {
     NetworkInterfaces: [primaryInterface(pool)],
     TagSpecifications: tagSpecifications(plan.tags, label.useSpot),
     ...(plan.rootVolume === undefined ? {} : { BlockDeviceMappings: [plan.rootVolume] }),
-    ...(plan.az === undefined ? {} : { Placement: { AvailabilityZone: plan.az } }),
+    ...placement(plan),
     ...(label.userdata === undefined ? {} : { UserData: Buffer.from(label.userdata, 'utf8').toString('base64') }),
     ...(label.iamInstanceProfile === undefined
       ? {}
@@ -97,4 +99,11 @@ function tagSpecifications(tags: Record<string, string>, spot: boolean): TagSpec
   const types: ResourceType[] = ['instance', 'volume', 'network-interface', ...(spot ? (['spot-instances-request'] as const) : [])];
   const list = tagList(tags);
   return types.map((ResourceType) => ({ ResourceType, Tags: list }));
+}
+
+/** The zone, and the Dedicated Host (tenancy `host`, affinity to it), as Nodepool places instances. */
+function placement(plan: LaunchPlan): Pick<RunInstancesCommandInput, 'Placement'> {
+  const zone = plan.az === undefined ? {} : { AvailabilityZone: plan.az };
+  if (plan.hostId !== undefined) return { Placement: { ...zone, Tenancy: 'host', HostId: plan.hostId, Affinity: 'host' } };
+  return plan.az === undefined ? {} : { Placement: zone };
 }

@@ -12,6 +12,7 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { ApiQueue, ManualClock, nodeTags, type CreateHooks, type CreateRequest, type PoolConfig, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../../src/aws-adapter.js';
+import { sdkHostAndFleetPort } from '../../src/sdk-host-fleet-port.js';
 import { sdkEc2Port, sdkServiceQuotasPort } from '../../src/sdk-ports.js';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '@cloudpool/simulator';
 import { POOL_NAME, PROVIDER_NAME, providerView, SYSTEM_ID } from './provider-fixture.js';
@@ -60,6 +61,7 @@ export async function startAwsTestBed(options: AwsTestBedOptions = {}) {
     config,
     ec2: sdkEc2Port(ec2),
     serviceQuotas: sdkServiceQuotasPort(serviceQuotas),
+    hostsAndFleets: sdkHostAndFleetPort(ec2),
     context,
     timings: { terminateWindowMs: 5, ...options.timings },
   });

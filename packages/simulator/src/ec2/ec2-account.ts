@@ -1,4 +1,5 @@
 import type { AddressRecord } from './addresses.js';
+import type { HostRecord } from './dedicated-hosts.js';
 import { DueQueue } from './due-queue.js';
 import type { IdGenerator } from './ids.js';
 import type { ImageRecord } from './images.js';
@@ -37,6 +38,8 @@ export interface LaunchSpec {
   /** The client token of the request, and what identifies its parameters (see RunInstances). */
   idempotency?: { clientToken: string; fingerprint: string };
   spot?: Omit<SpotMarket, 'spotInstanceRequestId'>;
+  /** The Dedicated Host each instance is placed on (checked by the caller: available, in the zone, of the type). */
+  host?: HostRecord;
   volumes: readonly LaunchVolume[];
   instanceTags: Tags;
   volumeTags: Tags;
@@ -93,6 +96,7 @@ export class Ec2Account {
   readonly snapshots = new ResourceStore<SnapshotRecord>();
   readonly images = new ResourceStore<ImageRecord>();
   readonly addresses = new ResourceStore<AddressRecord>();
+  readonly hosts = new ResourceStore<HostRecord>();
   readonly usage: Usage = { instances: 0, vcpus: 0, memoryMiB: 0, volumes: 0, volumeGiB: 0 };
   readonly accountId: string;
   readonly region: string;
@@ -155,7 +159,7 @@ export class Ec2Account {
     const reservation: Reservation = { reservationId: this.ids.next('r'), instances: [] };
     for (let index = 0; index < spec.count; index++) {
       const instanceId = this.ids.next('i');
-      const availabilityZone = spec.availabilityZone ?? this.defaultAvailabilityZone;
+      const availabilityZone = spec.host?.availabilityZone ?? spec.availabilityZone ?? this.defaultAvailabilityZone;
       const networkInterface = this.addPrimaryInterface(instanceId, spec, availabilityZone);
       const blockDevices = spec.volumes.map((volume) => ({
         deviceName: volume.deviceName,
@@ -184,11 +188,13 @@ export class Ec2Account {
         amiLaunchIndex: index,
         clientToken: spec.idempotency?.clientToken,
         spot: spec.spot && { ...spec.spot, spotInstanceRequestId: this.ids.short('sir') },
+        ...(spec.host ? { hostId: spec.host.id } : {}),
         launchTime: spec.launchTime,
         runningAt: spec.runningAt,
         blockDevices,
         networkInterfaceIds: [networkInterface.id],
       });
+      spec.host?.instanceIds.add(instanceId);
       if (spec.associatePublicIp ?? networkInterface.subnetId === this.defaultSubnetId) instance.publicIpAddress = this.nextPublicIp();
       this.usage.instances += 1;
       this.usage.vcpus += instance.vcpus;

@@ -5,6 +5,7 @@ import type { ImageRecord } from './images.js';
 import { reservationXml } from './instance-xml.js';
 import { DEFAULT_INSTANCE_TYPE, findInstanceType } from './instance-types.js';
 import { launchNetwork } from './launch-network.js';
+import { launchPlacement } from './launch-placement.js';
 import { launchableCount } from './launch-quotas.js';
 import type { QueryParams } from './query-protocol.js';
 import { lookUpOne, RESOURCE_KINDS } from './resource-kinds.js';
@@ -70,6 +71,8 @@ function parseLaunch(params: QueryParams, context: ActionContext): { spec: Launc
   }
   const tags = parseTagSpecifications(params);
   const network = launchNetwork(params);
+  const spot = parseSpotMarket(params.member('InstanceMarketOptions'));
+  const placement = launchPlacement(params, context.account, { instanceType: instanceType.name, count: maxCount, spot: spot !== undefined, now: context.now });
   const now = context.now;
   return {
     minCount,
@@ -80,9 +83,9 @@ function parseLaunch(params: QueryParams, context: ActionContext): { spec: Launc
       count: maxCount,
       keyName: params.string('KeyName'),
       subnetId: network.subnetId,
-      availabilityZone: params.string('Placement.AvailabilityZone'),
+      ...placement,
       securityGroupIds: network.securityGroupIds,
-      spot: parseSpotMarket(params.member('InstanceMarketOptions')),
+      spot,
       volumes: launchVolumes(params, image, context),
       instanceTags: tags.get('instance') ?? new Map(),
       volumeTags: tags.get('volume') ?? new Map(),
