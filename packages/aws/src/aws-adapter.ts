@@ -5,6 +5,7 @@ import {
   QuotaSet,
   SharedListCache,
   systemClock,
+  TAG,
   type CloudAdapter,
   type CloudInstance,
   type CloudResource,
@@ -23,7 +24,8 @@ import { Ec2Calls } from './ec2-calls.js';
 import { ImageResolver } from './image-resolver.js';
 import { toCloudInstance } from './instance-view.js';
 import { InstanceTypeCatalog } from './instance-types.js';
-import { clientToken, launchableInstanceType, runInstancesInput } from './launch-input.js';
+import { FleetLaunch } from './fleet-launch.js';
+import { clientToken, launchableInstanceType, runInstancesInput, type LaunchPlan } from './launch-input.js';
 import { LeakResources } from './leak-resources.js';
 import { rootVolumeMapping } from './root-volume.js';
 import type { Ec2Port, ServiceQuotasPort } from './ports.js';
@@ -91,6 +93,7 @@ export class AwsAdapter implements CloudAdapter {
   private readonly timings: AwsAdapterTimings;
   private readonly dynamicTags: DynamicValues;
   private readonly hosts: DedicatedHosts;
+  private readonly fleets: FleetLaunch;
   /** Whether any label uses Dedicated Hosts: then listings read the provider's hosts too. */
   private readonly usesHosts: boolean;
   private stopped = false;
@@ -123,6 +126,7 @@ export class AwsAdapter implements CloudAdapter {
     this.leaks = new LeakResources(this.calls, config.name);
     this.hosts = new DedicatedHosts(options.hostsAndFleets, context.queue, config.name);
     this.usesHosts = labelSettingsOf(config).some((label) => label.dedicatedHost);
+    this.fleets = new FleetLaunch(options.hostsAndFleets, context.queue, { [TAG.providerName]: config.name, [TAG.systemId]: context.systemId });
     this.dynamicTags = new DynamicValues('dynamic tag', ({ label, key, request, error, message }) =>
       context.logger.warn({ label, tag: key, request, error }, message),
     );
@@ -130,7 +134,7 @@ export class AwsAdapter implements CloudAdapter {
 
   async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
     const label = request.label.settings as AwsLabelSettings;
-    const instanceType = launchableInstanceType(request.label);
+    const instanceType = label.fleet ? undefined : launchableInstanceType(request.label);
     const cloudImage = request.label.cloudImage === undefined ? undefined : this.options.config.cloudImages.get(request.label.cloudImage);
     if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage} is not configured`);
     const image = await this.images.resolve(cloudImage.settings);
@@ -142,9 +146,7 @@ export class AwsAdapter implements CloudAdapter {
     });
     const tags = this.launchTags(request);
     const az = request.az ?? (label.dedicatedHost ? request.pool.azs[0] : undefined);
-    const hostId = label.dedicatedHost ? await this.allocateHost(request, { instanceType, tags, clientToken: token, az }, hooks.signal) : undefined;
-    const input = runInstancesInput({
-      instanceType,
+    const plan = {
       label,
       pool: request.pool.settings as AwsPoolSettings,
       image,
@@ -152,17 +154,28 @@ export class AwsAdapter implements CloudAdapter {
       tags,
       clientToken: token,
       az,
-      ...(hostId === undefined ? {} : { hostId }),
-    });
-    const instanceId = await this.runInstances(input, hooks.signal).catch(async (error: unknown) => {
+    };
+    const instanceId =
+      instanceType === undefined
+        ? await this.fleets.launch({ ...plan, instanceType: label.fleet!.instanceTypes[0]!, fleet: label.fleet! }, hooks.signal)
+        : await this.launchInstance(request, { ...plan, instanceType }, hooks.signal);
+    hooks.onExternalId(instanceId);
+    this.instances.invalidate();
+    return instanceId;
+  }
+
+  /** RunInstances of one node, on its own Dedicated Host for `dedicated-host` labels. */
+  private async launchInstance(request: CreateRequest, plan: LaunchPlan, signal: AbortSignal): Promise<string> {
+    const hostId = plan.label.dedicatedHost
+      ? await this.allocateHost(request, { instanceType: plan.instanceType, tags: plan.tags, clientToken: plan.clientToken, az: plan.az }, signal)
+      : undefined;
+    const input = runInstancesInput({ ...plan, ...(hostId === undefined ? {} : { hostId }) });
+    return this.runInstances(input, signal).catch(async (error: unknown) => {
       // The host is this attempt's alone. After a transient failure the same attempt is sent
       // again (AllocateHosts answers its token with the same host), so it is kept for that.
       if (hostId !== undefined && !isCloudError(error, 'transient')) await this.releaseHost(hostId);
       throw error;
     });
-    hooks.onExternalId(instanceId);
-    this.instances.invalidate();
-    return instanceId;
   }
 
   listNodes(): Promise<CloudInstance[]> {
@@ -193,9 +206,9 @@ export class AwsAdapter implements CloudAdapter {
   /** See quota-needs.ts: instances, cores (vCPUs), ram (MiB), the vCPU quota code, EBS codes. */
   async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
     const settings = label.settings as AwsLabelSettings;
-    // A label the driver cannot launch needs one instance: the request is then accepted and
-    // declined at its first (permanent) create failure, instead of waiting forever.
-    if (settings.fleet) return QuotaSet.of({ instances: 1 });
+    // As in Nodepool, a fleet label's quota is not known before EC2 picks one of its types: it
+    // counts as one instance until then; listNodes counts it by the type it got.
+    if (settings.fleet) return QuotaSet.of({ instances: 1 }).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
     const instanceType = launchableInstanceType(label);
     const size = await this.instanceTypes.sizeOf(instanceType);
     if (settings.dedicatedHost) return dedicatedHostQuota(instanceType, size).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));

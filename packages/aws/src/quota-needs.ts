@@ -60,6 +60,10 @@ export function quotaCodesOfLabels(labels: Iterable<AwsLabelSettings>): Set<stri
           ? dedicatedHostQuotaCode(label.instanceType)
           : instanceQuotaCode(label.instanceType, label.useSpot);
     if (instanceCode !== undefined) codes.add(instanceCode);
+    for (const fleetType of label.fleet?.instanceTypes ?? []) {
+      const fleetCode = instanceQuotaCode(fleetType, label.useSpot);
+      if (fleetCode !== undefined) codes.add(fleetCode);
+    }
     for (const code of volumeQuota(label.volumeType, label.volumeSize, label.iops).keys()) codes.add(code);
   }
   return codes;

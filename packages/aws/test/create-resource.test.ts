@@ -108,20 +108,6 @@ describe('AwsAdapter.createResource', () => {
     expect((await bed.adapter.getQuotaForLabel(bed.label('small'))).get('cores')).toBe(1);
   });
 
-  it('refuses labels it cannot launch (fleet) without calling AWS', async () => {
-    await start({ config: providerView([{ name: 'fleet', instanceType: undefined, fleet: { instanceTypes: ['m5.large'], allocationStrategy: 'prioritized' } }]) });
-    await expect(bed.adapter.createResource(bed.request('fleet'), recordingHooks())).rejects.toMatchObject({ kind: 'permanent' });
-    expect(bed.sim.counters.count('RunInstances')).toBe(0);
-  });
-
-  // The pool asks for a label's quota before it accepts a request: a rejection there left the
-  // request `requested` forever, logged every pass. Now the request is accepted and declined.
-  it('gives labels it cannot launch a quota, so their requests are accepted and then declined', async () => {
-    await start({ config: providerView([{ name: 'fleet', instanceType: undefined, fleet: { instanceTypes: ['m5.large'], allocationStrategy: 'prioritized' } }]) });
-    expect((await bed.adapter.getQuotaForLabel(bed.label('fleet'))).toJSON()).toEqual({ instances: 1 });
-    await expect(bed.adapter.createResource(bed.request('fleet'), recordingHooks())).rejects.toMatchObject({ kind: 'permanent' });
-  });
-
   it('launches spot instances and counts them against the spot vCPU quota', async () => {
     await start({ config: providerView([{ name: 'spot', useSpot: true }]) });
     const instanceId = await bed.adapter.createResource(bed.request('spot'), recordingHooks());

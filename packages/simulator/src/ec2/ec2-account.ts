@@ -1,6 +1,7 @@
 import type { AddressRecord } from './addresses.js';
 import type { HostRecord } from './dedicated-hosts.js';
 import { DueQueue } from './due-queue.js';
+import type { LaunchTemplateRecord } from './fleets.js';
 import type { IdGenerator } from './ids.js';
 import type { ImageRecord } from './images.js';
 import type { InstanceTypeSpec } from './instance-types.js';
@@ -97,6 +98,7 @@ export class Ec2Account {
   readonly images = new ResourceStore<ImageRecord>();
   readonly addresses = new ResourceStore<AddressRecord>();
   readonly hosts = new ResourceStore<HostRecord>();
+  readonly launchTemplates = new ResourceStore<LaunchTemplateRecord>();
   readonly usage: Usage = { instances: 0, vcpus: 0, memoryMiB: 0, volumes: 0, volumeGiB: 0 };
   readonly accountId: string;
   readonly region: string;

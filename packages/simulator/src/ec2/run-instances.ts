@@ -107,12 +107,12 @@ function requiredCount(params: QueryParams, name: 'MinCount' | 'MaxCount'): numb
   return count;
 }
 
-/** `TagSpecification.N` by resource type; each type at most once, and only types EC2 tags at launch. */
-function parseTagSpecifications(params: QueryParams): Map<string, Map<string, string>> {
+/** `TagSpecification.N` by resource type; each type at most once, and only types EC2 tags at launch (or those given). */
+export function parseTagSpecifications(params: QueryParams, taggable: ReadonlySet<string> = TAGGABLE_AT_LAUNCH): Map<string, Map<string, string>> {
   const byType = new Map<string, Map<string, string>>();
   for (const specification of params.structures('TagSpecification')) {
     const resourceType = specification.requiredString('ResourceType');
-    if (!TAGGABLE_AT_LAUNCH.has(resourceType)) {
+    if (!taggable.has(resourceType)) {
       throw ec2Errors.invalidParameterValue(`'${resourceType}' is not a valid taggable resource type for this operation.`);
     }
     if (byType.has(resourceType)) {
@@ -140,7 +140,7 @@ function parseSpotMarket(market: QueryParams): LaunchSpec['spot'] {
  * (`NoDevice`) by the request's `BlockDeviceMapping.N`. Instance-store (`VirtualName`)
  * mappings are accepted and not simulated.
  */
-function launchVolumes(params: QueryParams, image: ImageRecord, context: ActionContext): LaunchVolume[] {
+export function launchVolumes(params: QueryParams, image: ImageRecord, context: ActionContext): LaunchVolume[] {
   const volumes: LaunchVolume[] = image.blockDevices.map((device) => ({
     deviceName: device.deviceName,
     size: device.volumeSize,
