@@ -1,10 +1,13 @@
 import {
   CloudError,
   DynamicValues,
+  isCloudError,
   mayRetry,
+  QuotaSet,
   RETRY_POLICY,
   SharedListCache,
   systemClock,
+  TAG,
   type CloudAdapter,
   type CloudInstance,
   type TaggedInstance,
@@ -15,20 +18,23 @@ import {
   type Ownership,
   type PoolLabelConfig,
   type ProviderContext,
-  type QuotaSet,
   type TimerClock,
 } from '@cloudpool/common';
-import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import type { Host, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CloudQuota } from './quota.js';
-import type { AwsLabelSettings, AwsProviderConfig, AwsSettings } from './config.js';
+import type { AwsLabelSettings, AwsPoolSettings, AwsProviderConfig, AwsSettings } from './config.js';
+import type { HostAndFleetPort } from './dedicated-host-port.js';
+import { DedicatedHosts, HOST_RESOURCE_TYPE } from './dedicated-hosts.js';
 import { Ec2Calls } from './queued-calls.js';
 import { ImageResolver } from './image-resolver.js';
 import { toCloudInstance } from './instances.js';
 import { InstanceTypeCatalog } from './instance-types.js';
-import { clientToken, launchableInstanceType, runInstancesInput } from './create-node.js';
+import { FleetLaunch } from './fleet-launch.js';
+import { clientToken, launchableInstanceType, runInstancesInput, type LaunchPlan } from './create-node.js';
 import { LeakResources } from './leak-resources.js';
+import { rootVolumeMapping } from './root-volume.js';
 import type { Ec2Port, ServiceQuotasPort } from './port.js';
-import { instanceQuota, quotaCodesOfLabels, volumeQuota } from './quota-needs.js';
+import { dedicatedHostQuota, instanceQuota, quotaCodesOfLabels, volumeQuota } from './quota-needs.js';
 import { providerTagFilter, tagRecord } from './tags.js';
 import { TerminateBatcher } from './delete-node.js';
 
@@ -55,6 +61,8 @@ export interface AwsAdapterOptions {
   config: AwsProviderView;
   ec2: Ec2Port;
   serviceQuotas: ServiceQuotasPort;
+  /** The calls of `dedicated-host` and `fleet` labels. */
+  hostsAndFleets: HostAndFleetPort;
   context: Pick<ProviderContext, 'queue' | 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
   /** Whose resources are ours (common's `providerOwnership`): listed, and left out of the unmanaged usage. */
   owner: Ownership;
@@ -88,6 +96,10 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
   private readonly leaks: LeakResources;
   private readonly timings: AwsAdapterTimings;
   private readonly dynamicTags: DynamicValues;
+  private readonly hosts: DedicatedHosts;
+  private readonly fleets: FleetLaunch;
+  /** Whether any label uses Dedicated Hosts: then listings read the provider's hosts too. */
+  private readonly usesHosts: boolean;
   private stopped = false;
 
   constructor(private readonly options: AwsAdapterOptions) {
@@ -116,6 +128,9 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
       ttlMs: this.timings.quotaTtlMs,
     });
     this.leaks = new LeakResources(this.calls, config.name);
+    this.hosts = new DedicatedHosts(options.hostsAndFleets, context.queue, config.name);
+    this.usesHosts = labelSettingsOf(config).some((label) => label.dedicatedHost);
+    this.fleets = new FleetLaunch(options.hostsAndFleets, context.queue, { [TAG.providerName]: config.name, [TAG.systemId]: context.systemId });
     this.dynamicTags = new DynamicValues('dynamic tag', ({ label, key, request, error, message }) =>
       context.logger.warn({ label, tag: key, request, error }, message),
     );
@@ -123,29 +138,49 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
 
   async createResource(request: CreateRequest<AwsSettings>, hooks: CreateHooks): Promise<string> {
     const label = request.label.settings;
-    const instanceType = launchableInstanceType(request.label);
+    const instanceType = label.fleet ? undefined : launchableInstanceType(request.label);
     const cloudImage = request.label.cloudImage === undefined ? undefined : this.options.config.cloudImages.get(request.label.cloudImage);
     if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage} is not configured`);
     const image = await this.images.resolve(cloudImage.settings);
-    const input = runInstancesInput({
-      instanceType,
+    const token = clientToken({
+      systemId: this.options.context.systemId,
+      providerName: this.options.config.name,
+      nodeId: request.nodeId,
+      nonce: request.nonce,
+      attempt: request.attempt,
+    });
+    const tags = this.launchTags(request);
+    const az = request.az ?? (label.dedicatedHost ? request.pool.azs[0] : undefined);
+    const plan = {
       label,
       pool: request.pool.settings,
       image,
-      tags: this.launchTags(request),
-      clientToken: clientToken({
-        systemId: this.options.context.systemId,
-        providerName: this.options.config.name,
-        nodeId: request.nodeId,
-        nonce: request.nonce,
-        attempt: request.attempt,
-      }),
-      az: request.az,
-    });
-    const instanceId = await this.runInstances(input, hooks.signal);
+      rootVolume: rootVolumeMapping(request.label.name, image, label),
+      tags,
+      clientToken: token,
+      az,
+    };
+    const instanceId =
+      instanceType === undefined
+        ? await this.fleets.launch({ ...plan, instanceType: label.fleet!.instanceTypes[0]!, fleet: label.fleet! }, hooks.signal)
+        : await this.launchInstance(request, { ...plan, instanceType }, hooks.signal);
     hooks.onExternalId(instanceId);
     this.instances.invalidate();
     return instanceId;
+  }
+
+  /** RunInstances of one node, on its own Dedicated Host for `dedicated-host` labels. */
+  private async launchInstance(request: CreateRequest, plan: LaunchPlan, signal: AbortSignal): Promise<string> {
+    const hostId = plan.label.dedicatedHost
+      ? await this.allocateHost(request, { instanceType: plan.instanceType, tags: plan.tags, clientToken: plan.clientToken, az: plan.az }, signal)
+      : undefined;
+    const input = runInstancesInput({ ...plan, ...(hostId === undefined ? {} : { hostId }) });
+    return this.runInstances(input, signal).catch(async (error: unknown) => {
+      // The host is this attempt's alone. After a transient failure the same attempt is sent
+      // again (AllocateHosts answers its token with the same host), so it is kept for that.
+      if (hostId !== undefined && !isCloudError(error, 'transient')) await this.releaseHost(hostId);
+      throw error;
+    });
   }
 
   listNodes(): Promise<CloudInstance[]> {
@@ -164,12 +199,16 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
     this.instances.invalidate();
   }
 
-  listResources(): Promise<CloudResource[]> {
-    return this.leaks.list();
+  /** What LeakResources lists, and the provider's Dedicated Hosts. All or nothing. */
+  async listResources(): Promise<CloudResource[]> {
+    const [resources, hosts] = await Promise.all([this.leaks.list(), this.hosts.resources()]);
+    return [...resources, ...hosts];
   }
 
   deleteResource(resource: CloudResource): Promise<void> {
-    return resource.type === 'instance' ? this.cleanupNode(resource.id) : this.leaks.delete(resource);
+    if (resource.type === 'instance') return this.cleanupNode(resource.id);
+    if (resource.type === HOST_RESOURCE_TYPE) return this.hosts.release(resource.id);
+    return this.leaks.delete(resource);
   }
 
   getQuotaLimits(): Promise<QuotaSet> {
@@ -179,8 +218,12 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
   /** See quota-needs.ts: instances, cores (vCPUs), ram (MiB), the vCPU quota code, EBS codes. */
   async getQuotaForLabel(label: PoolLabelConfig<AwsLabelSettings>): Promise<QuotaSet> {
     const settings = label.settings;
+    // As in Nodepool, a fleet label's quota is not known before EC2 picks one of its types: it
+    // counts as one instance until then; listNodes counts it by the type it got.
+    if (settings.fleet) return QuotaSet.of({ instances: 1 }).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
     const instanceType = launchableInstanceType(label);
     const size = await this.instanceTypes.sizeOf(instanceType);
+    if (settings.dedicatedHost) return dedicatedHostQuota(instanceType, size).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
     return instanceQuota(instanceType, size, settings.useSpot).add(volumeQuota(settings.volumeType, settings.volumeSize, settings.iops));
   }
 
@@ -211,18 +254,51 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
 
   private async loadNodes(): Promise<CloudInstance[]> {
     const { config } = this.options;
-    const instances = (await this.calls.describeInstances([providerTagFilter(config.name)])).filter((instance) =>
-      this.isOurs(tagRecord(instance.Tags)),
-    );
+    const [described, hosts] = await Promise.all([
+      this.calls.describeInstances([providerTagFilter(config.name)]),
+      this.usesHosts ? this.hosts.list() : Promise.resolve<Host[]>([]),
+    ]);
+    const instances = described.filter((instance) => this.isOurs(tagRecord(instance.Tags)));
+    const allocatedHosts = new Set(hosts.map((host) => host.HostId));
     const types = [...new Set(instances.map((instance): string => instance.InstanceType ?? ''))].filter((type) => type !== '');
     const sizes = new Map(await Promise.all(types.map(async (type) => [type, await this.instanceTypes.sizeOf(type)] as const)));
     const usesInternalIp = (poolName: string | undefined) =>
       poolName !== undefined && (config.pools.get(poolName)?.settings.useInternalIp ?? false);
-    return instances.map((instance) => {
-      const size = sizes.get(instance.InstanceType ?? '');
-      const spot = instance.InstanceLifecycle === 'spot';
-      const quota = size && instanceQuota(instance.InstanceType ?? '', size, spot);
-      return toCloudInstance(instance, { region: config.settings.regionName, usesInternalIp, quota });
+    return Promise.all(
+      instances.map(async (instance) => {
+        const size = sizes.get(instance.InstanceType ?? '');
+        const spot = instance.InstanceLifecycle === 'spot';
+        const hostId = instance.Placement?.Tenancy === 'host' ? instance.Placement.HostId : undefined;
+        const quota = size && (hostId === undefined ? instanceQuota(instance.InstanceType ?? '', size, spot) : dedicatedHostQuota(instance.InstanceType ?? '', size));
+        const view = toCloudInstance(instance, { region: config.settings.regionName, usesInternalIp, quota });
+        // A node on a Dedicated Host is gone once its host is released too (see releaseHostOf).
+        if (view.state === 'deleted' && hostId !== undefined && allocatedHosts.has(hostId)) {
+          await this.releaseHost(hostId);
+          return { ...view, state: 'deleting' as const };
+        }
+        return view;
+      }),
+    );
+  }
+
+  /** One Dedicated Host for a node in its pool's zone (required by the config for such labels). */
+  private allocateHost(
+    request: CreateRequest,
+    host: { instanceType: string; tags: Record<string, string>; clientToken: string; az: string | undefined },
+    signal: AbortSignal,
+  ): Promise<string> {
+    if (host.az === undefined) throw new CloudError('permanent', `label ${request.label.name}: dedicated-host needs the pool's availability-zone`);
+    return this.hosts.allocate({ availabilityZone: host.az, instanceType: host.instanceType, tags: host.tags, clientToken: host.clientToken }, signal);
+  }
+
+  /**
+   * Releases a node's host, best effort: a failure is logged and the host is tried again by
+   * the next listing that sees its instance terminated (and by leak cleanup, as it carries
+   * the node's tags).
+   */
+  private async releaseHost(hostId: string): Promise<void> {
+    await this.hosts.release(hostId).catch((error: unknown) => {
+      this.options.context.logger.warn({ host: hostId, err: error }, 'could not release the Dedicated Host yet');
     });
   }
 

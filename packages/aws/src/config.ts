@@ -33,6 +33,28 @@ const dedicatedHostNeedsZone: configSchema.KeyRule = (pool, ctx) => {
   });
 };
 
+/** EC2 Fleet's allocation strategies of each market: on-demand has only two (Nodepool's docs). */
+const ON_DEMAND_ALLOCATION_STRATEGIES: ReadonlySet<string> = new Set(['lowest-price', 'prioritized']);
+const SPOT_ALLOCATION_STRATEGIES: ReadonlySet<string> = new Set(['price-capacity-optimized', 'capacity-optimized', 'diversified', 'lowest-price']);
+
+/** A fleet's allocation strategy must be one of its market's (use-spot), and a fleet is not a dedicated host. */
+const fleetRules: configSchema.KeyRule = (label, ctx) => {
+  const fleet = label.fleet as { 'allocation-strategy'?: unknown } | undefined;
+  if (fleet === undefined || fleet === null || typeof fleet !== 'object') return;
+  if (label['dedicated-host'] === true) ctx.addIssue({ code: 'custom', message: 'cannot be used with fleet', path: ['dedicated-host'] });
+  const strategy = fleet['allocation-strategy'];
+  if (typeof strategy !== 'string') return;
+  const spot = label['use-spot'] === true;
+  const allowed = spot ? SPOT_ALLOCATION_STRATEGIES : ON_DEMAND_ALLOCATION_STRATEGIES;
+  if (!allowed.has(strategy)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${strategy} is not an allocation strategy of ${spot ? 'spot' : 'on-demand'} fleets (${[...allowed].join(', ')})`,
+      path: ['fleet', 'allocation-strategy'],
+    });
+  }
+};
+
 /** Spot instances cannot run on dedicated hosts. */
 const spotOrDedicatedHost: configSchema.KeyRule = (label, ctx) => {
   if (label['use-spot'] === true && label['dedicated-host'] === true) {
@@ -120,7 +142,7 @@ export const awsProviderSchema = providerSchema({
       atMostOneOf('public-ipv4', 'public-ip-address'),
       dedicatedHostNeedsZone,
     ],
-    label: [...exactlyOneOf('instance-type', 'fleet'), spotOrDedicatedHost],
+    label: [...exactlyOneOf('instance-type', 'fleet'), spotOrDedicatedHost, fleetRules],
     cloudImage: exactlyOneOf('image-id', 'image-filters'),
   },
 });

@@ -5,7 +5,6 @@ import type {
   ResourceType,
   RunInstancesCommandInput,
   TagSpecification,
-  VolumeType,
 } from '@aws-sdk/client-ec2';
 import { CloudError, nodeIdentity, type NodeIdentityInput, type PoolLabelConfig } from '@cloudpool/common';
 import type { AwsLabelSettings, AwsPoolSettings } from './config.js';
@@ -18,20 +17,24 @@ export interface LaunchPlan {
   label: AwsLabelSettings;
   pool: AwsPoolSettings;
   image: ResolvedImage;
+  /** The root volume's mapping (see `rootVolumeMapping`); none when the image's is used as it is. */
+  rootVolume?: BlockDeviceMapping;
   /** Tags for the instance and every sub-resource made with it. */
   tags: Record<string, string>;
   clientToken: string;
   /** The availability zone the framework chose, if the pool restricts them. */
   az?: string;
+  /** The Dedicated Host to place the instance on (`dedicated-host` labels). */
+  hostId?: string;
 }
 
 /**
- * The instance type a label launches. Labels the driver cannot launch (EC2 Fleet's `fleet`,
- * `dedicated-host`) are a `permanent` CloudError.
+ * The instance type a label launches. Labels the driver cannot launch through RunInstances
+ * (EC2 Fleet's `fleet`) are a `permanent` CloudError.
  */
 export function launchableInstanceType(label: PoolLabelConfig<AwsLabelSettings>): string {
   const settings = label.settings;
-  const unsupported = settings.fleet ? 'fleet' : settings.dedicatedHost ? 'dedicated-host' : undefined;
+  const unsupported = settings.fleet ? 'fleet' : undefined;
   if (unsupported !== undefined || settings.instanceType === undefined) {
     throw new CloudError('permanent', `label ${label.name}: ${unsupported ?? 'a label without instance-type'} is not supported by the aws driver`);
   }
@@ -66,8 +69,8 @@ export function runInstancesInput(plan: LaunchPlan): RunInstancesCommandInput {
     ...(label.ebsOptimized ? { EbsOptimized: true } : {}),
     NetworkInterfaces: [primaryInterface(pool)],
     TagSpecifications: tagSpecifications(plan.tags, label.useSpot),
-    ...(plan.image.rootDeviceName === undefined ? {} : { BlockDeviceMappings: [rootVolume(plan.image.rootDeviceName, label)] }),
-    ...(plan.az === undefined ? {} : { Placement: { AvailabilityZone: plan.az } }),
+    ...(plan.rootVolume === undefined ? {} : { BlockDeviceMappings: [plan.rootVolume] }),
+    ...placement(plan),
     ...(label.userdata === undefined ? {} : { UserData: Buffer.from(label.userdata, 'utf8').toString('base64') }),
     ...(label.iamInstanceProfile === undefined
       ? {}
@@ -96,16 +99,9 @@ function tagSpecifications(tags: Record<string, string>, spot: boolean): TagSpec
   return types.map((ResourceType) => ({ ResourceType, Tags: list }));
 }
 
-/** The image's root device, deleted with the instance, sized and typed as the label says. */
-function rootVolume(deviceName: string, label: AwsLabelSettings): BlockDeviceMapping {
-  return {
-    DeviceName: deviceName,
-    Ebs: {
-      DeleteOnTermination: true,
-      ...(label.volumeSize === undefined ? {} : { VolumeSize: label.volumeSize }),
-      ...(label.volumeType === undefined ? {} : { VolumeType: label.volumeType as VolumeType }),
-      ...(label.iops === undefined ? {} : { Iops: label.iops }),
-      ...(label.throughput === undefined ? {} : { Throughput: label.throughput }),
-    },
-  };
+/** The zone, and the Dedicated Host (tenancy `host`, affinity to it), as Nodepool places instances. */
+function placement(plan: LaunchPlan): Pick<RunInstancesCommandInput, 'Placement'> {
+  const zone = plan.az === undefined ? {} : { AvailabilityZone: plan.az };
+  if (plan.hostId !== undefined) return { Placement: { ...zone, Tenancy: 'host', HostId: plan.hostId, Affinity: 'host' } };
+  return plan.az === undefined ? {} : { Placement: zone };
 }

@@ -72,7 +72,8 @@ export class TerminateBatcher {
         await this.options.terminate(remaining);
         return new Map();
       } catch (error) {
-        if (isCloudError(error, 'permanent') && remaining.length > 1) return this.sendEach(remaining);
+        // A refused batch (one id EC2 will not terminate): find which, one call per id.
+        if ((isCloudError(error, 'permanent') || isCloudError(error, 'rejected')) && remaining.length > 1) return this.sendEach(remaining);
         if (!isCloudError(error, 'not-found')) return new Map(remaining.map((id) => [id, error]));
         const missing = new Set(error.message.match(/\bi-[0-9a-f]+\b/g) ?? []);
         const rest = remaining.filter((id) => !missing.has(id));

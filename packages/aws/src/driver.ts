@@ -1,6 +1,7 @@
 import { providerOwnership, StateMachineProvider, type Driver, type ProviderConfig, type ProviderContext } from '@cloudpool/common';
 import { AwsAdapter, type AwsAdapterTimings } from './adapter.js';
 import { AwsProviderConfig } from './config.js';
+import { sdkHostAndFleetPort } from './sdk/host-fleet-port.js';
 import { AwsClientRegistry } from './sdk/client-registry.js';
 import { sdkEc2Port, sdkServiceQuotasPort } from './sdk/sdk-port.js';
 
@@ -35,6 +36,7 @@ export function createAwsDriver(options: AwsDriverOptions = {}): Driver {
         config,
         ec2: sdkEc2Port(clients.ec2),
         serviceQuotas: sdkServiceQuotasPort(clients.serviceQuotas),
+        hostsAndFleets: sdkHostAndFleetPort(clients.ec2),
         context,
         owner: providerOwnership(config.name, context),
         ...(options.timings === undefined ? {} : { timings: options.timings }),

@@ -3,8 +3,10 @@ import { CloudError, parseRetryAfter, type CloudErrorKind } from '@cloudpool/com
 /**
  * The kind of each AWS error code the driver meets (EC2's `<Code>` and Service Quotas'
  * `__type`; the SDK error's `name`). A code not listed is classified by its HTTP status,
- * and otherwise counts as `permanent` (e.g. `InvalidParameterValue`, `InvalidInstanceType`,
- * `IdempotentParameterMismatch`).
+ * and an unlisted client error counts as `rejected`: retried as a new launch attempt, as
+ * Nodepool retries any failure (e.g. `MissingParameter`, `IdempotentParameterMismatch`, or
+ * `InvalidParameterValue` for an IAM instance profile made moments ago, which EC2 does not
+ * see yet). What is provably wrong for the label is `permanent`: see LAUNCH_PERMANENT_CODES.
  */
 const KIND_BY_CODE: Readonly<Record<string, CloudErrorKind>> = {
   VcpuLimitExceeded: 'quota',
@@ -31,6 +33,9 @@ const KIND_BY_CODE: Readonly<Record<string, CloudErrorKind>> = {
   'InvalidNetworkInterfaceID.NotFound': 'not-found',
   NoSuchResourceException: 'not-found',
 
+  // Wrong wherever it is sent: the type does not exist.
+  InvalidInstanceType: 'permanent',
+
   AuthFailure: 'auth',
   UnauthorizedOperation: 'auth',
   AccessDeniedException: 'auth',
@@ -45,6 +50,24 @@ const KIND_BY_CODE: Readonly<Record<string, CloudErrorKind>> = {
   ServiceUnavailable: 'transient',
   ServiceException: 'transient',
 };
+
+/**
+ * Codes by which a launch call (RunInstances, CreateFleet, AllocateHosts) says that something
+ * the label names does not exist or cannot be launched: no retry of the label can succeed, so
+ * they are `permanent` there (elsewhere the `not-found` ones keep that kind: a delete of
+ * something gone counts as done).
+ */
+const LAUNCH_PERMANENT_CODES: ReadonlySet<string> = new Set([
+  'InvalidAMIID.NotFound',
+  'InvalidAMIID.Unavailable',
+  'InvalidKeyPair.NotFound',
+  'InvalidSubnetID.NotFound',
+  'InvalidGroup.NotFound',
+  'InvalidSnapshot.NotFound',
+]);
+const LAUNCH_ACTIONS: ReadonlySet<string> = new Set(['RunInstances', 'CreateFleet', 'AllocateHosts']);
+/** EC2's words when RunInstances does not know the label's instance type (it answers InvalidParameterValue). */
+const UNKNOWN_INSTANCE_TYPE = /^Invalid value '[^']*' for InstanceType\b/i;
 
 /** What the SDK puts on errors that came back from the service (absent on network errors). */
 interface SdkServiceError {
@@ -68,7 +91,7 @@ export function toCloudError(error: unknown, action: string): CloudError {
   const sdk = (error ?? {}) as Partial<SdkServiceError>;
   const code = typeof sdk.name === 'string' && sdk.name !== 'Error' ? sdk.name : networkCode(error);
   const message = `${action}: ${code ?? 'error'}: ${sdk.message ?? String(error)}`;
-  return new CloudError(kindOf(sdk, code), message, {
+  return new CloudError(launchPermanent(action, code, sdk.message) ? 'permanent' : kindOf(sdk, code), message, {
     action,
     code,
     retryAfterMs: parseRetryAfter(sdk.$response?.headers?.['retry-after']),
@@ -76,14 +99,21 @@ export function toCloudError(error: unknown, action: string): CloudError {
   });
 }
 
+function launchPermanent(action: string, code: string | undefined, message: string | undefined): boolean {
+  if (!LAUNCH_ACTIONS.has(action) || code === undefined) return false;
+  return LAUNCH_PERMANENT_CODES.has(code) || (code === 'InvalidParameterValue' && UNKNOWN_INSTANCE_TYPE.test(message ?? ''));
+}
+
 function kindOf(sdk: Partial<SdkServiceError>, code: string | undefined): CloudErrorKind {
   const known = code === undefined ? undefined : KIND_BY_CODE[code];
   if (known) return known;
+  // `InvalidInstanceID.Malformed`, `InvalidAMIID.Malformed`...: an id that can never exist.
+  if (code?.endsWith('.Malformed')) return 'permanent';
   const status = sdk.$metadata?.httpStatusCode;
   if (sdk.$retryable?.throttling || status === 429) return 'throttled';
   if (status !== undefined && status >= 500) return 'transient';
   const answered = sdk.$fault !== undefined || status !== undefined;
-  if (answered) return 'permanent';
+  if (answered) return 'rejected';
   // No answer: the network or a timeout, unless our own code broke.
   return PROGRAMMING_ERRORS.has(sdk.name ?? '') ? 'permanent' : 'transient';
 }

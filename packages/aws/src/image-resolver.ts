@@ -1,12 +1,13 @@
-import type { Image } from '@aws-sdk/client-ec2';
+import type { BlockDeviceMapping, Image } from '@aws-sdk/client-ec2';
 import { CloudError, isCloudError, SharedListCache, type Clock } from '@cloudpool/common';
 import type { AwsCloudImageSettings } from './config.js';
 import type { Ec2Calls } from './queued-calls.js';
 
-/** The AMI a launch boots, and the device name of its root volume (for the block device mapping). */
+/** The AMI a launch boots, and its own mapping of its root device (see root-volume.ts). */
 export interface ResolvedImage {
   imageId: string;
-  rootDeviceName: string | undefined;
+  /** The image's `BlockDeviceMappings` entry of its `RootDeviceName`; undefined when it has none. */
+  rootDevice: BlockDeviceMapping | undefined;
 }
 
 /**
@@ -39,15 +40,21 @@ export class ImageResolver {
       const filters = image.imageFilters.map(({ name, values }) => ({ Name: name, Values: values }));
       const newest = newestImage(await this.calls.describeImages({ Filters: filters }));
       if (!newest?.ImageId) throw permanent(`no image matches the image-filters ${JSON.stringify(image.imageFilters)}`);
-      return { imageId: newest.ImageId, rootDeviceName: newest.RootDeviceName };
+      return { imageId: newest.ImageId, rootDevice: rootDeviceOf(newest) };
     }
     if (image.imageId === undefined) throw permanent('the cloud image has neither image-id nor image-filters');
     const imageId = image.imageId;
     const found = await this.calls.describeImages({ ImageIds: [imageId] }).catch((error: unknown) => {
       throw isCloudError(error, 'not-found') ? permanent(`image ${imageId} does not exist`) : error;
     });
-    return { imageId, rootDeviceName: found.find((candidate) => candidate.ImageId === imageId)?.RootDeviceName };
+    const described = found.find((candidate) => candidate.ImageId === imageId);
+    if (!described) throw permanent(`image ${imageId} does not exist`);
+    return { imageId, rootDevice: rootDeviceOf(described) };
   }
+}
+
+function rootDeviceOf(image: Image): BlockDeviceMapping | undefined {
+  return image.BlockDeviceMappings?.find((mapping) => mapping.DeviceName !== undefined && mapping.DeviceName === image.RootDeviceName);
 }
 
 function newestImage(images: Image[]): Image | undefined {

@@ -29,11 +29,6 @@ const VOLUME_TYPE_CODES: Readonly<Record<string, { storage: string; iops?: strin
   standard: { storage: 'L-9CF3C2EB' },
 };
 
-/** Every EC2 vCPU quota code above. */
-export const INSTANCE_QUOTA_CODES: ReadonlySet<string> = new Set(
-  Object.values(INSTANCE_FAMILY_CODES).flatMap(({ onDemand, spot }) => (spot ? [onDemand, spot] : [onDemand])),
-);
-
 /** Every EBS storage quota code above (their values are TiB in Service Quotas, GiB in a QuotaSet). */
 export const STORAGE_QUOTA_CODES: ReadonlySet<string> = new Set(Object.values(VOLUME_TYPE_CODES).map(({ storage }) => storage));
 
@@ -48,3 +43,64 @@ export function instanceQuotaCode(instanceType: string, spot: boolean): string |
 export function volumeQuotaCodes(volumeType: string): { storage: string; iops?: string } | undefined {
   return VOLUME_TYPE_CODES[volumeType];
 }
+
+/**
+ * Service Quotas codes of "Running Dedicated <family> Hosts", by instance family (the part of
+ * the type before the dot), as Nodepool maps them; a dedicated-host node uses 1 of its
+ * family's code instead of vCPUs of the on-demand code.
+ */
+const DEDICATED_HOST_CODES: Readonly<Record<string, string>> = {
+  a1: 'L-949445B0',
+  c5: 'L-81657574',
+  c5a: 'L-03F01FD8',
+  c5d: 'L-C93F66A2',
+  c5n: 'L-20F13EBD',
+  c6a: 'L-D75D2E84',
+  c6g: 'L-A749B537',
+  c6i: 'L-5FA3355A',
+  c7g: 'L-13B8FCE8',
+  c7i: 'L-587AA6E3',
+  g4dn: 'L-CAE24619',
+  g5: 'L-A6E7FE5E',
+  i3: 'L-8E60B0B1',
+  i4i: 'L-0300530D',
+  m5: 'L-8B7BF662',
+  m5a: 'L-B10F70D6',
+  m5d: 'L-8CCBD91B',
+  m5n: 'L-24D7D4AD',
+  m6a: 'L-80F2B67F',
+  m6g: 'L-D50A37FA',
+  m6i: 'L-D269BEFD',
+  m7a: 'L-4740F819',
+  m7g: 'L-9126620E',
+  m7i: 'L-30E31217',
+  mac1: 'L-A8448DC5',
+  mac2: 'L-5D8DADF5',
+  'mac2-m2': 'L-B90B5B66',
+  'mac2-m2pro': 'L-14F120D1',
+  r5: 'L-EA4FD6CF',
+  r5a: 'L-8FE30D52',
+  r5d: 'L-8814B54F',
+  r6a: 'L-BC1589C5',
+  r6g: 'L-B6D6065D',
+  r6i: 'L-F13A970A',
+  r7g: 'L-67B8B4C7',
+  r7i: 'L-55E05032',
+  t3: 'L-1586174D',
+  x2idn: 'L-A84ABF80',
+  z1d: 'L-F035E935',
+};
+
+/** The Dedicated Host quota code of an instance type's family; undefined when unknown. */
+export function dedicatedHostQuotaCode(instanceType: string): string | undefined {
+  const family = /^([a-z\d-]+)\./.exec(instanceType)?.[1];
+  return family === undefined ? undefined : DEDICATED_HOST_CODES[family];
+}
+
+/** Every EC2 quota code here: the vCPU codes of instance families and the Dedicated Host codes. */
+export const INSTANCE_QUOTA_CODES: ReadonlySet<string> = new Set(
+  [
+    ...Object.values(INSTANCE_FAMILY_CODES).flatMap(({ onDemand, spot }) => (spot ? [onDemand, spot] : [onDemand])),
+    ...Object.values(DEDICATED_HOST_CODES),
+  ],
+);

@@ -1,6 +1,6 @@
 import { QuotaSet } from '@cloudpool/common';
 import type { AwsLabelSettings } from './config.js';
-import { instanceQuotaCode, volumeQuotaCodes } from './quota-codes.js';
+import { dedicatedHostQuotaCode, instanceQuotaCode, volumeQuotaCodes } from './quota-codes.js';
 
 /** What EC2 says an instance type has. */
 export interface InstanceSize {
@@ -27,6 +27,15 @@ export function instanceQuota(instanceType: string, size: InstanceSize, spot: bo
 }
 
 /**
+ * What one instance on its own Dedicated Host uses: `instances` 1, its cores and ram, and 1
+ * host under its family's Dedicated Host quota code (such instances use no vCPU quota).
+ */
+export function dedicatedHostQuota(instanceType: string, size: InstanceSize): QuotaSet {
+  const code = dedicatedHostQuotaCode(instanceType);
+  return QuotaSet.of({ instances: 1, cores: size.cores, ram: size.memoryMiB, ...(code === undefined ? {} : { [code]: 1 }) });
+}
+
+/**
  * What a root volume uses of the EBS quotas: its GiB under its type's storage code and, for
  * io1/io2, its IOPS under the IOPS code. As in Nodepool, nothing unless the label sets the
  * volume type (and the size, for storage; the IOPS, for IOPS).
@@ -44,8 +53,17 @@ export function volumeQuota(volumeType: string | undefined, sizeGiB: number | un
 export function quotaCodesOfLabels(labels: Iterable<AwsLabelSettings>): Set<string> {
   const codes = new Set<string>();
   for (const label of labels) {
-    const instanceCode = label.instanceType === undefined ? undefined : instanceQuotaCode(label.instanceType, label.useSpot);
+    const instanceCode =
+      label.instanceType === undefined
+        ? undefined
+        : label.dedicatedHost
+          ? dedicatedHostQuotaCode(label.instanceType)
+          : instanceQuotaCode(label.instanceType, label.useSpot);
     if (instanceCode !== undefined) codes.add(instanceCode);
+    for (const fleetType of label.fleet?.instanceTypes ?? []) {
+      const fleetCode = instanceQuotaCode(fleetType, label.useSpot);
+      if (fleetCode !== undefined) codes.add(fleetCode);
+    }
     for (const code of volumeQuota(label.volumeType, label.volumeSize, label.iops).keys()) codes.add(code);
   }
   return codes;

@@ -132,6 +132,7 @@ describe('AWS provider configuration', () => {
       'providers[0].pools[0].labels[0].iam-instance-profile.arn: cannot be used with name (line 33)',
       'providers[0].pools[0].labels[1].use-spot: cannot be used with dedicated-host (line 38)',
       "providers[0].pools[0].labels[1].dedicated-host: needs the pool's availability-zone (line 39)",
+      'providers[0].pools[0].labels[2].fleet.allocation-strategy: capacity-optimized is not an allocation strategy of on-demand fleets (lowest-price, prioritized) (line 45)',
     ]);
   });
 

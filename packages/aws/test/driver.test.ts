@@ -12,6 +12,7 @@ zookeeper-servers:
 labels:
   - name: small
   - name: bogus
+  - name: refused
 providers:
   - name: ec2-sim
     driver: aws
@@ -35,6 +36,11 @@ providers:
             cloud-image: jammy
             instance-type: q9.enormous
             key-name: zuul
+          - name: refused
+            cloud-image: jammy
+            instance-type: t3.medium
+            key-name: zuul
+            userdata: ${'x'.repeat(20_000)}
 `;
 }
 
@@ -72,10 +78,10 @@ describe('awsDriver', () => {
   });
 
   /** Launches one node of `label` through the provider loop until it ends. */
-  async function launch(label: string, nodeId: string): Promise<LaunchResult> {
+  async function launch(label: string, nodeId: string, retried: string[] = []): Promise<LaunchResult> {
     const pool = provider.config.pools.get('main')!;
     const handler = provider.getRequestHandler(pool, `100-${nodeId}`);
-    handler.launch(nodeId, pool.labels.get(label)!, { externalId: () => undefined });
+    handler.launch(nodeId, pool.labels.get(label)!, { externalId: () => undefined, retrying: (_node, _attempt, reason) => void retried.push(reason) });
     // Small clock steps and room in real time: the shared listing is refreshed at most once per
     // second of real time (its refresh gap), whatever the simulated clock says.
     for (let step = 0; step < 2_000 && !handler.launchesComplete(); step++) {
@@ -105,6 +111,17 @@ describe('awsDriver', () => {
     sim.setKnobs({ quotas: {} });
     expect(await launch('bogus', '0000000003')).toMatchObject({ status: 'failed' });
     expect(sim.counters.count('RunInstances')).toBe(2);
+  });
+
+  // Nodepool retries every failed launch up to launch-retries; only what proves the label
+  // wrong (its instance type above) fails at once.
+  it('retries a launch EC2 refuses with a client error up to launch-retries, naming the code each time', async () => {
+    const retried: string[] = [];
+    const result = await launch('refused', '0000000004', retried);
+    expect(result).toMatchObject({ status: 'failed', reason: expect.stringContaining('RunInstances: InvalidParameterValue: User data is limited') });
+    expect(sim.counters.count('RunInstances')).toBe(3);
+    expect(retried).toHaveLength(2);
+    for (const reason of retried) expect(reason).toMatch(/^RunInstances: InvalidParameterValue: /);
   });
 
   it('gives the SDK clients back when the provider stops', async () => {

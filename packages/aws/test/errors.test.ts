@@ -73,7 +73,13 @@ describe('AWS error mapping', () => {
     });
     expect(toCloudError(serviceError('InvalidAMIID.NotFound', 400), 'DeregisterImage').kind).toBe('not-found');
     expect(toCloudError(serviceError('UnauthorizedOperation', 403), 'RunInstances').kind).toBe('auth');
-    expect(toCloudError(serviceError('IdempotentParameterMismatch', 400), 'RunInstances').kind).toBe('permanent');
+    // Client errors are retried as new attempts unless they prove the label wrong.
+    expect(toCloudError(serviceError('IdempotentParameterMismatch', 400), 'RunInstances').kind).toBe('rejected');
+    expect(toCloudError(serviceError('MissingParameter', 400), 'RunInstances').kind).toBe('rejected');
+    expect(toCloudError(serviceError('InvalidAMIID.NotFound', 400), 'RunInstances').kind).toBe('permanent');
+    expect(toCloudError(serviceError('InvalidKeyPair.NotFound', 400), 'RunInstances').kind).toBe('permanent');
+    expect(toCloudError(serviceError('InvalidSubnetID.NotFound', 400), 'CreateFleet').kind).toBe('permanent');
+    expect(toCloudError(serviceError('InvalidInstanceID.NotFound', 400), 'TerminateInstances').kind).toBe('not-found');
     expect(toCloudError(new TypeError('oops'), 'RunInstances').kind).toBe('permanent');
     const mapped = toCloudError(serviceError('VcpuLimitExceeded', 400), 'RunInstances');
     expect(mapped).toMatchObject({ kind: 'quota', action: 'RunInstances', message: 'RunInstances: VcpuLimitExceeded: VcpuLimitExceeded happened' });

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { clientToken, runInstancesInput } from '../src/create-node.js';
+import { rootVolumeMapping } from '../src/root-volume.js';
 import { labelSettings, poolSettings } from '../src/testing/provider-fixture.js';
 
 // The simulator ignores `NetworkInterface.N` of RunInstances; this is what EC2 is sent.
 describe('runInstancesInput', () => {
-  const image = { imageId: 'ami-0123456789abcdef0', rootDeviceName: '/dev/xvda' };
+  const image = {
+    imageId: 'ami-0123456789abcdef0',
+    rootDevice: { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 8, VolumeType: 'gp3' as const, DeleteOnTermination: true } },
+  };
   const base = { instanceType: 'm6i.large', image, tags: { nodepool_node_id: '0000000001' }, clientToken: 'token' };
 
   it("puts the pool's network settings on the primary interface", () => {
@@ -22,20 +26,17 @@ describe('runInstancesInput', () => {
   });
 
   it("maps the label's launch options", () => {
-    const input = runInstancesInput({
-      ...base,
-      label: labelSettings({
-        volumeType: 'io2',
-        volumeSize: 100,
-        iops: 4000,
-        userdata: '#cloud-config\n',
-        iamInstanceProfile: { arn: 'arn:aws:iam::123456789012:instance-profile/ci' },
-        imdsv2: 'required',
-        ebsOptimized: true,
-        useSpot: true,
-      }),
-      pool: poolSettings(),
+    const label = labelSettings({
+      volumeType: 'io2',
+      volumeSize: 100,
+      iops: 4000,
+      userdata: '#cloud-config\n',
+      iamInstanceProfile: { arn: 'arn:aws:iam::123456789012:instance-profile/ci' },
+      imdsv2: 'required',
+      ebsOptimized: true,
+      useSpot: true,
     });
+    const input = runInstancesInput({ ...base, label, rootVolume: rootVolumeMapping('big', image, label), pool: poolSettings() });
     expect(input).toMatchObject({
       MinCount: 1,
       MaxCount: 1,
@@ -45,7 +46,9 @@ describe('runInstancesInput', () => {
       IamInstanceProfile: { Arn: 'arn:aws:iam::123456789012:instance-profile/ci' },
       MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
       InstanceMarketOptions: { MarketType: 'spot' },
-      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, VolumeSize: 100, VolumeType: 'io2', Iops: 4000 } }],
+      BlockDeviceMappings: [
+        { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 100, VolumeType: 'io2', Iops: 4000 } },
+      ],
     });
     expect(input.TagSpecifications?.map((specification) => specification.ResourceType)).toEqual([
       'instance',

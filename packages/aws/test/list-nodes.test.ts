@@ -68,7 +68,9 @@ describe('AwsAdapter.listNodes', () => {
     const ready = await find();
     expect(ready).toMatchObject({ state: 'ready', az: 'us-east-1a', region: 'us-east-1', createdAt: launchedAt });
     expect(ready?.privateIpv4).toMatch(/^10\./);
-    expect(ready?.interfaceIp).toBe(ready?.privateIpv4);
+    // The pool's `public-ipv4` (default true) asks for a public address on the primary interface.
+    expect(ready?.publicIpv4).toMatch(/^54\./);
+    expect(ready?.interfaceIp).toBe(ready?.publicIpv4);
     expect(ready?.quota?.toJSON()).toEqual({ instances: 1, cores: 1, ram: 4096, 'L-1216C47A': 2 });
 
     await bed.adapter.cleanupNode(instanceId);

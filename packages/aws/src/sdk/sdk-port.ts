@@ -20,7 +20,7 @@ import { toCloudError } from '../errors.js';
 import type { Ec2Port, ServiceQuotasPort } from '../port.js';
 
 /** Sends one SDK call and maps whatever it throws, once: the driver's boundary to AWS. */
-async function mapped<T>(action: string, send: () => Promise<T>): Promise<T> {
+export async function mapped<T>(action: string, send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (error) {
@@ -29,7 +29,7 @@ async function mapped<T>(action: string, send: () => Promise<T>): Promise<T> {
 }
 
 /** The SDK's per-call options for an optional abort signal. */
-function options(abortSignal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+export function options(abortSignal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
   return abortSignal ? { abortSignal } : {};
 }
 

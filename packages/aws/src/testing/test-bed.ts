@@ -12,6 +12,7 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { ApiQueue, ManualClock, nodeTags, providerOwnership, type CreateHooks, type CreateRequest, type PoolLabelConfig, type ProviderContext } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AwsAdapter, type AwsAdapterTimings, type AwsProviderView } from '../adapter.js';
+import { sdkHostAndFleetPort } from '../sdk/host-fleet-port.js';
 import { sdkEc2Port, sdkServiceQuotasPort } from '../sdk/sdk-port.js';
 import type { AwsLabelSettings, AwsSettings } from '../config.js';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '@cloudpool/simulator';
@@ -63,6 +64,7 @@ export async function startAwsTestBed(options: AwsTestBedOptions = {}) {
     config,
     ec2: sdkEc2Port(ec2),
     serviceQuotas: sdkServiceQuotasPort(serviceQuotas),
+    hostsAndFleets: sdkHostAndFleetPort(ec2),
     context,
     owner: providerOwnership(config.name, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options.adoptNodepoolResources ?? false } }),
     timings: { terminateWindowMs: 5, ...options.timings },

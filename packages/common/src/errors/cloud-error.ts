@@ -11,9 +11,10 @@
  * | capacity    | the cloud has no capacity for this request now            | yes, as a launch retry              |
  * | not-found   | the object does not exist                                 | no; for deletes it counts as done   |
  * | auth        | credentials rejected or expired                           | no (a driver may renew a token once) |
- * | permanent   | the request is wrong and will stay wrong                  | no                                  |
+ * | rejected    | the cloud refused the request (a client error) without it being provably wrong for good | not as the same call; a launch retries it as a new attempt (Nodepool retries any failure) |
+ * | permanent   | the request is wrong and will stay wrong (e.g. the label names an image that does not exist) | no: the launch fails at once |
  */
-export type CloudErrorKind = 'throttled' | 'transient' | 'quota' | 'capacity' | 'not-found' | 'auth' | 'permanent';
+export type CloudErrorKind = 'throttled' | 'transient' | 'quota' | 'capacity' | 'not-found' | 'auth' | 'rejected' | 'permanent';
 
 export interface CloudErrorOptions {
   /** The cloud's own error code or HTTP status, e.g. `VcpuLimitExceeded`, `429`. */

@@ -1,5 +1,7 @@
 import type { AddressRecord } from './addresses.js';
+import type { HostRecord } from './dedicated-hosts.js';
 import { DueQueue } from './due-queue.js';
+import type { LaunchTemplateRecord } from './fleets.js';
 import type { IdGenerator } from './ids.js';
 import type { ImageRecord } from './images.js';
 import type { InstanceTypeSpec } from './instance-types.js';
@@ -37,12 +39,19 @@ export interface LaunchSpec {
   /** The client token of the request, and what identifies its parameters (see RunInstances). */
   idempotency?: { clientToken: string; fingerprint: string };
   spot?: Omit<SpotMarket, 'spotInstanceRequestId'>;
+  /** The Dedicated Host each instance is placed on (checked by the caller: available, in the zone, of the type). */
+  host?: HostRecord;
   volumes: readonly LaunchVolume[];
   instanceTags: Tags;
   volumeTags: Tags;
   networkInterfaceTags: Tags;
   /** Whether each instance's primary interface goes with it (`NetworkInterface.1.DeleteOnTermination`, default true). */
   networkInterfaceDeleteOnTermination?: boolean;
+  /**
+   * Whether each instance gets a public IPv4 address at launch; undefined leaves it to the
+   * subnet: the default subnet maps one on launch (as a default VPC's do), others do not.
+   */
+  associatePublicIp?: boolean;
   launchTime: number;
   runningAt: number;
 }
@@ -88,6 +97,8 @@ export class Ec2Account {
   readonly snapshots = new ResourceStore<SnapshotRecord>();
   readonly images = new ResourceStore<ImageRecord>();
   readonly addresses = new ResourceStore<AddressRecord>();
+  readonly hosts = new ResourceStore<HostRecord>();
+  readonly launchTemplates = new ResourceStore<LaunchTemplateRecord>();
   readonly usage: Usage = { instances: 0, vcpus: 0, memoryMiB: 0, volumes: 0, volumeGiB: 0 };
   readonly accountId: string;
   readonly region: string;
@@ -150,7 +161,7 @@ export class Ec2Account {
     const reservation: Reservation = { reservationId: this.ids.next('r'), instances: [] };
     for (let index = 0; index < spec.count; index++) {
       const instanceId = this.ids.next('i');
-      const availabilityZone = spec.availabilityZone ?? this.defaultAvailabilityZone;
+      const availabilityZone = spec.host?.availabilityZone ?? spec.availabilityZone ?? this.defaultAvailabilityZone;
       const networkInterface = this.addPrimaryInterface(instanceId, spec, availabilityZone);
       const blockDevices = spec.volumes.map((volume) => ({
         deviceName: volume.deviceName,
@@ -179,11 +190,14 @@ export class Ec2Account {
         amiLaunchIndex: index,
         clientToken: spec.idempotency?.clientToken,
         spot: spec.spot && { ...spec.spot, spotInstanceRequestId: this.ids.short('sir') },
+        ...(spec.host ? { hostId: spec.host.id } : {}),
         launchTime: spec.launchTime,
         runningAt: spec.runningAt,
         blockDevices,
         networkInterfaceIds: [networkInterface.id],
       });
+      spec.host?.instanceIds.add(instanceId);
+      if (spec.associatePublicIp ?? networkInterface.subnetId === this.defaultSubnetId) instance.publicIpAddress = this.nextPublicIp();
       this.usage.instances += 1;
       this.usage.vcpus += instance.vcpus;
       this.usage.memoryMiB += instance.memoryMiB;

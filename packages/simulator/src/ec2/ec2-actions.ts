@@ -1,4 +1,6 @@
 import type { Ec2Action } from './action-context.js';
+import { allocateHosts, describeHosts, releaseHosts } from './dedicated-hosts.js';
+import { createFleet, createLaunchTemplate } from './fleets.js';
 import { deregisterImage, describeImages } from './image-actions.js';
 import { describeInstances, terminateInstances } from './instance-actions.js';
 import { describeInstanceTypes } from './instance-type-actions.js';
@@ -24,4 +26,9 @@ export const EC2_ACTIONS: ReadonlyMap<string, Ec2Action> = new Map([
   ['ReleaseAddress', releaseAddress],
   ['DescribeNetworkInterfaces', describeNetworkInterfaces],
   ['DeleteNetworkInterface', deleteNetworkInterface],
+  ['AllocateHosts', allocateHosts],
+  ['ReleaseHosts', releaseHosts],
+  ['DescribeHosts', describeHosts],
+  ['CreateLaunchTemplate', createLaunchTemplate],
+  ['CreateFleet', createFleet],
 ]);

@@ -6,6 +6,8 @@ export interface ImageBlockDevice {
   volumeSize: number;
   volumeType: string;
   deleteOnTermination: boolean;
+  /** Whether the snapshot is encrypted (default false). */
+  encrypted?: boolean;
 }
 
 /** One AMI: public ones seeded at start (Ubuntu, Debian), private ones planted through seed. */

@@ -115,7 +115,12 @@ function unchangingInstanceXml(instance: InstanceRecord, account: Ec2Account, te
     xmlText('amiLaunchIndex', instance.amiLaunchIndex),
     xmlText('instanceType', instance.instanceType),
     xmlText('launchTime', launchTime),
-    xmlElement('placement', xmlText('availabilityZone', instance.availabilityZone) + '<groupName></groupName><tenancy>default</tenancy>'),
+    xmlElement(
+      'placement',
+      xmlText('availabilityZone', instance.availabilityZone) +
+        '<groupName></groupName>' +
+        (instance.hostId === undefined ? '<tenancy>default</tenancy>' : xmlText('tenancy', 'host') + xmlText('hostId', instance.hostId) + xmlText('affinity', 'host')),
+    ),
     terminated
       ? ''
       : xmlText('subnetId', instance.subnetId) + xmlText('vpcId', instance.vpcId) + xmlText('privateIpAddress', instance.privateIpAddress),

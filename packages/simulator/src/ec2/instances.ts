@@ -49,6 +49,8 @@ export interface InstanceRecord extends StoredResource {
   readonly amiLaunchIndex: number;
   readonly clientToken?: string;
   readonly spot?: SpotMarket;
+  /** The Dedicated Host the instance runs on (tenancy `host`). */
+  readonly hostId?: string;
   readonly launchTime: number;
   readonly runningAt: number;
   /** When TerminateInstances was called. */

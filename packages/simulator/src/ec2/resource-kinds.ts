@@ -52,6 +52,13 @@ export const RESOURCE_KINDS = {
     missingMessage: (ids) => quoted('networkInterface ID', ids),
     store: (account) => account.networkInterfaces,
   },
+  host: {
+    idPrefix: 'h-',
+    malformedCode: 'InvalidHostID.Malformed',
+    notFoundCode: 'InvalidHostID.NotFound',
+    missingMessage: (ids) => (ids.length === 1 ? `The specified host ID ${ids[0]} does not exist` : `The specified host IDs ${ids.join(', ')} do not exist`),
+    store: (account) => account.hosts,
+  },
   address: {
     idPrefix: 'eipalloc-',
     malformedCode: 'InvalidAllocationID.Malformed',

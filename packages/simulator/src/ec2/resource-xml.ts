@@ -116,7 +116,7 @@ export function imageXml(image: ImageRecord): string {
           xmlText('snapshotId', device.snapshotId) +
           xmlText('volumeSize', device.volumeSize) +
           xmlText('volumeType', device.volumeType) +
-          xmlText('encrypted', false),
+          xmlText('encrypted', device.encrypted ?? false),
       ),
     ) +
     xmlText('virtualizationType', 'hvm') +

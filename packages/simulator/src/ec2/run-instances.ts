@@ -4,6 +4,8 @@ import { Ec2Error, ec2Errors } from './errors.js';
 import type { ImageRecord } from './images.js';
 import { reservationXml } from './instance-xml.js';
 import { DEFAULT_INSTANCE_TYPE, findInstanceType } from './instance-types.js';
+import { launchNetwork } from './launch-network.js';
+import { launchPlacement } from './launch-placement.js';
 import { launchableCount } from './launch-quotas.js';
 import type { QueryParams } from './query-protocol.js';
 import { lookUpOne, RESOURCE_KINDS } from './resource-kinds.js';
@@ -68,6 +70,9 @@ function parseLaunch(params: QueryParams, context: ActionContext): { spec: Launc
     throw ec2Errors.invalidParameterValue(`User data is limited to ${MAX_USER_DATA_BYTES} bytes`);
   }
   const tags = parseTagSpecifications(params);
+  const network = launchNetwork(params);
+  const spot = parseSpotMarket(params.member('InstanceMarketOptions'));
+  const placement = launchPlacement(params, context.account, { instanceType: instanceType.name, count: maxCount, spot: spot !== undefined, now: context.now });
   const now = context.now;
   return {
     minCount,
@@ -77,15 +82,16 @@ function parseLaunch(params: QueryParams, context: ActionContext): { spec: Launc
       instanceType,
       count: maxCount,
       keyName: params.string('KeyName'),
-      subnetId: params.string('SubnetId'),
-      availabilityZone: params.string('Placement.AvailabilityZone'),
-      securityGroupIds: params.list('SecurityGroupId'),
-      spot: parseSpotMarket(params.member('InstanceMarketOptions')),
+      subnetId: network.subnetId,
+      ...placement,
+      securityGroupIds: network.securityGroupIds,
+      spot,
       volumes: launchVolumes(params, image, context),
       instanceTags: tags.get('instance') ?? new Map(),
       volumeTags: tags.get('volume') ?? new Map(),
       networkInterfaceTags: tags.get('network-interface') ?? new Map(),
-      networkInterfaceDeleteOnTermination: primaryInterfaceDeleteOnTermination(params),
+      networkInterfaceDeleteOnTermination: network.deleteOnTermination,
+      ...(network.associatePublicIp === undefined ? {} : { associatePublicIp: network.associatePublicIp }),
       launchTime: now,
       runningAt: now + Math.max(0, context.knobs.bootTimeMs),
     },
@@ -101,12 +107,12 @@ function requiredCount(params: QueryParams, name: 'MinCount' | 'MaxCount'): numb
   return count;
 }
 
-/** `TagSpecification.N` by resource type; each type at most once, and only types EC2 tags at launch. */
-function parseTagSpecifications(params: QueryParams): Map<string, Map<string, string>> {
+/** `TagSpecification.N` by resource type; each type at most once, and only types EC2 tags at launch (or those given). */
+export function parseTagSpecifications(params: QueryParams, taggable: ReadonlySet<string> = TAGGABLE_AT_LAUNCH): Map<string, Map<string, string>> {
   const byType = new Map<string, Map<string, string>>();
   for (const specification of params.structures('TagSpecification')) {
     const resourceType = specification.requiredString('ResourceType');
-    if (!TAGGABLE_AT_LAUNCH.has(resourceType)) {
+    if (!taggable.has(resourceType)) {
       throw ec2Errors.invalidParameterValue(`'${resourceType}' is not a valid taggable resource type for this operation.`);
     }
     if (byType.has(resourceType)) {
@@ -115,16 +121,6 @@ function parseTagSpecifications(params: QueryParams): Map<string, Map<string, st
     byType.set(resourceType, parseTags(specification, 'Tag'));
   }
   return byType;
-}
-
-/**
- * Whether the primary interface RunInstances makes goes with its instance: the
- * `DeleteOnTermination` of the `NetworkInterface.N` at device index 0, true when the request
- * does not say (as for the interface EC2 makes when the request names none).
- */
-function primaryInterfaceDeleteOnTermination(params: QueryParams): boolean {
-  const primary = params.structures('NetworkInterface').find((networkInterface) => networkInterface.integer('DeviceIndex') === 0);
-  return primary?.boolean('DeleteOnTermination') ?? true;
 }
 
 function parseSpotMarket(market: QueryParams): LaunchSpec['spot'] {
@@ -144,14 +140,14 @@ function parseSpotMarket(market: QueryParams): LaunchSpec['spot'] {
  * (`NoDevice`) by the request's `BlockDeviceMapping.N`. Instance-store (`VirtualName`)
  * mappings are accepted and not simulated.
  */
-function launchVolumes(params: QueryParams, image: ImageRecord, context: ActionContext): LaunchVolume[] {
+export function launchVolumes(params: QueryParams, image: ImageRecord, context: ActionContext): LaunchVolume[] {
   const volumes: LaunchVolume[] = image.blockDevices.map((device) => ({
     deviceName: device.deviceName,
     size: device.volumeSize,
     volumeType: device.volumeType,
     deleteOnTermination: device.deleteOnTermination,
     snapshotId: device.snapshotId,
-    encrypted: false,
+    encrypted: device.encrypted ?? false,
   }));
   for (const mapping of params.structures('BlockDeviceMapping')) {
     const deviceName = mapping.requiredString('DeviceName');
@@ -161,22 +157,31 @@ function launchVolumes(params: QueryParams, image: ImageRecord, context: ActionC
       continue;
     }
     if (mapping.string('VirtualName') !== undefined) continue;
-    const volume = launchVolume(deviceName, mapping.member('Ebs'), volumes[index], context);
+    const volume = launchVolume(deviceName, mapping.member('Ebs'), image, volumes[index], context);
     if (index >= 0) volumes[index] = volume;
     else volumes.push(volume);
   }
   return volumes;
 }
 
-function launchVolume(deviceName: string, ebs: QueryParams, base: LaunchVolume | undefined, context: ActionContext): LaunchVolume {
+/**
+ * One `BlockDeviceMapping.N.Ebs`, strictly as the EC2 API reference (EbsBlockDevice) says: it
+ * must name a snapshot or a size (`MissingParameter` otherwise, even for a device of the
+ * image: EC2's merging of a partial mapping with the image's is not something to rely on);
+ * the snapshot is one of the image's or of the account; the size, by default the snapshot's,
+ * is at least the snapshot's. Encryption of an encrypted snapshot cannot be removed.
+ */
+function launchVolume(deviceName: string, ebs: QueryParams, image: ImageRecord, base: LaunchVolume | undefined, context: ActionContext): LaunchVolume {
   const requestedSnapshotId = ebs.string('SnapshotId');
-  const snapshot = requestedSnapshotId === undefined ? undefined : lookUpOne(context.account, RESOURCE_KINDS.snapshot, requestedSnapshotId);
-  const snapshotId = requestedSnapshotId ?? base?.snapshotId;
-  const minimum = snapshot?.volumeSize ?? base?.size;
-  const size = ebs.integer('VolumeSize') ?? minimum;
-  if (size === undefined) {
-    throw new Ec2Error('InvalidBlockDeviceMapping', `The request must contain the parameter volumeSize or snapshotId for device ${deviceName}`);
+  const requestedSize = ebs.integer('VolumeSize');
+  if (requestedSnapshotId === undefined && requestedSize === undefined) {
+    throw ec2Errors.missingParameter('size or snapshotId');
   }
+  const snapshot = requestedSnapshotId === undefined ? undefined : snapshotOf(requestedSnapshotId, image, context);
+  const fromImageSnapshot = requestedSnapshotId === undefined && base?.snapshotId !== undefined;
+  const snapshotId = requestedSnapshotId ?? (fromImageSnapshot ? base?.snapshotId : undefined);
+  const minimum = snapshot?.volumeSize ?? (fromImageSnapshot ? base?.size : undefined);
+  const size = requestedSize ?? (minimum as number);
   if (minimum !== undefined && snapshotId !== undefined && size < minimum) {
     throw new Ec2Error('InvalidBlockDeviceMapping', `Volume of size ${size}GB is smaller than snapshot '${snapshotId}', expect size >= ${minimum}GB`);
   }
@@ -184,6 +189,11 @@ function launchVolume(deviceName: string, ebs: QueryParams, base: LaunchVolume |
   const volumeType = ebs.string('VolumeType') ?? base?.volumeType ?? 'gp2';
   if (!VOLUME_TYPES.has(volumeType)) {
     throw ec2Errors.invalidParameterValue(`Value (${volumeType}) for parameter volumeType is invalid. Valid types: ${[...VOLUME_TYPES].join(', ')}`);
+  }
+  const snapshotEncrypted = snapshot?.encrypted ?? (fromImageSnapshot ? base?.encrypted : undefined) ?? false;
+  const encrypted = ebs.boolean('Encrypted');
+  if (snapshotEncrypted && encrypted === false) {
+    throw ec2Errors.invalidParameterCombination(`The snapshot '${snapshotId}' is encrypted: the encryption of its volume cannot be removed`);
   }
   return {
     deviceName,
@@ -193,6 +203,13 @@ function launchVolume(deviceName: string, ebs: QueryParams, base: LaunchVolume |
     snapshotId,
     iops: ebs.integer('Iops'),
     throughput: ebs.integer('Throughput'),
-    encrypted: ebs.boolean('Encrypted') ?? false,
+    encrypted: encrypted ?? snapshotEncrypted,
   };
+}
+
+/** A snapshot a mapping names: one of the image's own (public images' are not the account's), or the account's. */
+function snapshotOf(snapshotId: string, image: ImageRecord, context: ActionContext): { volumeSize: number; encrypted: boolean } {
+  const device = image.blockDevices.find((candidate) => candidate.snapshotId === snapshotId);
+  if (device) return { volumeSize: device.volumeSize, encrypted: device.encrypted ?? false };
+  return lookUpOne(context.account, RESOURCE_KINDS.snapshot, snapshotId);
 }

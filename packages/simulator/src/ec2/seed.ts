@@ -42,6 +42,8 @@ export interface SeedImage {
   snapshotId?: string;
   /** GiB of the root volume, default 8. */
   volumeSize?: number;
+  /** Whether the image's root volume goes with the instance, default true. */
+  deleteOnTermination?: boolean;
   creationTimeAgoMs?: number;
 }
 
@@ -196,7 +198,7 @@ function seedImage(account: Ec2Account, seed: SeedImage, now: number): string {
     creationDate: new Date(now - (seed.creationTimeAgoMs ?? 0)).toISOString(),
     architecture: seed.architecture ?? 'x86_64',
     rootDeviceName: '/dev/sda1',
-    blockDevices: [{ deviceName: '/dev/sda1', snapshotId, volumeSize, volumeType: 'gp3', deleteOnTermination: true }],
+    blockDevices: [{ deviceName: '/dev/sda1', snapshotId, volumeSize, volumeType: 'gp3', deleteOnTermination: seed.deleteOnTermination ?? true }],
     isPublic: false,
     platformDetails: 'Linux/UNIX',
     bootMode: 'uefi-preferred',

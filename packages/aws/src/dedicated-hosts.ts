@@ -1,0 +1,93 @@
+import type { Host } from '@aws-sdk/client-ec2';
+import { CloudError, type CloudCallQueue, type CloudResource } from '@cloudpool/common';
+import type { HostAndFleetPort } from './dedicated-host-port.js';
+import { readAllPages } from './paging.js';
+import { providerTagFilter, tagList, tagRecord } from './tags.js';
+
+/** The largest page DescribeHosts serves. */
+const MAX_HOSTS_PAGE = 500;
+
+/** Leak cleanup's type for hosts; released after instances (a host with an instance cannot be). */
+export const HOST_RESOURCE_TYPE = 'dedicated-host';
+const HOST_DELETION_ORDER = 2;
+
+/** A host state in which it is gone for good. */
+const GONE = new Set(['released', 'released-permanent-failure']);
+
+/**
+ * The EC2 Dedicated Hosts of `dedicated-host` labels, as Nodepool uses them: one host per
+ * node, allocated for the label's instance type in the pool's zone, without auto-placement,
+ * recovery or maintenance, tagged like the node; released once its instance is terminated.
+ * Every call goes through the provider's queue.
+ */
+export class DedicatedHosts {
+  constructor(
+    private readonly port: Pick<HostAndFleetPort, 'allocateHosts' | 'releaseHosts' | 'describeHosts'>,
+    private readonly queue: CloudCallQueue,
+    private readonly providerName: string,
+  ) {}
+
+  /**
+   * One AllocateHosts of one host. Idempotent through `clientToken`: the same token answers
+   * with the host it allocated. Rejects with a CloudError when EC2 allocates none.
+   */
+  async allocate(
+    host: { availabilityZone: string; instanceType: string; tags: Record<string, string>; clientToken: string },
+    signal: AbortSignal,
+  ): Promise<string> {
+    const output = await this.queue.run({ action: 'AllocateHosts', kind: 'write' }, (queueSignal) =>
+      this.port.allocateHosts(
+        {
+          AvailabilityZone: host.availabilityZone,
+          InstanceType: host.instanceType,
+          Quantity: 1,
+          AutoPlacement: 'off',
+          HostRecovery: 'off',
+          HostMaintenance: 'off',
+          ClientToken: host.clientToken,
+          TagSpecifications: [{ ResourceType: 'dedicated-host', Tags: tagList(host.tags) }],
+        },
+        AbortSignal.any([queueSignal, signal]),
+      ),
+    );
+    const hostId = output.HostIds?.[0];
+    if (!hostId) throw new CloudError('transient', 'AllocateHosts: the answer names no host', { action: 'AllocateHosts' });
+    return hostId;
+  }
+
+  /**
+   * Releases one host. Idempotent: a host that no longer exists counts as released. A host that
+   * still has an instance is a `transient` CloudError (released once the instance is gone).
+   */
+  async release(hostId: string): Promise<void> {
+    const output = await this.queue.run({ action: 'ReleaseHosts', kind: 'write' }, (signal) =>
+      this.port.releaseHosts({ HostIds: [hostId] }, signal),
+    );
+    const failure = output.Unsuccessful?.find((item) => item.ResourceId === hostId)?.Error;
+    if (!failure || failure.Code === 'Client.InvalidHostID.NotFound') return;
+    const kind = failure.Code === 'Client.InvalidHost.Occupied' ? 'transient' : 'rejected';
+    throw new CloudError(kind, `ReleaseHosts: ${failure.Code}: ${failure.Message ?? ''}`, { action: 'ReleaseHosts', code: failure.Code });
+  }
+
+  /** The provider's hosts that are not released (DescribeHosts filtered on the provider tag, every page). */
+  async list(): Promise<Host[]> {
+    const hosts = await readAllPages((NextToken) =>
+      this.queue.run({ action: 'DescribeHosts', kind: 'read' }, async (signal) => {
+        const page = await this.port.describeHosts({ Filter: [providerTagFilter(this.providerName)], MaxResults: MAX_HOSTS_PAGE, NextToken }, signal);
+        return { items: page.Hosts, nextToken: page.NextToken };
+      }),
+    );
+    return hosts.filter((host) => !GONE.has(host.State ?? ''));
+  }
+
+  /** The provider's hosts as leak cleanup sees them. */
+  async resources(): Promise<CloudResource[]> {
+    return (await this.list()).map((host) => ({
+      type: HOST_RESOURCE_TYPE,
+      id: host.HostId ?? '',
+      tags: tagRecord(host.Tags),
+      deletionOrder: HOST_DELETION_ORDER,
+      ...(host.AllocationTime ? { createdAt: host.AllocationTime.getTime() } : {}),
+    }));
+  }
+}
