@@ -192,6 +192,8 @@ export class AzureAdapter implements CloudAdapter {
     const network = indexNetwork(nics, publicIps);
     return vms.map((vm) =>
       toCloudInstance(vm, {
+        subscriptionId: port.subscriptionId,
+        resourceGroup,
         network,
         useInternalIp: this.config.pools.get(vm.tags?.[TAG.poolName] ?? '')?.settings.useInternalIp ?? false,
         quota: quotaOfSize(sizes.get(vm.hardwareProfile?.vmSize?.toLowerCase() ?? '')),

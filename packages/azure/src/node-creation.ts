@@ -6,6 +6,7 @@ import { toCloudError } from './errors.js';
 import { imageReferenceFor } from './image-reference.js';
 import { type IpVersion, resourceNamesOf, vmNameOf } from './names.js';
 import type { ArmOperations } from './operations.js';
+import { canonicalVmId } from './vm-identity.js';
 import type { ArmAcceptance, ArmCollection, AzurePort } from './port.js';
 import { nicBody, type NodePlacement, publicIpBody, vmBody } from './resource-bodies.js';
 
@@ -62,8 +63,9 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
     if (accepted.id === undefined) throw new CloudError('permanent', `${collection} ${name}: ARM accepted the PUT without the resource id`);
     if (collection === 'virtualMachines') {
       // The VM is followed in the shared VM listing (the framework waits there for it to be ready).
-      hooks.onExternalId(accepted.id);
-      return accepted.id;
+      const externalId = canonicalVmId(port.subscriptionId, resourceGroup, name);
+      hooks.onExternalId(externalId);
+      return externalId;
     }
     await operations.untilProvisioned(collection, { resourceGroup, name }, accepted, signal);
     return accepted.id;

@@ -78,7 +78,7 @@ describe('Azure createResource', () => {
     const counters = azure.sim.counters.snapshot();
     expect(Object.keys(counters).filter((action) => action.endsWith('.update'))).toEqual([]);
 
-    expect(vm.id).toBe(vmId);
+    expect(vm.id?.toLowerCase()).toBe(vmId.toLowerCase());
     expect(vm.storageProfile?.osDisk?.deleteOption).toBe('Delete');
     expect(vm.storageProfile?.osDisk?.diskSizeGB).toBe(40);
     expect(vm.networkProfile?.networkInterfaces?.[0]).toMatchObject({ id: nic.id, deleteOption: 'Delete' });

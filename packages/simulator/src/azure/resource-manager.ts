@@ -252,7 +252,9 @@ export class ResourceManager {
         const { resource, created } = this.createOrUpdate(ctx, kind, resourceGroup, name, parseBody(request));
         const { until, failure } = resource.provisioning;
         const operation = this.operations.start(kind.provider, resource.location, ctx.now, until, failure);
-        return armJson(created ? 201 : 200, kind.toArm(resource, ctx.now, request.url.searchParams),
+        // The answer to a PUT spells the id as the request did, whatever reads answer later.
+        const answer = { ...kind.toArm(resource, ctx.now, request.url.searchParams), id: resource.id };
+        return armJson(created ? 201 : 200, answer,
           this.operations.headers(operation, this.options.baseUrl(), apiVersion, retryAfter, false));
       }
       case 'DELETE': {

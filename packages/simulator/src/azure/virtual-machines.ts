@@ -173,6 +173,15 @@ function updateVirtualMachine(ctx: ArmContext, vm: VirtualMachine, body: JsonObj
   }
 }
 
+/**
+ * An id as Microsoft.Compute spells it in reads: the resource group upper-cased (ARM ids are
+ * case-insensitive, and Compute keeps the group's name as it stores it, not as it was asked).
+ * A PUT's answer echoes the request's spelling instead (see ResourceManager).
+ */
+export function computeSpelling(id: string): string {
+  return id.replace(/\/resourceGroups\/([^/]+)\//i, (_match, group: string) => `/resourceGroups/${group.toUpperCase()}/`);
+}
+
 function instanceView(vm: VirtualMachine, now: number): JsonObject {
   const state = provisioningState(vm, now);
   const time = new Date(now < vm.provisioning.until ? vm.createdAt : vm.provisioning.until).toISOString();
@@ -214,7 +223,7 @@ export const virtualMachines: ResourceKind<VirtualMachine> = {
     const { userData, ...properties } = vm.properties;
     return {
       name: vm.name,
-      id: vm.id,
+      id: computeSpelling(vm.id),
       type: TYPE,
       location: vm.location,
       tags: vm.tags,

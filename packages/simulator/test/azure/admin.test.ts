@@ -25,9 +25,9 @@ describe('Azure simulator: admin endpoint', () => {
     expect(seeded.publicIPAddresses).toEqual([`/subscriptions/${sim.subscriptionId}/resourceGroups/${sim.resourceGroup}/providers/Microsoft.Network/publicIPAddresses/leaked-ip`]);
 
     const vms = new Map<string, Record<string, string> | undefined>();
-    for await (const vm of clients.compute.virtualMachines.list(sim.resourceGroup)) vms.set(vm.id as string, vm.tags);
-    expect(vms.get(seeded.virtualMachines[0] as string)).toEqual(leaked);
-    expect(vms.get(seeded.virtualMachines[2] as string)).toEqual({});
+    for await (const vm of clients.compute.virtualMachines.list(sim.resourceGroup)) vms.set((vm.id as string).toLowerCase(), vm.tags);
+    expect(vms.get((seeded.virtualMachines[0] as string).toLowerCase())).toEqual(leaked);
+    expect(vms.get((seeded.virtualMachines[2] as string).toLowerCase())).toEqual({});
     expect((await clients.network.publicIPAddresses.get(sim.resourceGroup, 'leaked-ip')).tags).toEqual(leaked);
     expect((await clients.compute.images.get(sim.resourceGroup, 'cloudpool-ubuntu')).provisioningState).toBe('Succeeded');
 

@@ -54,7 +54,7 @@ describe('Azure simulator: deletion rules', () => {
     expect((await compute.disks.get(rg, diskName)).diskState).toBe('Unattached');
     const reserved = await rejectionOf(deleteNic('detach-nic'));
     expect(reserved).toMatchObject({ statusCode: 400, code: 'NicReservedForAnotherVm' });
-    expect(reserved.message).toContain(`Reserved VM: ${vm.id}`);
+    expect(reserved.message.toLowerCase()).toContain(`Reserved VM: ${vm.id}`.toLowerCase());
 
     clock.advance(180_000);
     await deleteNic('detach-nic');
