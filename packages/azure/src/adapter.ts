@@ -61,6 +61,8 @@ interface Connected {
  * from the resource SKUs (read once).
  */
 export class AzureAdapter implements CloudAdapter {
+  /** As in Nodepool: a VM may take minutes to provision; `launch-timeout` bounds that, `boot-timeout` does not. */
+  readonly readyWaitBound = 'launch-timeout';
   private connected: Connected | undefined;
   private readonly instances: SharedListCache<CloudInstance[]>;
   private readonly limits: SharedListCache<QuotaSet>;
