@@ -121,6 +121,7 @@ export class AzureAdapter implements CloudAdapter {
           listImages: () => this.listImages(),
           logger: this.context.logger,
           dynamicTags: this.dynamicTags,
+          timers: this.options.timers ?? systemClock,
         },
         request,
         hooks,

@@ -142,7 +142,8 @@ describe('Azure createResource', () => {
     });
 
     it('when the VM is refused for capacity', async () => {
-      azure.sim.setKnobs({ azure: { unavailableSizes: ['Standard_B2s'] } });
+      // No NIC reservation after the refusal here: refused-vm.test.ts outwaits one on a manual clock.
+      azure.sim.setKnobs({ azure: { unavailableSizes: ['Standard_B2s'], nicReservationMs: 0 } });
       const req = request();
       const failure = adapter.createResource(req, hooks());
       await expect(failure).rejects.toBeInstanceOf(CloudError);
@@ -178,7 +179,7 @@ describe('Azure createResource', () => {
     });
 
     it('when a quota refuses the VM', async () => {
-      azure.sim.setKnobs({ quotas: { cores: 1 } });
+      azure.sim.setKnobs({ quotas: { cores: 1 }, azure: { nicReservationMs: 0 } });
       const req = request();
       await expect(adapter.createResource(req, hooks())).rejects.toMatchObject({ kind: 'quota', code: 'OperationNotAllowed' });
       expect(await leftOf(req.nodeId)).toEqual([]);

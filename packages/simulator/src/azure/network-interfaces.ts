@@ -142,6 +142,11 @@ export function releaseFromVirtualMachine(ctx: ArmContext, nic: NetworkInterface
   }
 }
 
+/** Reserves a NIC for a VM Azure refused to create, for `nicReservationMs` from now. */
+export function reserveFor(ctx: ArmContext, nic: NetworkInterface, vmId: string): void {
+  if (ctx.azure.nicReservationMs > 0) nic.reservation = { vmId, until: ctx.now + ctx.azure.nicReservationMs };
+}
+
 /** The error Azure gives while a NIC is still reserved for a deleted VM, if it is. */
 export function reservationError(nic: NetworkInterface, now: number): ArmError | undefined {
   if (!nic.reservation || now >= nic.reservation.until) return undefined;

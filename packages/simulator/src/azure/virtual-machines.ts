@@ -3,7 +3,7 @@ import { findVmSize, isVmSizeUnavailable, VM_SIZES, type VmSize } from './comput
 import { createOsDisk } from './disks.js';
 import { ArmError, armErrors, type ArmErrorBody } from './errors.js';
 import { imageOsType } from './images.js';
-import { attachToVirtualMachine, releaseFromVirtualMachine, reservationError } from './network-interfaces.js';
+import { attachToVirtualMachine, releaseFromVirtualMachine, reservationError, reserveFor } from './network-interfaces.js';
 import { arrayField, choiceOf, fieldOf, objectField, stringField, tagsField, without, type JsonObject } from './request-fields.js';
 import type { ArmContext, PutTarget, ResourceKind } from './resource-kind.js';
 import { provisioningState, type DeleteOption, type NetworkInterface, type VirtualMachine } from './resource-model.js';
@@ -85,10 +85,26 @@ function keptProperties(properties: JsonObject): JsonObject {
   return kept;
 }
 
+/**
+ * Runs the checks that refuse a VM for want of capacity or quota. Azure keeps the NICs such a
+ * request named reserved for the refused VM for `nicReservationMs` (deleting them meanwhile fails
+ * with `NicReservedForAnotherVm`), so the simulator reserves them too before answering the refusal.
+ */
+function reservingNicsOnRefusal<T>(ctx: ArmContext, target: PutTarget, nics: RequestedNic[], check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ArmError && error.status === 409) {
+      for (const { nic } of nics) reserveFor(ctx, nic, target.id);
+    }
+    throw error;
+  }
+}
+
 function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObject): VirtualMachine {
   const properties = objectField(body.properties);
-  const vmSize = requestedSize(ctx, target, properties);
   const nics = requestedNics(ctx, target, properties);
+  const vmSize = reservingNicsOnRefusal(ctx, target, nics, () => requestedSize(ctx, target, properties));
   const storageProfile = objectField(fieldOf(properties, 'storageProfile'));
   const osDiskRequest = objectField(fieldOf(storageProfile, 'osDisk'));
   const createOption = stringField(fieldOf(osDiskRequest, 'createOption')) ?? 'FromImage';
@@ -102,7 +118,7 @@ function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObje
   if (ctx.store.get(diskId.toLowerCase())) {
     throw new ArmError(409, 'ConflictingUserInput', `Disk ${diskName} already exists in resource group ${target.resourceGroup.toUpperCase()}. Only CreateOption.Attach is supported.`);
   }
-  ctx.usage.checkRoomFor(target.location, vmSize, ctx.knobs.quotas);
+  reservingNicsOnRefusal(ctx, target, nics, () => ctx.usage.checkRoomFor(target.location, vmSize, ctx.knobs.quotas));
 
   const zones = arrayField(body.zones).map(String);
   const storageAccountType = stringField(objectField(osDiskRequest.managedDisk).storageAccountType) ?? (vmSize.premiumIO ? 'Premium_LRS' : 'Standard_LRS');
