@@ -3,6 +3,7 @@ import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutPolicy } from './request-timeout.js';
 
 /** Where and as whom the driver talks to Azure Resource Manager. */
 export interface ArmConnection {
@@ -14,6 +15,8 @@ export interface ArmConnection {
   credentialKey: string;
   /** A PEM CA to trust for ARM and AAD (tests' simulators); passed to each client, never installed globally. */
   ca?: string;
+  /** Ms one HTTP request may take (default `DEFAULT_REQUEST_TIMEOUT_MS`, 60 s). */
+  requestTimeoutMs?: number;
 }
 
 /** The three SDK clients of one connection. */
@@ -38,7 +41,13 @@ function makeClients(connection: ArmConnection): ArmClients {
   const { credential, subscriptionId, endpoint } = connection;
   const scope = armScope(endpoint);
   // No SDK retries: they would wait out any Retry-After unbounded; the provider's queue owns retries.
-  const common = { endpoint, retryOptions: { maxRetries: 0 }, ...tlsOptionsFor(connection.ca) };
+  const timeout = requestTimeoutPolicy(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  const common = {
+    endpoint,
+    retryOptions: { maxRetries: 0 },
+    additionalPolicies: [{ policy: timeout, position: 'perCall' as const }],
+    ...tlsOptionsFor(connection.ca),
+  };
   return {
     subscriptionId,
     compute: new ComputeManagementClient(credential, subscriptionId, { ...common, credentials: { scopes: [scope] } }),
@@ -61,6 +70,7 @@ export class ArmClientRegistry {
       connection.endpoint.toLowerCase(),
       connection.credentialKey,
       connection.ca === undefined ? '' : digest(connection.ca),
+      String(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
     ].join('|');
     let clients = this.clientSets.get(key);
     if (!clients) this.clientSets.set(key, (clients = makeClients(connection)));
