@@ -17,14 +17,15 @@ import {
 import type { AdapterContext, AzureAdapterConfig } from './adapter-config.js';
 import type { AzureLabelSettings } from './config.js';
 import { indexNetwork, toCloudInstance } from './instances.js';
-import { parseResourceId, subnetId } from './names.js';
+import { type ArmResourceRef, parseResourceId, subnetId } from './names.js';
 import { cleanupNode } from './node-cleanup.js';
-import { createNode } from './node-creation.js';
+import { createNode, publicIpVersions } from './node-creation.js';
 import { ArmOperations } from './operations.js';
 import { readAllPages } from './paging.js';
 import type { AzurePort } from './port.js';
 import { quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
 import { collectionOf, toCloudResource } from './resources.js';
+import { canonicalVmId } from './vm-identity.js';
 
 export interface AzureAdapterOptions {
   /** Opens the port to ARM; called once, by `start()`. */
@@ -121,7 +122,7 @@ export class AzureAdapter implements CloudAdapter {
           listImages: () => this.listImages(),
           logger: this.context.logger,
           dynamicTags: this.dynamicTags,
-          timers: this.options.timers ?? systemClock,
+          timers: this.timers,
         },
         request,
         hooks,
@@ -139,7 +140,19 @@ export class AzureAdapter implements CloudAdapter {
     const { port, operations } = this.connection();
     try {
       await cleanupNode(
-        { resourceGroup: this.config.settings.resourceGroup, port, operations, queue: this.context.queue, logger: this.context.logger },
+        {
+          resourceGroup: this.config.settings.resourceGroup,
+          port,
+          operations,
+          queue: this.context.queue,
+          logger: this.context.logger,
+          timers: this.timers,
+          untilVmGone: (ref) => this.untilVmGone(ref),
+          publicIpVersionsOf: (poolName) => {
+            const pool = this.config.pools.get(poolName ?? '')?.settings;
+            return pool ? publicIpVersions(pool) : ['IPv4', 'IPv6'];
+          },
+        },
         externalId,
       );
     } finally {
@@ -172,6 +185,27 @@ export class AzureAdapter implements CloudAdapter {
 
   invalidateQuotaCache(): void {
     this.limits.invalidate();
+  }
+
+  private get timers(): TimerClock {
+    return this.options.timers ?? systemClock;
+  }
+
+  /**
+   * Waits, polling the shared listing every `pollIntervalMs`, until a VM is gone from it; a
+   * `transient` CloudError after `operationTimeoutMs` (the framework then repeats the delete).
+   */
+  private async untilVmGone(ref: ArmResourceRef): Promise<void> {
+    const { port } = this.connection();
+    const id = canonicalVmId(port.subscriptionId, ref.resourceGroup, ref.name).toLowerCase();
+    const timeoutMs = this.options.operationTimeoutMs ?? 15 * 60_000;
+    const deadline = this.timers.now() + timeoutMs;
+    for (;;) {
+      this.instances.invalidate();
+      if (!(await this.instances.get()).some((instance) => instance.externalId.toLowerCase() === id)) return;
+      if (this.timers.now() >= deadline) throw new CloudError('transient', `virtualMachines ${ref.name}: still listed ${timeoutMs} ms after its delete`, { action: 'virtualMachines.delete' });
+      await new Promise((resolve) => this.timers.setTimeout(resolve, this.options.pollIntervalMs ?? 5_000));
+    }
   }
 
   private connection(): Connected {

@@ -95,7 +95,8 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
   }
 }
 
-function publicIpVersions(pool: AzurePoolSettings): IpVersion[] {
+/** The IP versions of a pool's public IPs. */
+export function publicIpVersions(pool: AzurePoolSettings): IpVersion[] {
   return [...(pool.publicIpv4 ? ['IPv4' as const] : []), ...(pool.publicIpv6 ? ['IPv6' as const] : [])];
 }
 

@@ -46,13 +46,23 @@ describe('Azure long-running operations', () => {
     // ARM answered the public IP's and the NIC's PUTs with `Succeeded`: the adapter did not follow them.
     expect(queue.count('publicIPAddresses.get') + queue.count('networkInterfaces.get')).toBe(0);
 
-    // Its NIC, public IP and disk go with the VM (delete options): one GET, one DELETE, no polls.
+    // Its NIC and disk go with the VM (delete options): one GET, one DELETE, no polls of its own;
+    // once the shared listing no longer shows it, one DELETE of its public IP, which ARM may keep.
     const before = queue.calls.length;
-    await adapter.cleanupNode(externalId);
-    expect(queue.calls.slice(before).map((call) => call.action)).toEqual(['virtualMachines.get', 'virtualMachines.delete']);
+    let done = false;
+    const cleaned = adapter.cleanupNode(externalId).finally(() => (done = true));
+    await vi.waitFor(() => expect(queue.count('virtualMachines.delete')).toBe(1));
     expect(await stateOf()).toBe('deleting');
     clock.advance(DELETE_MS);
-    await vi.waitFor(async () => expect(await stateOf()).toBeUndefined());
+    while (!done) {
+      await vi.waitFor(() => expect(done || clock.pendingTimers > 0).toBe(true));
+      if (!done) clock.advance(POLL_INTERVAL_MS);
+    }
+    await cleaned;
+    const actions = queue.calls.slice(before).map((call) => call.action).filter((action) => !action.endsWith('.list'));
+    expect(actions).toEqual(['virtualMachines.get', 'virtualMachines.delete', 'publicIPAddresses.delete']);
+    expect(await stateOf()).toBeUndefined();
+    clock.advance(DELETE_MS);
     expect(azure.sim.resources()).not.toHaveProperty('networkInterfaces');
     expect(azure.sim.resources()).not.toHaveProperty('publicIPAddresses');
   });

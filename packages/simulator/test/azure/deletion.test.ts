@@ -20,15 +20,18 @@ describe('Azure simulator: deletion rules', () => {
     await sim.stop();
   });
 
-  it('cascades a VM delete to NIC, public IP and OS disk whose deleteOption is Delete', async () => {
+  it('cascades a VM delete to NIC and OS disk whose deleteOption is Delete; the standalone NIC\'s public IP stays, detached', async () => {
     const { compute, network } = clients;
     const rg = sim.resourceGroup;
     const { vm } = await createNode(sim, clients, 'cascade', { withPublicIp: true, deleteOption: 'Delete' });
     const diskName = vm.storageProfile?.osDisk?.name as string;
     await compute.virtualMachines.beginDeleteAndWait(rg, 'cascade', pollInterval);
     expect(await rejectionOf(network.networkInterfaces.get(rg, 'cascade-nic'))).toMatchObject({ statusCode: 404 });
-    expect(await rejectionOf(network.publicIPAddresses.get(rg, 'cascade-pip'))).toMatchObject({ statusCode: 404 });
     expect(await rejectionOf(compute.disks.get(rg, diskName))).toMatchObject({ statusCode: 404 });
+    // ARM documents the IP's delete-with-VM option for IPs the VM defines itself, not for a standalone NIC's.
+    expect((await network.publicIPAddresses.get(rg, 'cascade-pip')).ipConfiguration).toBeUndefined();
+    await network.publicIPAddresses.beginDeleteAndWait(rg, 'cascade-pip', pollInterval);
+    expect(await rejectionOf(network.publicIPAddresses.get(rg, 'cascade-pip'))).toMatchObject({ statusCode: 404 });
   });
 
   it('refuses to delete what is in use: NicInUse, PublicIPAddressInUse, an attached disk', async () => {
