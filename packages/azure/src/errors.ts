@@ -24,10 +24,11 @@ const AUTH_CODES = new Set([
 ]);
 
 /**
- * Conditions that pass by themselves: a NIC stays reserved for its deleted VM for a while, a
- * public IP stays in use until its NIC is gone. The same call succeeds later.
+ * Conditions that pass by themselves: a NIC stays reserved for its deleted (or refused) VM for a
+ * while (`NicReservedForAnotherVm`), a public IP cannot be deleted while its NIC still uses it
+ * (`PublicIPAddressCannotBeDeleted`). The same call succeeds later.
  */
-export const RETRY_LATER_CODES = new Set(['NicReservedForAnotherVm', 'PublicIPAddressInUse']);
+export const RETRY_LATER_CODES = new Set(['NicReservedForAnotherVm', 'PublicIPAddressCannotBeDeleted']);
 
 /** What the Azure SDKs throw: `RestError` (ARM), `AuthenticationError` (AAD), both with an HTTP status when there was an answer. */
 interface SdkError {

@@ -27,6 +27,7 @@ describe('Azure error mapping', () => {
     ['AuthorizationFailed', 403, '', 'auth'],
     ['InternalServerError', 500, '', 'transient'],
     ['NicReservedForAnotherVm', 400, '', 'transient'],
+    ['PublicIPAddressCannotBeDeleted', 400, '', 'transient'],
     ['InvalidParameter', 400, '', 'permanent'],
     ['REQUEST_SEND_ERROR', undefined, 'connect ECONNREFUSED', 'transient'],
   ] as const)('%s (%s) is %s', (code, status, message, kind) => {

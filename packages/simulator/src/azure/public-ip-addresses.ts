@@ -68,7 +68,8 @@ export const publicIpAddresses: ResourceKind<PublicIpAddress> = {
 
   checkDelete(_ctx, address) {
     if (address.ipConfiguration) {
-      throw new ArmError(400, 'PublicIPAddressInUse',
+      // ARM's code for this case; `PublicIPAddressInUse` is its answer to attaching an IP that is taken.
+      throw new ArmError(400, 'PublicIPAddressCannotBeDeleted',
         `Public IP address ${address.id} can not be deleted since it is still allocated to resource ${address.ipConfiguration.id}. In order to delete the public IP, disassociate/detach the Public IP address from the resource.  To learn how to do this, see aka.ms/deletepublicip.`);
     }
   },

@@ -34,13 +34,13 @@ describe('Azure simulator: deletion rules', () => {
     expect(await rejectionOf(network.publicIPAddresses.get(rg, 'cascade-pip'))).toMatchObject({ statusCode: 404 });
   });
 
-  it('refuses to delete what is in use: NicInUse, PublicIPAddressInUse, an attached disk', async () => {
+  it('refuses to delete what is in use: NicInUse, PublicIPAddressCannotBeDeleted, an attached disk', async () => {
     const { compute } = clients;
     const rg = sim.resourceGroup;
     const { vm } = await createNode(sim, clients, 'busy', { withPublicIp: true });
     expect(await rejectionOf(deleteNic('busy-nic'))).toMatchObject({ statusCode: 400, code: 'NicInUse' });
     const pipInUse = await rejectionOf(deletePublicIp('busy-pip'));
-    expect(pipInUse).toMatchObject({ statusCode: 400, code: 'PublicIPAddressInUse' });
+    expect(pipInUse).toMatchObject({ statusCode: 400, code: 'PublicIPAddressCannotBeDeleted' });
     const diskInUse = await rejectionOf(compute.disks.beginDeleteAndWait(rg, vm.storageProfile?.osDisk?.name as string, pollInterval));
     expect(diskInUse).toMatchObject({ statusCode: 409, code: 'OperationNotAllowed' });
   });
