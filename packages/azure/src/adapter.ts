@@ -23,7 +23,7 @@ import { createNode, publicIpVersions } from './node-creation.js';
 import { ArmOperations } from './operations.js';
 import { readAllPages } from './paging.js';
 import type { AzurePort } from './port.js';
-import { quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
+import { networkQuotaOf, quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
 import { collectionOf, toCloudResource } from './resources.js';
 import { canonicalVmId } from './vm-identity.js';
 
@@ -178,9 +178,15 @@ export class AzureAdapter implements CloudAdapter {
     return this.limits.get();
   }
 
+  /** The VM size's compute quota, and the NIC and public IPs of the label's pool (Network's usages count those). */
   async getQuotaForLabel(label: PoolLabelConfig): Promise<QuotaSet> {
     const { vmSize } = label.settings as AzureLabelSettings;
-    return quotaOfSize((await this.vmSizes.get()).get(vmSize.toLowerCase()));
+    return quotaOfSize((await this.vmSizes.get()).get(vmSize.toLowerCase())).add(this.networkQuotaOfPool(label.poolName));
+  }
+
+  private networkQuotaOfPool(poolName: string | undefined): QuotaSet {
+    const pool = this.config.pools.get(poolName ?? '')?.settings;
+    return networkQuotaOf(pool ? publicIpVersions(pool).length : 0);
   }
 
   invalidateQuotaCache(): void {
@@ -233,16 +239,22 @@ export class AzureAdapter implements CloudAdapter {
         resourceGroup,
         network,
         useInternalIp: this.config.pools.get(vm.tags?.[TAG.poolName] ?? '')?.settings.useInternalIp ?? false,
-        quota: quotaOfSize(sizes.get(vm.hardwareProfile?.vmSize?.toLowerCase() ?? '')),
+        quota: quotaOfSize(sizes.get(vm.hardwareProfile?.vmSize?.toLowerCase() ?? '')).add(this.networkQuotaOfPool(vm.tags?.[TAG.poolName])),
       }),
     );
   }
 
-  /** Regional limits minus the usage of VMs not tagged for this provider (see `regionalLimits`). */
+  /** Regional limits (Compute's and Network's usages) minus the usage of VMs not tagged for this provider (see `regionalLimits`). */
   private async loadLimits(): Promise<QuotaSet> {
     const { port } = this.connection();
     const { location } = this.config.settings;
-    const [usages, instances] = await Promise.all([readAllPages(this.context.queue, port.listUsages(location)), this.listNodes()]);
+    const { queue } = this.context;
+    const [compute, network, instances] = await Promise.all([
+      readAllPages(queue, port.listUsages(location)),
+      readAllPages(queue, port.listNetworkUsages(location)),
+      this.listNodes(),
+    ]);
+    const usages = [...compute, ...network];
     const ours = instances
       .filter((instance) => sameLocation(instance.region, location))
       .reduce((sum, instance) => sum.add(instance.quota ?? QuotaSet.empty()), QuotaSet.empty());

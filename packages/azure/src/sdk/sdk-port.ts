@@ -1,5 +1,5 @@
 import type { Image, InstanceViewStatus, ResourceSku, Usage, VirtualMachine } from '@azure/arm-compute';
-import { getContinuationToken as networkNextLink, type NetworkInterface, type PublicIPAddress } from '@azure/arm-network';
+import { getContinuationToken as networkNextLink, type NetworkInterface, type PublicIPAddress, type Usage as NetworkUsage } from '@azure/arm-network';
 import { type GenericResourceExpanded, getContinuationToken as resourcesNextLink } from '@azure/arm-resources';
 import { mapped } from '../errors.js';
 import type { ArmAcceptance, ArmCollection, AzurePort, PageReader, ProvisioningSnapshot } from '../port.js';
@@ -144,6 +144,10 @@ export class SdkAzurePort implements AzurePort {
 
   listUsages(location: string): PageReader<Usage> {
     return pages('usage.list', this.clients.compute.usage.list(location), computeNextLink);
+  }
+
+  listNetworkUsages(location: string): PageReader<NetworkUsage> {
+    return pages('networkUsages.list', this.clients.network.usages.list(location), networkNextLink);
   }
 
   listVirtualMachineSkus(location: string): PageReader<ResourceSku> {

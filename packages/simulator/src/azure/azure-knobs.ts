@@ -1,3 +1,5 @@
+import type { NetworkQuotas } from './network-usage.js';
+
 /**
  * Knobs only the Azure simulator has, beside the shared `CloudKnobs`. They appear under the
  * `azure` key of `GET /__sim/knobs` and are changed with `PATCH /__sim/knobs {"azure": {...}}`.
@@ -19,6 +21,8 @@ export interface AzureKnobs {
   asyncAllocationFailureRatio: number;
   /** VM sizes restricted in every location: creates fail with `SkuNotAvailable`, SKUs list a restriction. */
   unavailableSizes: string[];
+  /** Microsoft.Network's regional limits (public IPs, static public IPs, NICs); unset ones are unlimited. */
+  networkQuotas: NetworkQuotas;
 }
 
 export type AzureKnobsPatch = Partial<AzureKnobs>;
@@ -30,6 +34,7 @@ export function defaultAzureKnobs(): AzureKnobs {
     lroRetryAfterSeconds: 1,
     asyncAllocationFailureRatio: 0,
     unavailableSizes: [],
+    networkQuotas: {},
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError } from './errors.js';
+import { checkRoomForPublicIp } from './network-usage.js';
 import { arrayField, choiceOf, objectField, stringField, without, type JsonObject } from './request-fields.js';
 import type { ResourceKind } from './resource-kind.js';
 import { provisioningState, type PublicIpAddress } from './resource-model.js';
@@ -41,6 +42,7 @@ export const publicIpAddresses: ResourceKind<PublicIpAddress> = {
 
   create(ctx, target, body) {
     const settings = settingsFrom(body);
+    checkRoomForPublicIp(ctx.store, target.location, settings.allocationMethod, ctx.azure.networkQuotas);
     const zones = arrayField(body.zones).map(String);
     return {
       type: TYPE,

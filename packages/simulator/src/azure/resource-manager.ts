@@ -8,6 +8,7 @@ import { ArmError, armErrors } from './errors.js';
 import { genericResourceKeys, genericResourceToArm } from './generic-resources.js';
 import { LongRunningOperations } from './long-running.js';
 import { Pager } from './paging.js';
+import { networkUsages } from './network-usage.js';
 import { ComputeUsage } from './quota.js';
 import { normalizeLocation, stringField, tagsField, type JsonObject } from './request-fields.js';
 import { filteredResourceGroups, liveResourceGroup, resourceGroupBeingDeleted, resourceGroupToArm } from './resource-groups.js';
@@ -49,6 +50,7 @@ const ACTIONS: Record<ArmTarget['target'], Partial<Record<string, string>>> = {
   subnets: { GET: 'subnets.list' },
   subnet: { GET: 'subnets.get' },
   usages: { GET: 'usage.list' },
+  networkUsages: { GET: 'networkUsages.list' },
   vmSizes: { GET: 'virtualMachineSizes.list' },
   skus: { GET: 'resourceSkus.list' },
   operationStatus: { GET: 'operations.get' },
@@ -224,6 +226,8 @@ export class ResourceManager {
         return this.subnetRequest(ctx, route);
       case 'usages':
         return this.listPage(url, () => this.usage.usages(normalizeLocation(route.location), ctx.knobs.quotas), (usage) => usage);
+      case 'networkUsages':
+        return this.listPage(url, () => networkUsages(this.store, this.options.subscriptionId, normalizeLocation(route.location), ctx.azure.networkQuotas), (usage) => usage);
       case 'vmSizes':
         return armJson(200, { value: VM_SIZES.map(virtualMachineSize) });
       case 'skus': {
