@@ -25,6 +25,7 @@ import { readAllPages } from './paging.js';
 import type { AzurePort } from './port.js';
 import { networkQuotaOf, quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
 import { collectionOf, toCloudResource } from './resources.js';
+import { SubnetCheck } from './subnet-check.js';
 import { canonicalVmId } from './vm-identity.js';
 
 export interface AzureAdapterOptions {
@@ -49,6 +50,7 @@ interface Connected {
   port: AzurePort;
   operations: ArmOperations;
   subnetId: string;
+  subnetCheck: SubnetCheck;
 }
 
 /**
@@ -107,11 +109,13 @@ export class AzureAdapter implements CloudAdapter {
       timeoutMs: this.options.operationTimeoutMs ?? 15 * 60_000,
       timers: this.options.timers ?? systemClock,
     });
-    this.connected = { port, operations, subnetId: subnet };
+    const pools = [...this.config.pools.values()].map((pool) => pool.settings);
+    this.connected = { port, operations, subnetId: subnet, subnetCheck: new SubnetCheck(subnet, pools, this.context.logger) };
   }
 
   async createResource(request: CreateRequest, hooks: CreateHooks): Promise<string> {
-    const { port, operations, subnetId: subnet } = this.connection();
+    const { port, operations, subnetId: subnet, subnetCheck } = this.connection();
+    await subnetCheck.ensure(port, this.context.queue);
     try {
       return await createNode(
         {

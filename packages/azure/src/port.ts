@@ -1,5 +1,5 @@
 import type { Image, ResourceSku, Usage, VirtualMachine } from '@azure/arm-compute';
-import type { NetworkInterface, PublicIPAddress, Usage as NetworkUsage } from '@azure/arm-network';
+import type { NetworkInterface, PublicIPAddress, Subnet, Usage as NetworkUsage } from '@azure/arm-network';
 import type { GenericResourceExpanded } from '@azure/arm-resources';
 
 /** The ARM collections the driver creates in or deletes from; also the prefix of its queue actions. */
@@ -56,6 +56,7 @@ export interface AzurePort {
 
   readProvisioning(collection: ArmCollection, resourceGroup: string, name: string): Promise<ProvisioningSnapshot>;
   getVirtualMachine(resourceGroup: string, name: string): Promise<VirtualMachine>;
+  getSubnet(resourceGroup: string, network: string, name: string): Promise<Subnet>;
 
   listVirtualMachines(resourceGroup: string): PageReader<VirtualMachine>;
   listNetworkInterfaces(resourceGroup: string): PageReader<NetworkInterface>;

@@ -128,7 +128,9 @@ describe('Azure createResource', () => {
     expect(instance?.privateIpv4).toMatch(/^10\.0\./);
     expect(instance?.publicIpv4).toMatch(/^20\./);
     expect(instance?.interfaceIp).toBe(instance?.publicIpv4);
-    expect(instance?.quota?.toJSON()).toEqual({ instances: 1, cores: 2, ram: 4096, 'cores:standardBSFamily': 2 });
+    expect(instance?.quota?.toJSON()).toEqual({
+      instances: 1, cores: 2, ram: 4096, 'cores:standardBSFamily': 2, 'network-interfaces': 1, 'public-ips': 1, 'static-public-ips': 1,
+    });
   });
 
   describe('after a failure partway, deletes what it made in reverse order, then rejects with the mapped error', () => {

@@ -55,7 +55,7 @@ describe('Azure long-running operations', () => {
     let done = false;
     const cleaned = adapter.cleanupNode(externalId).finally(() => (done = true));
     await waitFor(() => expect(queue.count('virtualMachines.delete')).toBe(1));
-    expect(await stateOf()).toBe('deleting');
+    await waitFor(async () => expect(await stateOf()).toBe('deleting'));
     clock.advance(DELETE_MS);
     while (!done) {
       await waitFor(() => expect(done || clock.pendingTimers > 0).toBe(true));

@@ -219,14 +219,26 @@ export class AzureSimulator extends SimulatedCloud {
     return super.knobs;
   }
 
-  /** The default resource group with its virtual network and subnet. */
+  /**
+   * The default resource group with its virtual network and subnet, the subnet with a network
+   * security group that admits SSH, as Nodepool's documentation asks of an Azure network.
+   */
   private plantDefaults(): void {
     this.arm.createOrUpdateGroup(this.resourceGroup, { location: this.location });
+    const { resource: nsg } = this.arm.createOrUpdate(this.arm.context(), kindOf('Microsoft.Network/networkSecurityGroups'), this.resourceGroup, `${this.resourceGroup}-nsg`, {
+      location: this.location,
+      properties: {
+        securityRules: [{
+          name: 'allow-ssh',
+          properties: { protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '22', sourceAddressPrefix: '*', destinationAddressPrefix: '*', access: 'Allow', priority: 100, direction: 'Inbound' },
+        }],
+      },
+    });
     this.arm.createOrUpdate(this.arm.context(), kindOf('Microsoft.Network/virtualNetworks'), this.resourceGroup, `${this.resourceGroup}-vnet`, {
       location: this.location,
       properties: {
         addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
-        subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/16' } }],
+        subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/16', networkSecurityGroup: { id: nsg.id } } }],
       },
     });
   }

@@ -8,7 +8,8 @@ export type ArmResourceType =
   | 'Microsoft.Compute/images'
   | 'Microsoft.Network/networkInterfaces'
   | 'Microsoft.Network/publicIPAddresses'
-  | 'Microsoft.Network/virtualNetworks';
+  | 'Microsoft.Network/virtualNetworks'
+  | 'Microsoft.Network/networkSecurityGroups';
 
 /** What happens to a NIC, disk or public IP when the VM using it is deleted. */
 export type DeleteOption = 'Delete' | 'Detach';
@@ -126,7 +127,15 @@ export interface VirtualNetwork extends ResourceCommon {
   subnets: Subnet[];
 }
 
-export type Resource = VirtualMachine | NetworkInterface | PublicIpAddress | Disk | Image | VirtualNetwork;
+export interface NetworkSecurityGroup extends ResourceCommon {
+  type: 'Microsoft.Network/networkSecurityGroups';
+  resourceGuid: string;
+  etag: string;
+  /** The request's properties (`securityRules`...), echoed. */
+  properties: Record<string, unknown>;
+}
+
+export type Resource = VirtualMachine | NetworkInterface | PublicIpAddress | Disk | Image | VirtualNetwork | NetworkSecurityGroup;
 
 export interface ResourceGroup {
   id: string;

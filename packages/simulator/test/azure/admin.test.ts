@@ -32,7 +32,7 @@ describe('Azure simulator: admin endpoint', () => {
     expect((await clients.compute.images.get(sim.resourceGroup, 'cloudpool-ubuntu')).provisioningState).toBe('Succeeded');
 
     expect(await admin(sim, 'GET', '/__sim/resources')).toEqual({
-      resourceGroups: 1, virtualNetworks: 1, virtualMachines: 3, networkInterfaces: 3, disks: 3, publicIPAddresses: 1, images: 1,
+      resourceGroups: 1, virtualNetworks: 1, networkSecurityGroups: 1, virtualMachines: 3, networkInterfaces: 3, disks: 3, publicIPAddresses: 1, images: 1,
     });
   });
 
@@ -45,9 +45,9 @@ describe('Azure simulator: admin endpoint', () => {
     expect(counters.token?.total).toBeGreaterThanOrEqual(1);
   });
 
-  it('resets to the initial state: only the default group and network, knobs as at start', async () => {
+  it('resets to the initial state: only the default group, network and NSG, knobs as at start', async () => {
     await admin(sim, 'POST', '/__sim/reset');
-    expect(await admin(sim, 'GET', '/__sim/resources')).toEqual({ resourceGroups: 1, virtualNetworks: 1 });
+    expect(await admin(sim, 'GET', '/__sim/resources')).toEqual({ resourceGroups: 1, virtualNetworks: 1, networkSecurityGroups: 1 });
     expect(sim.azureKnobs.nicReservationMs).toBe(180_000);
     expect(sim.knobs.bootTimeMs).toBe(0);
     const subnet = await clients.network.subnets.get(sim.resourceGroup, `${sim.resourceGroup}-vnet`, 'default');
