@@ -23,29 +23,19 @@ export interface HeldDeleteContext {
   patienceMs?: number;
 }
 
-export interface HeldDeleteOptions {
-  /** Follow the delete until the resource is gone (default), or resolve once ARM accepted it. */
-  untilGone?: boolean;
-}
 
 /**
- * Deletes a resource (to completion unless `untilGone: false`), trying again while Azure answers that it still holds it
+ * Deletes a resource to completion, trying again while Azure answers that it still holds it
  * (`NicReservedForAnotherVm`, a public IP still in use), after the wait ARM's message names
  * ("retry after N seconds") or 10 s, until the patience has run out; then, or on any other
  * error, throws the last error. A resource that is not there counts as deleted.
  */
-export async function deleteOnceReleased(
-  context: HeldDeleteContext,
-  collection: ArmCollection,
-  ref: ArmResourceRef,
-  options: HeldDeleteOptions = {},
-): Promise<void> {
+export async function deleteOnceReleased(context: HeldDeleteContext, collection: ArmCollection, ref: ArmResourceRef): Promise<void> {
   const { timers, signal, operations } = context;
   const deadline = timers.now() + (context.patienceMs ?? HELD_RESOURCE_PATIENCE_MS);
   for (;;) {
     try {
-      if (options.untilGone === false) await operations.startDelete(collection, ref);
-      else await operations.delete(collection, ref);
+      await operations.delete(collection, ref);
       return;
     } catch (error) {
       if (!isCloudError(error) || !RETRY_LATER_CODES.has(error.code ?? '')) throw error;

@@ -29,7 +29,8 @@ export interface NodeCleanupContext {
  * of its pool by name. ARM documents the delete-with-VM option of a public IP only for IPs the VM
  * defines itself (`publicIPAddressConfiguration`); on a standalone NIC's reference it may be
  * ignored, and a leaked IP is billed until leak cleanup's `min-age`. A DELETE of an IP that went
- * with the NIC answers 204, so that check costs one call and no GET. Otherwise (a node
+ * with the NIC answers 204, so that check costs one call; one still there is deleted to its end,
+ * since a retry of the node PUTs an IP of the same name. Otherwise (a node
  * Nodepool made, a half-built node) the VM is deleted to completion, then by name the NIC, its
  * public IPs and the OS disk (named as the VM says, else cloudpool's name).
  *
@@ -48,7 +49,8 @@ export async function cleanupNode(context: NodeCleanupContext, externalId: strin
     await context.operations.startDelete('virtualMachines', vmRef);
     await context.untilVmGone(vmRef);
     for (const version of context.publicIpVersionsOf(vm.tags?.[TAG.poolName])) {
-      await deleteOnceReleased(context, 'publicIPAddresses', inGroup(names.publicIp(version)), { untilGone: false });
+      // To completion: a retry of the node PUTs an IP of the same name, which ARM refuses while it is being deleted.
+      await deleteOnceReleased(context, 'publicIPAddresses', inGroup(names.publicIp(version)));
     }
     return;
   }

@@ -63,9 +63,10 @@ describe('Azure long-running operations', () => {
     }
     await cleaned;
     const actions = queue.calls.slice(before).map((call) => call.action).filter((action) => !action.endsWith('.list'));
-    expect(actions).toEqual(['virtualMachines.get', 'virtualMachines.delete', 'publicIPAddresses.delete']);
+    // The IP's delete is followed to its end (a retry of the node would PUT an IP of that name).
+    expect(actions.slice(0, 3)).toEqual(['virtualMachines.get', 'virtualMachines.delete', 'publicIPAddresses.delete']);
+    expect(new Set(actions.slice(3))).toEqual(new Set(['publicIPAddresses.get']));
     expect(await stateOf()).toBeUndefined();
-    clock.advance(DELETE_MS);
     expect(azure.sim.resources()).not.toHaveProperty('networkInterfaces');
     expect(azure.sim.resources()).not.toHaveProperty('publicIPAddresses');
   });

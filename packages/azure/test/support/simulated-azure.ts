@@ -40,7 +40,8 @@ export class SimulatedAzure {
 
   static async start(options: AzureSimulatorOptions = {}): Promise<SimulatedAzure> {
     const { knobs = {}, ...rest } = options;
-    const sim = await new AzureSimulator({ ...rest, knobs: { ...knobs, azure: { lroRetryAfterSeconds: 0, ...knobs.azure } } }).start();
+    // Instant provisioning unless a test asks for Azure's pace (`timing: 'realistic'`) or sets the timings it needs.
+    const sim = await new AzureSimulator({ timing: 'fast', ...rest, knobs: { ...knobs, azure: { lroRetryAfterSeconds: 0, ...knobs.azure } } }).start();
     const info = sim.connectionInfo();
     const directory = await mkdtemp(path.join(tmpdir(), 'cloudpool-azure-'));
     const authPath = path.join(directory, 'credentials.json');

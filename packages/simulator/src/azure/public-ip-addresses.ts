@@ -49,7 +49,8 @@ export const publicIpAddresses: ResourceKind<PublicIpAddress> = {
       ...target,
       tags: {},
       createdAt: ctx.now,
-      provisioning: { verb: 'Updating', until: ctx.now },
+      // ARM answers a new public IP's PUT `Updating`; it is `Succeeded` a little later.
+      provisioning: { verb: 'Updating', until: ctx.now + ctx.azure.publicIpProvisioningMs },
       resourceGuid: randomUUID(),
       etag: `W/"${randomUUID()}"`,
       ...settings,

@@ -254,8 +254,8 @@ export class ResourceManager {
     switch (request.method) {
       case 'PUT': {
         const { resource, created } = this.createOrUpdate(ctx, kind, resourceGroup, name, parseBody(request));
-        const { until, failure } = resource.provisioning;
-        const operation = this.operations.start(kind.provider, resource.location, ctx.now, until, failure);
+        const { until, failure, canceled } = resource.provisioning;
+        const operation = this.operations.start(kind.provider, resource.location, ctx.now, until, failure, canceled);
         // The answer to a PUT spells the id as the request did, whatever reads answer later.
         const answer = { ...kind.toArm(resource, ctx.now, request.url.searchParams), id: resource.id };
         return armJson(created ? 201 : 200, answer,

@@ -22,6 +22,8 @@ export interface Provisioning {
   verb: 'Creating' | 'Updating';
   until: number;
   failure?: ArmErrorBody;
+  /** Ends `Canceled` rather than `Succeeded` (`failure` then says why). */
+  canceled?: boolean;
 }
 
 interface ResourceCommon {
@@ -152,5 +154,6 @@ export function provisioningState(resource: { provisioning: Provisioning; deleti
   if (resource.deletingUntil !== undefined) return 'Deleting';
   const { provisioning } = resource;
   if (now < provisioning.until) return provisioning.verb;
+  if (provisioning.canceled) return 'Canceled';
   return provisioning.failure ? 'Failed' : 'Succeeded';
 }

@@ -12,6 +12,11 @@ const TYPE = 'Microsoft.Compute/virtualMachines';
 const SERVER_OWNED = ['provisioningState', 'vmId', 'timeCreated', 'instanceView', 'networkProfile'];
 const DEFAULT_OS_DISK_GB = 30;
 
+const CANCELED: ArmErrorBody = {
+  code: 'OperationCanceled',
+  message: 'The operation was canceled.',
+};
+
 const ALLOCATION_FAILED: ArmErrorBody = {
   code: 'AllocationFailed',
   message: 'Allocation failed. We do not have sufficient capacity for the requested VM size in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance',
@@ -136,12 +141,14 @@ function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObje
   for (const { nic } of nics) attachToVirtualMachine(ctx, nic, target.key, target.id);
   ctx.usage.add(target.location, vmSize);
   const fails = ctx.azure.asyncAllocationFailureRatio > 0 && ctx.random() < ctx.azure.asyncAllocationFailureRatio;
+  const canceled = !fails && ctx.azure.asyncCancelRatio > 0 && ctx.random() < ctx.azure.asyncCancelRatio;
+  const outcome = fails ? { failure: ALLOCATION_FAILED } : canceled ? { failure: CANCELED, canceled: true } : {};
   return {
     type: TYPE,
     ...target,
     tags: {},
     createdAt: ctx.now,
-    provisioning: { verb: 'Creating', until: ctx.now + ctx.knobs.bootTimeMs, ...(fails ? { failure: ALLOCATION_FAILED } : {}) },
+    provisioning: { verb: 'Creating', until: ctx.now + ctx.knobs.bootTimeMs, ...outcome },
     vmId: randomUUID(),
     size: vmSize,
     properties: keptProperties(properties),
