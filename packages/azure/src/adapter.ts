@@ -214,7 +214,7 @@ export class AzureAdapter implements CloudAdapter {
       this.instances.invalidate();
       if (!(await this.instances.get()).some((instance) => instance.externalId.toLowerCase() === id)) return;
       if (this.timers.now() >= deadline) throw new CloudError('transient', `virtualMachines ${ref.name}: still listed ${timeoutMs} ms after its delete`, { action: 'virtualMachines.delete' });
-      await new Promise((resolve) => this.timers.setTimeout(resolve, this.options.pollIntervalMs ?? 5_000));
+      await new Promise<void>((resolve) => this.timers.setTimeout(() => resolve(), this.options.pollIntervalMs ?? 5_000));
     }
   }
 

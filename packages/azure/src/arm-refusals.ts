@@ -1,4 +1,5 @@
-import { configSchema, TAG } from '@cloudpool/common';
+import type { configSchema} from '@cloudpool/common';
+import { TAG } from '@cloudpool/common';
 
 /** ARM's tag limits: 50 tags per resource, names up to 512 characters, values up to 256. */
 export const ARM_TAG_LIMITS = { perResource: 50, nameLength: 512, valueLength: 256 } as const;

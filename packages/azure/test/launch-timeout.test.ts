@@ -1,16 +1,7 @@
-import { type LaunchResult, ManualClock, type ProviderCommonSettings, StateMachineRequestHandler } from '@cloudpool/common';
+import { type LaunchResult, ManualClock, StateMachineRequestHandler } from '@cloudpool/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, providerSettings, SimulatedAzure, startAdapter, SYSTEM_ID, tickUntil } from './support/simulated-azure.js';
 
-/** Nodepool's Azure defaults: boot-timeout 120 s, launch-timeout 3600 s. */
-const settings = (launchTimeout: number): ProviderCommonSettings => ({
-  ratePerSecond: 1000,
-  launchRetries: 1,
-  launchTimeout,
-  bootTimeout: 120,
-  maxConcurrency: 0,
-  priority: 100,
-});
 
 /** VMs take ten minutes of the shared clock to reach `Succeeded`, as large real ones may. */
 const PROVISIONING_MS = 10 * 60_000;
@@ -32,17 +23,13 @@ describe('Azure launch timeouts', () => {
     azure.sim.reset();
     const adapter = await startAdapter(azure, { clock, timers: clock, listRefreshGapMs: 0 });
     const handler = new StateMachineRequestHandler(
-      { adapter, providerName: PROVIDER, systemId: SYSTEM_ID, settings: settings(launchTimeout), clock },
+      { adapter, providerName: PROVIDER, systemId: SYSTEM_ID, settings: providerSettings({ launchTimeout, launchRetries: 1 }), clock },
       pool,
       `100-${nodeId}`,
     );
     const startedAt = clock.now();
     handler.launch(nodeId, label, { externalId: () => undefined });
-    for (let tick = 0; tick < 2_000 && !handler.launchesComplete(); tick++) {
-      handler.advance();
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      await clock.advanceSettling(5_000);
-    }
+    await tickUntil(clock, () => handler.launchesComplete(), { step: () => handler.advance(), stepMs: 5_000 });
     return { result: handler.results()[0]!, tookMs: clock.now() - startedAt };
   }
 

@@ -1,8 +1,6 @@
-import { DeleteNodeStateMachine, ManualClock, type ProviderCommonSettings, StateMachineRequestHandler, TAG } from '@cloudpool/common';
+import { DeleteNodeStateMachine, ManualClock, StateMachineRequestHandler, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
-
-const settings: ProviderCommonSettings = { ratePerSecond: 1000, launchRetries: 3, launchTimeout: 3600, bootTimeout: 120, maxConcurrency: 0, priority: 100 };
+import { label, pool, PROVIDER, providerSettings, SimulatedAzure, startAdapter, SYSTEM_ID, tickUntil } from './support/simulated-azure.js';
 
 /**
  * The driver against the simulator at Azure's pace (its default): public IPs `Updating` first, a
@@ -19,18 +17,10 @@ describe("Azure at Azure's pace", () => {
     await azure.stop();
   });
 
-  async function until(done: () => boolean, step: () => void = () => undefined): Promise<void> {
-    for (let tick = 0; tick < 3_000 && !done(); tick++) {
-      step();
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      await clock.advanceSettling(1_000);
-    }
-  }
-
   it('launches through a canceled first VM (retried after its deletion), then deletes every part', async () => {
     azure.sim.setKnobs({ azure: { asyncCancelRatio: 1 } });
     const adapter = await startAdapter(azure, { clock, timers: clock, listRefreshGapMs: 0, pollIntervalMs: 5_000 });
-    const handler = new StateMachineRequestHandler({ adapter, providerName: PROVIDER, systemId: SYSTEM_ID, settings, clock }, pool, '100-0000000901');
+    const handler = new StateMachineRequestHandler({ adapter, providerName: PROVIDER, systemId: SYSTEM_ID, settings: providerSettings(), clock }, pool, '100-0000000901');
     const retries: string[] = [];
     handler.launch('0000000901', label, {
       externalId: () => undefined,
@@ -39,7 +29,7 @@ describe("Azure at Azure's pace", () => {
         azure.sim.setKnobs({ azure: { asyncCancelRatio: 0 } });
       },
     });
-    await until(() => handler.launchesComplete(), () => handler.advance());
+    await tickUntil(clock, () => handler.launchesComplete(), { step: () => handler.advance() });
 
     expect(retries).toEqual([expect.stringMatching(/Canceled/)]);
     const [result] = handler.results();
@@ -49,7 +39,7 @@ describe("Azure at Azure's pace", () => {
 
     const instance = result!.status === 'ready' ? result!.instance : undefined;
     const remove = new DeleteNodeStateMachine(adapter, instance!.externalId);
-    await until(() => remove.complete || remove.failed, () => remove.advance());
+    await tickUntil(clock, () => remove.complete || remove.failed, { step: () => remove.advance() });
     expect(remove.error).toBeUndefined();
     await clock.advanceSettling(60_000);
     const left = (await azure.rawResources()).filter((resource) => resource.tags[TAG.nodeId] === '0000000901');

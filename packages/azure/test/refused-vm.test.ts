@@ -1,6 +1,6 @@
 import { ManualClock, nodeTags, TAG } from '@cloudpool/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { label, pool, PROVIDER, RecordingLogger, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
+import { label, pool, PROVIDER, RecordingLogger, SimulatedAzure, startAdapter, SYSTEM_ID, tickUntil } from './support/simulated-azure.js';
 
 describe('Azure: a VM that ARM refuses', () => {
   let clock: ManualClock;
@@ -34,10 +34,7 @@ describe('Azure: a VM that ARM refuses', () => {
       (value) => (settled = { status: 'fulfilled', value }),
       (reason: unknown) => (settled = { status: 'rejected', reason }),
     );
-    for (let tick = 0; tick < 1_000 && !settled; tick++) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      await clock.advanceSettling(5_000);
-    }
+    await tickUntil(clock, () => settled !== undefined, { stepMs: 5_000 });
     return { outcome: settled!, tookMs: clock.now() - startedAt };
   }
 

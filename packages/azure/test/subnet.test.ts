@@ -1,9 +1,7 @@
-import { ManualClock, nodeTags, type ProviderCommonSettings, StateMachineRequestHandler } from '@cloudpool/common';
+import { ManualClock, nodeTags, StateMachineRequestHandler } from '@cloudpool/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapterConfig } from '../src/adapter-config.js';
-import { adapterConfig, label, pool, PROVIDER, RecordingLogger, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
-
-const settings: ProviderCommonSettings = { ratePerSecond: 1000, launchRetries: 3, launchTimeout: 3600, bootTimeout: 120, maxConcurrency: 0, priority: 100 };
+import { adapterConfig, label, pool, PROVIDER, providerSettings, RecordingLogger, SimulatedAzure, startAdapter, SYSTEM_ID } from './support/simulated-azure.js';
 
 describe("Azure: the nodes' subnet", () => {
   let azure: SimulatedAzure;
@@ -26,7 +24,7 @@ describe("Azure: the nodes' subnet", () => {
   it("that does not exist fails the first launch with ARM's message, once (no retry), having created nothing", async () => {
     const clock = new ManualClock();
     const adapter = await startAdapter(azure, { clock, config: withSubnet(`${azure.resourceGroup}-vnet`, 'no-such-subnet') });
-    const handler = new StateMachineRequestHandler({ adapter, providerName: PROVIDER, systemId: SYSTEM_ID, settings, clock }, pool, '100-0000000701');
+    const handler = new StateMachineRequestHandler({ adapter, providerName: PROVIDER, systemId: SYSTEM_ID, settings: providerSettings(), clock }, pool, '100-0000000701');
     handler.launch('0000000701', label, { externalId: () => undefined });
     for (let tick = 0; tick < 500 && !handler.launchesComplete(); tick++) {
       handler.advance();
