@@ -19,14 +19,16 @@ import {
 import type { AdapterContext, AzureAdapterConfig } from './adapter-config.js';
 import type { AzureLabelSettings, AzureSettings } from './config.js';
 import { indexNetwork, toCloudInstance } from './instances.js';
-import { parseResourceId, subnetId } from './names.js';
+import { type ArmResourceRef, parseResourceId, subnetId } from './names.js';
 import { cleanupNode } from './delete-node.js';
-import { createNode } from './create-node.js';
+import { createNode, publicIpVersions } from './create-node.js';
 import { ArmOperations } from './queued-calls.js';
 import { readAllPages } from './paging.js';
 import type { AzurePort } from './port.js';
-import { quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
+import { networkQuotaOf, quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
 import { collectionOf, toCloudResource } from './leak-resources.js';
+import { SubnetCheck } from './subnet-check.js';
+import { canonicalVmId } from './vm-identity.js';
 
 export interface AzureAdapterOptions {
   /** Opens the port to ARM; called once, by `start()`. */
@@ -50,6 +52,7 @@ interface Connected {
   port: AzurePort;
   operations: ArmOperations;
   subnetId: string;
+  subnetCheck: SubnetCheck;
 }
 
 /**
@@ -63,6 +66,8 @@ interface Connected {
  * from the resource SKUs (read once).
  */
 export class AzureAdapter implements CloudAdapter<AzureSettings> {
+  /** As in Nodepool: a VM may take minutes to provision; `launch-timeout` bounds that, `boot-timeout` does not. */
+  readonly readyWaitBound = 'launch-timeout';
   private connected: Connected | undefined;
   private readonly instances: SharedListCache<CloudInstance[]>;
   private readonly limits: SharedListCache<QuotaSet>;
@@ -106,7 +111,8 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
       timeoutMs: this.options.operationTimeoutMs ?? 15 * 60_000,
       timers: this.options.timers ?? systemClock,
     });
-    this.connected = { port, operations, subnetId: subnet };
+    const pools = [...this.config.pools.values()].map((pool) => pool.settings);
+    this.connected = { port, operations, subnetId: subnet, subnetCheck: new SubnetCheck(subnet, pools, this.context.logger) };
   }
 
   /** Gives back the port's clients; the adapter makes no further calls. Idempotent. */
@@ -117,7 +123,8 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
   }
 
   async createResource(request: CreateRequest<AzureSettings>, hooks: CreateHooks): Promise<string> {
-    const { port, operations, subnetId: subnet } = this.connection();
+    const { port, operations, subnetId: subnet, subnetCheck } = this.connection();
+    await subnetCheck.ensure(port, this.context.queue);
     try {
       return await createNode(
         {
@@ -128,6 +135,7 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
           listImages: () => this.listImages(),
           logger: this.context.logger,
           dynamicTags: this.dynamicTags,
+          timers: this.timers,
         },
         request,
         hooks,
@@ -153,7 +161,19 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
     const { port, operations } = this.connection();
     try {
       await cleanupNode(
-        { resourceGroup: this.config.settings.resourceGroup, port, operations, queue: this.context.queue, logger: this.context.logger },
+        {
+          resourceGroup: this.config.settings.resourceGroup,
+          port,
+          operations,
+          queue: this.context.queue,
+          logger: this.context.logger,
+          timers: this.timers,
+          untilVmGone: (ref) => this.untilVmGone(ref),
+          publicIpVersionsOf: (poolName) => {
+            const pool = this.config.pools.get(poolName ?? '')?.settings;
+            return pool ? publicIpVersions(pool) : ['IPv4', 'IPv6'];
+          },
+        },
         externalId,
       );
     } finally {
@@ -179,13 +199,40 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
     return this.limits.get();
   }
 
+  /** The VM size's compute quota, and the NIC and public IPs of the label's pool (Network's usages count those). */
   async getQuotaForLabel(label: PoolLabelConfig<AzureLabelSettings>): Promise<QuotaSet> {
     const { vmSize } = label.settings;
-    return quotaOfSize((await this.vmSizes.get()).get(vmSize.toLowerCase()));
+    return quotaOfSize((await this.vmSizes.get()).get(vmSize.toLowerCase())).add(this.networkQuotaOfPool(label.poolName));
+  }
+
+  private networkQuotaOfPool(poolName: string | undefined): QuotaSet {
+    const pool = this.config.pools.get(poolName ?? '')?.settings;
+    return networkQuotaOf(pool ? publicIpVersions(pool).length : 0);
   }
 
   invalidateQuotaCache(): void {
     this.limits.invalidate();
+  }
+
+  private get timers(): TimerClock {
+    return this.options.timers ?? systemClock;
+  }
+
+  /**
+   * Waits, polling the shared listing every `pollIntervalMs`, until a VM is gone from it; a
+   * `transient` CloudError after `operationTimeoutMs` (the framework then repeats the delete).
+   */
+  private async untilVmGone(ref: ArmResourceRef): Promise<void> {
+    const { port } = this.connection();
+    const id = canonicalVmId(port.subscriptionId, ref.resourceGroup, ref.name).toLowerCase();
+    const timeoutMs = this.options.operationTimeoutMs ?? 15 * 60_000;
+    const deadline = this.timers.now() + timeoutMs;
+    for (;;) {
+      this.instances.invalidate();
+      if (!(await this.instances.get()).some((instance) => instance.externalId.toLowerCase() === id)) return;
+      if (this.timers.now() >= deadline) throw new CloudError('transient', `virtualMachines ${ref.name}: still listed ${timeoutMs} ms after its delete`, { action: 'virtualMachines.delete' });
+      await new Promise<void>((resolve) => this.timers.setTimeout(() => resolve(), this.options.pollIntervalMs ?? 5_000));
+    }
   }
 
   private connection(): Connected {
@@ -207,18 +254,26 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
     const network = indexNetwork(nics, publicIps);
     return vms.map((vm) =>
       toCloudInstance(vm, {
+        subscriptionId: port.subscriptionId,
+        resourceGroup,
         network,
         useInternalIp: this.config.pools.get(vm.tags?.[TAG.poolName] ?? '')?.settings.useInternalIp ?? false,
-        quota: quotaOfSize(sizes.get(vm.hardwareProfile?.vmSize?.toLowerCase() ?? '')),
+        quota: quotaOfSize(sizes.get(vm.hardwareProfile?.vmSize?.toLowerCase() ?? '')).add(this.networkQuotaOfPool(vm.tags?.[TAG.poolName])),
       }),
     );
   }
 
-  /** Regional limits minus the usage of VMs not ours (see `regionalLimits`). */
+  /** Regional limits (Compute's and Network's usages) minus the usage of VMs not ours (see `regionalLimits`). */
   private async loadLimits(): Promise<QuotaSet> {
     const { port } = this.connection();
     const { location } = this.config.settings;
-    const [usages, instances] = await Promise.all([readAllPages(this.context.queue, port.listUsages(location)), this.listNodes()]);
+    const { queue } = this.context;
+    const [compute, network, instances] = await Promise.all([
+      readAllPages(queue, port.listUsages(location)),
+      readAllPages(queue, port.listNetworkUsages(location)),
+      this.listNodes(),
+    ]);
+    const usages = [...compute, ...network];
     const ours = instances
       .filter((instance) => sameLocation(instance.region, location))
       .reduce((sum, instance) => sum.add(instance.quota ?? QuotaSet.empty()), QuotaSet.empty());

@@ -7,6 +7,7 @@ import {
   providerSchema,
 } from '@cloudpool/common';
 import { z } from 'zod';
+import { imagesCanAuthenticate, noIpv6OnlyNics, tagsWithinArmLimits } from './arm-refusals.js';
 
 const { atLeastOneOf, count, exactlyOneOf, ignored, name, stringMap } = configSchema;
 
@@ -98,7 +99,8 @@ export const azureProviderSchema = providerSchema({
     'community-gallery-image': galleryImageSchema.optional(),
   },
   rules: {
-    provider: [atLeastOneOf('network', 'subnet-id')],
+    provider: [atLeastOneOf('network', 'subnet-id'), imagesCanAuthenticate, noIpv6OnlyNics],
+    label: [tagsWithinArmLimits],
     cloudImage: exactlyOneOf(
       'image-reference',
       'image-id',

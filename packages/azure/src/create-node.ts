@@ -1,11 +1,13 @@
 import type { Image } from '@azure/arm-compute';
-import { CloudError, isCloudError, TAG, type CreateHooks, type CreateRequest, type DynamicValues } from '@cloudpool/common';
+import { CloudError, isCloudError, TAG, type CreateHooks, type CreateRequest, type DynamicValues, type TimerClock } from '@cloudpool/common';
 import type { AdapterLogger, AzureAdapterConfig } from './adapter-config.js';
 import type { AzureSettings } from './config.js';
 import { toCloudError } from './errors.js';
+import { deleteOnceReleased } from './held-resources.js';
 import { imageReferenceFor } from './image-reference.js';
 import { type IpVersion, resourceNamesOf, vmNameOf } from './names.js';
 import type { ArmOperations } from './queued-calls.js';
+import { canonicalVmId } from './vm-identity.js';
 import type { ArmAcceptance, ArmCollection, AzurePort } from './port.js';
 import { nicBody, type NodePlacement, publicIpBody, vmBody } from './resource-bodies.js';
 
@@ -20,6 +22,8 @@ export interface NodeCreationContext {
   logger: AdapterLogger;
   /** Formats the labels' `dynamic-tags` with the node request. */
   dynamicTags: DynamicValues;
+  /** The waits between compensation tries while Azure still holds a part. */
+  timers: TimerClock;
 }
 
 /** A resource this attempt asked ARM to create, for compensation. */
@@ -83,8 +87,9 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
     if (accepted.id === undefined) throw new CloudError('permanent', `${collection} ${name}: ARM accepted the PUT without the resource id`);
     if (collection === 'virtualMachines') {
       // The VM is followed in the shared VM listing (the framework waits there for it to be ready).
-      hooks.onExternalId(accepted.id);
-      return accepted.id;
+      const externalId = canonicalVmId(port.subscriptionId, resourceGroup, name);
+      hooks.onExternalId(externalId);
+      return externalId;
     }
     await operations.untilProvisioned(collection, { resourceGroup, name }, accepted, signal);
     return accepted.id;
@@ -106,7 +111,7 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
     const boot = { hostname: request.hostname, username: cloudImage.username, image: cloudImage.settings, imageReference, label };
     return await create('virtualMachines', names.vm, () => port.putVirtualMachine(resourceGroup, names.vm, vmBody(placement, names, nicId, boot)));
   } catch (error) {
-    if (!signal.aborted) await compensate(context, attempted.reverse());
+    if (!signal.aborted) await compensate(context, attempted.reverse(), signal);
     throw toCloudError(error, 'createResource');
   }
 }
@@ -127,16 +132,22 @@ function collision(tags: Record<string, string> | undefined): string {
   return `it carries ${TAG.systemId}=${tags[TAG.systemId] ?? '(none)'}, ${TAG.nodeId}=${tags[TAG.nodeId] ?? '(none)'}`;
 }
 
-function publicIpVersions(pool: AzureSettings['pool']): IpVersion[] {
+/** The IP versions of a pool's public IPs. */
+export function publicIpVersions(pool: AzureSettings['pool']): IpVersion[] {
   return [...(pool.publicIpv4 ? ['IPv4' as const] : []), ...(pool.publicIpv6 ? ['IPv6' as const] : [])];
 }
 
-/** Deletes, in the given order and each to completion, what a failed attempt made; failures are logged, never thrown. */
-async function compensate(context: NodeCreationContext, attempted: Attempted[]): Promise<void> {
+/**
+ * Deletes, in the given order and each to completion, what a failed attempt made; failures are
+ * logged, never thrown. After ARM refused the VM (quota, capacity) it keeps the NIC reserved for
+ * it for about 180 s, and the public IP in use with it: those deletes are tried again until the
+ * reservation has passed (see `deleteOnceReleased`), so a refused VM leaves no billed IP behind.
+ */
+async function compensate(context: NodeCreationContext, attempted: Attempted[], signal: AbortSignal): Promise<void> {
   const { resourceGroup } = context.config.settings;
   for (const { collection, name } of attempted) {
     try {
-      await context.operations.delete(collection, { resourceGroup, name });
+      await deleteOnceReleased({ operations: context.operations, timers: context.timers, signal }, collection, { resourceGroup, name });
     } catch (error) {
       context.logger.warn({ collection, name, err: toCloudError(error, `${collection}.delete`).message }, 'could not delete part of a failed node; leak cleanup will');
     }

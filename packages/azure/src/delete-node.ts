@@ -1,8 +1,9 @@
 import type { VirtualMachine } from '@azure/arm-compute';
-import { type CloudCallQueue, isCloudError, TAG } from '@cloudpool/common';
+import { type CloudCallQueue, isCloudError, TAG, type TimerClock } from '@cloudpool/common';
 import type { AdapterLogger } from './adapter-config.js';
 import { RETRY_LATER_CODES } from './errors.js';
-import { type ArmResourceRef, resourceNamesOf, vmOfExternalId } from './names.js';
+import { deleteOnceReleased } from './held-resources.js';
+import { type ArmResourceRef, type IpVersion, resourceNamesOf, vmOfExternalId } from './names.js';
 import type { ArmOperations } from './queued-calls.js';
 import type { ArmCollection, AzurePort } from './port.js';
 
@@ -12,15 +13,24 @@ export interface NodeCleanupContext {
   operations: ArmOperations;
   queue: CloudCallQueue;
   logger: AdapterLogger;
+  /** Resolves once the VM is no longer in the shared listing (its deletion and cascade done). */
+  untilVmGone(ref: ArmResourceRef): Promise<void>;
+  /** The IP versions of the public IPs a node of this pool has (both when the pool is unknown). */
+  publicIpVersionsOf(poolName: string | undefined): IpVersion[];
+  timers: TimerClock;
 }
 
 /**
  * Deletes a node's resources in dependency order. Idempotent: anything already gone counts as
  * deleted.
  *
- * A VM whose NIC and OS disk go with it (`deleteOption: Delete`, as cloudpool makes them, the
- * NIC's public IPs likewise) costs two calls: its GET and its DELETE, and this resolves once ARM
- * has accepted the delete; the framework sees the VM go in the shared listing. Otherwise (a node
+ * A VM whose NIC and OS disk go with it (`deleteOption: Delete`, as cloudpool makes them) costs
+ * its GET and its DELETE; then, once the VM has left the shared listing, one DELETE per public IP
+ * of its pool by name. ARM documents the delete-with-VM option of a public IP only for IPs the VM
+ * defines itself (`publicIPAddressConfiguration`); on a standalone NIC's reference it may be
+ * ignored, and a leaked IP is billed until leak cleanup's `min-age`. A DELETE of an IP that went
+ * with the NIC answers 204, so that check costs one call; one still there is deleted to its end,
+ * since a retry of the node PUTs an IP of the same name. Otherwise (a node
  * Nodepool made, a half-built node) the VM is deleted to completion, then by name the NIC, its
  * public IPs and the OS disk (named as the VM says, else cloudpool's name).
  *
@@ -37,6 +47,11 @@ export async function cleanupNode(context: NodeCleanupContext, externalId: strin
   const vm = await existingVm(context, vmRef);
   if (vm && partsGoWith(vm)) {
     await context.operations.startDelete('virtualMachines', vmRef);
+    await context.untilVmGone(vmRef);
+    for (const version of context.publicIpVersionsOf(vm.tags?.[TAG.poolName])) {
+      // To completion: a retry of the node PUTs an IP of the same name, which ARM refuses while it is being deleted.
+      await deleteOnceReleased(context, 'publicIPAddresses', inGroup(names.publicIp(version)));
+    }
     return;
   }
   if (vm) await context.operations.delete('virtualMachines', vmRef);
@@ -48,9 +63,8 @@ export async function cleanupNode(context: NodeCleanupContext, externalId: strin
 }
 
 /**
- * Whether ARM deletes the VM's NICs and OS disk with it. The public IPs' own delete option is on
- * the NIC, which the VM does not show: it is taken as set when the VM carries cloudpool's system
- * id tag (cloudpool sets it on every public IP it makes).
+ * Whether ARM deletes the VM's NICs and OS disk with it, and the VM is cloudpool's (it carries the
+ * system id tag), so its public IPs have cloudpool's names and are deleted by name afterwards.
  */
 function partsGoWith(vm: VirtualMachine): boolean {
   const nics = vm.networkProfile?.networkInterfaces ?? [];

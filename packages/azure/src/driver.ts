@@ -16,6 +16,8 @@ export interface AzureDriverOptions {
   registry?: ArmClientRegistry;
   /** Environment for the default credential chain (`AZURE_SUBSCRIPTION_ID`); default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Ms one HTTP request to ARM may take (default 60 s, as in Nodepool). */
+  requestTimeoutMs?: number;
   /** Polling and caching of the adapters made. */
   adapter?: Omit<AzureAdapterOptions, 'openPort'>;
 }
@@ -40,6 +42,7 @@ export function createAzureDriver(options: AzureDriverOptions = {}): Driver {
           ...(ca === undefined ? {} : { ca }),
           ...(options.env === undefined ? {} : { env: options.env }),
           ...(options.registry === undefined ? {} : { registry: options.registry }),
+          ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
         });
       };
       const adapter = new AzureAdapter(adapterConfigOf(config), { ...context, owner: providerOwnership(config.name, context) }, { ...options.adapter, openPort });

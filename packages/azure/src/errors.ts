@@ -12,6 +12,9 @@ const CAPACITY_CODES = new Set([
   'OverconstrainedZonalAllocationRequest',
 ]);
 
+/** Microsoft.Network's refusals of one more public IP in the region: quota, like Compute's. */
+const NETWORK_QUOTA_CODES = new Set(['PublicIPCountLimitReached', 'StaticPublicIPCountLimitReached']);
+
 const NOT_FOUND_CODES = new Set(['ResourceNotFound', 'NotFound', 'ResourceGroupNotFound']);
 
 const AUTH_CODES = new Set([
@@ -24,10 +27,11 @@ const AUTH_CODES = new Set([
 ]);
 
 /**
- * Conditions that pass by themselves: a NIC stays reserved for its deleted VM for a while, a
- * public IP stays in use until its NIC is gone. The same call succeeds later.
+ * Conditions that pass by themselves: a NIC stays reserved for its deleted (or refused) VM for a
+ * while (`NicReservedForAnotherVm`), a public IP cannot be deleted while its NIC still uses it
+ * (`PublicIPAddressCannotBeDeleted`). The same call succeeds later.
  */
-export const RETRY_LATER_CODES = new Set(['NicReservedForAnotherVm', 'PublicIPAddressInUse']);
+export const RETRY_LATER_CODES = new Set(['NicReservedForAnotherVm', 'PublicIPAddressCannotBeDeleted']);
 
 /** What the Azure SDKs throw: `RestError` (ARM), `AuthenticationError` (AAD), both with an HTTP status when there was an answer. */
 interface SdkError {
@@ -46,7 +50,7 @@ interface SdkError {
 export function classifyArmError(code: string | undefined, status: number | undefined, message = ''): CloudErrorKind {
   if (status === 429 || code === 'TooManyRequests') return 'throttled';
   if (code !== undefined) {
-    if (code === 'QuotaExceeded' || (code === 'OperationNotAllowed' && QUOTA_TEXT.test(message))) return 'quota';
+    if (code === 'QuotaExceeded' || NETWORK_QUOTA_CODES.has(code) || (code === 'OperationNotAllowed' && QUOTA_TEXT.test(message))) return 'quota';
     if (CAPACITY_CODES.has(code)) return 'capacity';
     if (NOT_FOUND_CODES.has(code)) return 'not-found';
     if (AUTH_CODES.has(code)) return 'auth';

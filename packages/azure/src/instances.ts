@@ -1,6 +1,7 @@
 import type { VirtualMachine } from '@azure/arm-compute';
 import type { NetworkInterface, PublicIPAddress } from '@azure/arm-network';
 import { type CloudInstance, type InstanceState, type QuotaSet, TAG } from '@cloudpool/common';
+import { canonicalVmId } from './vm-identity.js';
 
 /** The NICs and public IPs of a resource group, by lower-cased id (ARM ids are case-insensitive). */
 export interface NetworkIndex {
@@ -60,6 +61,9 @@ function failureOf(vm: VirtualMachine): string {
 }
 
 export interface InstanceContext {
+  /** Where the VM is: its external id is built from these and its name (see `canonicalVmId`). */
+  subscriptionId: string;
+  resourceGroup: string;
   network: NetworkIndex;
   /** The pool's `use-internal-ip`: reach the node on its private address even when it has a public one. */
   useInternalIp: boolean;
@@ -78,7 +82,7 @@ export function toCloudInstance(vm: VirtualMachine, context: InstanceContext): C
   const interfaceIp = context.useInternalIp ? privateIp : (addresses.publicIpv4 ?? addresses.publicIpv6 ?? privateIp);
   const zone = vm.zones?.[0];
   return {
-    externalId: vm.id!,
+    externalId: canonicalVmId(context.subscriptionId, context.resourceGroup, vm.name!),
     nodeId: tags[TAG.nodeId],
     state,
     tags,

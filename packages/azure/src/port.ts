@@ -1,5 +1,5 @@
 import type { Image, ResourceSku, Usage, VirtualMachine } from '@azure/arm-compute';
-import type { NetworkInterface, PublicIPAddress } from '@azure/arm-network';
+import type { NetworkInterface, PublicIPAddress, Subnet, Usage as NetworkUsage } from '@azure/arm-network';
 import type { GenericResourceExpanded } from '@azure/arm-resources';
 
 /** The ARM collections the driver creates in or deletes from; also the prefix of its queue actions. */
@@ -65,6 +65,7 @@ export interface AzurePort {
 
   readProvisioning(collection: ArmCollection, resourceGroup: string, name: string): Promise<ProvisioningSnapshot>;
   getVirtualMachine(resourceGroup: string, name: string): Promise<VirtualMachine>;
+  getSubnet(resourceGroup: string, network: string, name: string): Promise<Subnet>;
 
   listVirtualMachines(resourceGroup: string): PageReader<VirtualMachine>;
   listNetworkInterfaces(resourceGroup: string): PageReader<NetworkInterface>;
@@ -74,6 +75,8 @@ export interface AzurePort {
   listResources(resourceGroup: string): PageReader<GenericResourceExpanded>;
   /** Compute usages and limits of a region (`Microsoft.Compute/locations/{location}/usages`). */
   listUsages(location: string): PageReader<Usage>;
+  /** Network usages and limits of a region (`Microsoft.Network/locations/{location}/usages`): public IPs, NICs. */
+  listNetworkUsages(location: string): PageReader<NetworkUsage>;
   /** The virtual machine sizes offered in a region, with their capabilities. */
   listVirtualMachineSkus(location: string): PageReader<ResourceSku>;
 }

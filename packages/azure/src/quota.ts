@@ -54,10 +54,38 @@ export function quotaOfSize(size: VmSize | undefined): QuotaSet {
   });
 }
 
-/** The quota key of a regional usage: total vCPUs, VM count, and each VM family's vCPUs; others are not tracked. */
+/** Quota keys of Microsoft.Network's regional usages (the NIC and public IPs every node has). */
+export const NETWORK_QUOTA_KEYS = {
+  nics: 'network-interfaces',
+  publicIps: 'public-ips',
+  staticPublicIps: 'static-public-ips',
+} as const;
+
+const NETWORK_USAGE_KEYS: Readonly<Record<string, string>> = {
+  NetworkInterfaces: NETWORK_QUOTA_KEYS.nics,
+  PublicIPAddresses: NETWORK_QUOTA_KEYS.publicIps,
+  StaticPublicIPAddresses: NETWORK_QUOTA_KEYS.staticPublicIps,
+};
+
+/**
+ * What one node's network uses: a NIC and its public IPs (cloudpool's are Standard, hence
+ * static: each counts as a public IP and as a static one).
+ */
+export function networkQuotaOf(publicIps: number): QuotaSet {
+  return QuotaSet.of({ [NETWORK_QUOTA_KEYS.nics]: 1, [NETWORK_QUOTA_KEYS.publicIps]: publicIps, [NETWORK_QUOTA_KEYS.staticPublicIps]: publicIps });
+}
+
+/** A regional usage entry, from Compute's or Network's usages API (both have this shape). */
+export type UsageEntry = Pick<Usage, 'currentValue' | 'limit'> & { name?: { value?: string } };
+
+/**
+ * The quota key of a regional usage: total vCPUs, VM count, each VM family's vCPUs, and
+ * Network's NICs and public IPs; others are not tracked.
+ */
 function usageKey(name: string | undefined): string | undefined {
   if (name === 'cores') return 'cores';
   if (name === 'virtualMachines') return 'instances';
+  if (name !== undefined && NETWORK_USAGE_KEYS[name] !== undefined) return NETWORK_USAGE_KEYS[name];
   if (name?.endsWith('Family')) return familyCoresKey(name);
   return undefined;
 }
@@ -70,7 +98,7 @@ function usageKey(name: string | undefined): string | undefined {
  * provider in the region. (Leaked VMs of this provider are thus counted as its own until leak
  * cleanup removes them.)
  */
-export function regionalLimits(usages: readonly Usage[], ours: QuotaSet): QuotaSet {
+export function regionalLimits(usages: readonly UsageEntry[], ours: QuotaSet): QuotaSet {
   const limits: Record<string, number> = {};
   for (const usage of usages) {
     const key = usageKey(usage.name?.value);

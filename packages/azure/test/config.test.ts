@@ -112,11 +112,25 @@ describe('Azure provider configuration', () => {
       'providers[0].cloud-images[0].password: expected a string, got a number (value not shown) (line 15)',
       'providers[0].cloud-images[0].shared-gallery-image: cannot be used with image-id (line 17)',
       'providers[0].cloud-images[1]: one of image-reference, image-id, image-filter, shared-gallery-image, community-gallery-image is required (line 20)',
+      'providers[0].cloud-images[1]: neither key nor password (nor generate-password): ARM refuses a Linux VM without SSH key or password, a Windows VM without password (line 20)',
       'providers[0].pools[0].public-ipv4: expected true or false, got "no thanks" (line 24)',
       'providers[0].pools[0].labels[0].hardware-profile.vm-size: missing required key (line 28)',
       'providers[0].pools[0].labels[0].hardware-profile.size: unknown key (line 29)',
       'providers[0].pools[0].labels[0].tags.team: expected a string, got a list (line 31)',
     ]);
     expect(issues.join('\n')).not.toContain('123456789');
+  });
+});
+
+describe('Azure configurations ARM would refuse', () => {
+  it('are reported by config-validate with their path and line', () => {
+    const issues = validateConfig(fixture('arm-refused.yaml'), { drivers: { azure }, env: {} }).issues.map(describeIssue);
+    expect(issues).toEqual([
+      expect.stringMatching(/^providers\[0\]\.cloud-images\[0\]: neither key nor password .*ARM refuses a Linux VM without SSH key or password.* \(line 14\)$/),
+      expect.stringMatching(/^providers\[0\]\.pools\[0\]: IPv6 only: ARM refuses a network interface whose primary ip configuration is not IPv4.* \(line 18\)$/),
+      expect.stringMatching(/^providers\[0\]\.pools\[0\]\.labels\[0\]\.tags\.n{513}: tag name longer than ARM's 512 characters \(line \d+\)$/),
+      expect.stringMatching(/^providers\[0\]\.pools\[0\]\.labels\[0\]\.tags\.long-value: tag value longer than ARM's 256 characters \(line \d+\)$/),
+      expect.stringMatching(/^providers\[0\]\.pools\[0\]\.labels\[1\]\.tags: 51 tags with cloudpool's 4 .*ARM allows 50 per resource \(line \d+\)$/),
+    ]);
   });
 });

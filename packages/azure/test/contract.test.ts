@@ -31,7 +31,8 @@ defineDriverContract('azure', {
       },
       rawResources: () => simulated.rawResources(),
       async failNextCreateWithQuota() {
-        simulated.sim.setKnobs({ quotas: { instances: 0 } });
+        // Without the NIC reservation that follows a refusal (refused-vm.test.ts outwaits it on a manual clock).
+        simulated.sim.setKnobs({ quotas: { instances: 0 }, azure: { nicReservationMs: 0 } });
       },
       async failListing(failing) {
         const limit = failing ? { perSecond: 0, burst: 0 } : { perSecond: 1e9, burst: 1e9 };

@@ -27,6 +27,9 @@ describe('Azure error mapping', () => {
     ['AuthorizationFailed', 403, '', 'auth'],
     ['InternalServerError', 500, '', 'transient'],
     ['NicReservedForAnotherVm', 400, '', 'transient'],
+    ['PublicIPAddressCannotBeDeleted', 400, '', 'transient'],
+    ['PublicIPCountLimitReached', 400, '', 'quota'],
+    ['StaticPublicIPCountLimitReached', 400, '', 'quota'],
     ['InvalidParameter', 400, '', 'permanent'],
     ['REQUEST_SEND_ERROR', undefined, 'connect ECONNREFUSED', 'transient'],
   ] as const)('%s (%s) is %s', (code, status, message, kind) => {

@@ -34,7 +34,9 @@ describe('Azure quota', () => {
       const tags = nodeTags({ nodeId, poolName: pool.name, providerName: PROVIDER, systemId: SYSTEM_ID }, {});
       await adapter.createResource({ nodeId, attempt: 1, hostname: `np${nodeId}`, label, pool, tags }, { onExternalId: () => undefined, signal: new AbortController().signal });
 
-      expect((await adapter.getQuotaForLabel(label)).toJSON()).toEqual({ instances: 1, cores: 2, ram: 4096, 'cores:standardBSFamily': 2 });
+      expect((await adapter.getQuotaForLabel(label)).toJSON()).toEqual({
+        instances: 1, cores: 2, ram: 4096, 'cores:standardBSFamily': 2, 'network-interfaces': 1, 'public-ips': 1, 'static-public-ips': 1,
+      });
       const limits = await adapter.getQuotaLimits();
       // 20 cores and 10 VMs, minus the two foreign B2s (our own VM is left to the framework).
       expect(limits.get('cores')).toBe(16);
@@ -49,6 +51,31 @@ describe('Azure quota', () => {
       adapter.invalidateQuotaCache();
       await adapter.getQuotaLimits();
       expect(queue.count('usage.list')).toBe(2);
+    });
+
+    it("counts Network's usages (public IPs, NICs), and takes a public IP refused for quota as a quota error that leaves nothing", async () => {
+      azure.sim.reset();
+      azure.sim.setKnobs({ azure: { networkQuotas: { publicIPAddresses: 3, staticPublicIPAddresses: 10, networkInterfaces: 50 } } });
+      azure.sim.seed({ publicIPAddresses: [{ name: 'someone-elses-ip' }] });
+      const queue = new RecordingQueue();
+      const adapter = await startAdapter(azure, { queue });
+      const create = (nodeId: string) => {
+        const tags = nodeTags({ nodeId, poolName: pool.name, providerName: PROVIDER, systemId: SYSTEM_ID }, {});
+        return adapter.createResource({ nodeId, attempt: 1, hostname: `np${nodeId}`, label, pool, tags }, { onExternalId: () => undefined, signal: new AbortController().signal });
+      };
+      await create('0000000911');
+
+      const limits = await adapter.getQuotaLimits();
+      expect(queue.count('networkUsages.list')).toBe(1);
+      // Three public IPs minus the foreign one; our node's own is left to the framework.
+      expect(limits.get('public-ips')).toBe(2);
+      expect(limits.get('static-public-ips')).toBe(9);
+      expect(limits.get('network-interfaces')).toBe(50);
+
+      await create('0000000912');
+      await expect(create('0000000913')).rejects.toMatchObject({ kind: 'quota', code: 'PublicIPCountLimitReached' });
+      const left = (await azure.rawResources()).filter((resource) => resource.tags[TAG.nodeId] === '0000000913');
+      expect(left).toEqual([]);
     });
   });
 });

@@ -27,7 +27,8 @@ export interface AllClouds {
  */
 export async function startAllClouds(options: AllCloudsOptions = {}): Promise<AllClouds> {
   const ec2 = new Ec2Simulator(options.ec2);
-  const azure = new AzureSimulator(options.azure);
+  // The demo and `cloudpool simulator` show the flow, not Azure's pace (pass `timing: 'realistic'` for that).
+  const azure = new AzureSimulator({ timing: 'fast', ...options.azure });
   const openstack = new OpenStackSimulator({ neutronL3: true, ...options.openstack });
   const stop = async () => {
     await Promise.all([ec2.stop(), azure.stop(), openstack.stop()]);

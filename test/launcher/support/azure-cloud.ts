@@ -90,7 +90,8 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   }
 
   protected async startSimulator(): Promise<AzureSimulator> {
-    const sim = await new AzureSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS, azure: { lroRetryAfterSeconds: 0 } } }).start();
+    // The launcher tests time boots themselves (BOOT_TIME_MS); everything else instant.
+    const sim = await new AzureSimulator({ timing: 'fast', knobs: { bootTimeMs: BOOT_TIME_MS, azure: { lroRetryAfterSeconds: 0, nicReservationMs: 1_000 } } }).start();
     const { authFile, ca } = sim.connectionInfo();
     this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-azure-'));
     await writeFile(this.authPath, JSON.stringify(authFile), { mode: 0o600 });

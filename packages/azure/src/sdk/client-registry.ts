@@ -4,6 +4,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import { SharedByLease } from '@cloudpool/common';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutPolicy } from './request-timeout.js';
 
 /** Where and as whom the driver talks to Azure Resource Manager. */
 export interface ArmConnection {
@@ -15,6 +16,8 @@ export interface ArmConnection {
   credentialKey: string;
   /** A PEM CA to trust for ARM and AAD (tests' simulators); passed to each client, never installed globally. */
   ca?: string;
+  /** Ms one HTTP request may take (default `DEFAULT_REQUEST_TIMEOUT_MS`, 60 s). */
+  requestTimeoutMs?: number;
 }
 
 /** The three SDK clients of one connection. */
@@ -39,7 +42,13 @@ function makeClients(connection: ArmConnection): ArmClients {
   const { credential, subscriptionId, endpoint } = connection;
   const scope = armScope(endpoint);
   // No SDK retries: they would wait out any Retry-After unbounded; the provider's queue owns retries.
-  const common = { endpoint, retryOptions: { maxRetries: 0 }, ...tlsOptionsFor(connection.ca) };
+  const timeout = requestTimeoutPolicy(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  const common = {
+    endpoint,
+    retryOptions: { maxRetries: 0 },
+    additionalPolicies: [{ policy: timeout, position: 'perCall' as const }],
+    ...tlsOptionsFor(connection.ca),
+  };
   return {
     subscriptionId,
     compute: new ComputeManagementClient(credential, subscriptionId, { ...common, credentials: { scopes: [scope] } }),
@@ -70,6 +79,7 @@ export class ArmClientRegistry {
       connection.endpoint.toLowerCase(),
       connection.credentialKey,
       connection.ca === undefined ? '' : digest(connection.ca),
+      String(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
     ].join('|');
     const lease = this.clientSets.acquire(key, () => makeClients(connection));
     return { clients: lease.value, release: () => lease.release() };

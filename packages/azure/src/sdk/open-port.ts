@@ -6,6 +6,8 @@ import { SdkAzurePort } from './sdk-port.js';
 export interface OpenPortOptions extends ConnectionOptions {
   /** Where client sets are shared; default: the process's registry. */
   registry?: ArmClientRegistry;
+  /** Ms one HTTP request may take; default 60 s, as in Nodepool. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -14,6 +16,7 @@ export interface OpenPortOptions extends ConnectionOptions {
  */
 export async function openSdkPort(options: OpenPortOptions): Promise<AzurePort> {
   const connection = await openConnection(options);
-  const lease = (options.registry ?? sharedArmClients).acquire(connection);
+  const timeout = options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs };
+  const lease = (options.registry ?? sharedArmClients).acquire({ ...connection, ...timeout });
   return new SdkAzurePort(lease.clients, () => lease.release());
 }

@@ -1,5 +1,5 @@
 import type { Image, InstanceViewStatus, ResourceSku, Usage, VirtualMachine } from '@azure/arm-compute';
-import { getContinuationToken as networkNextLink, type NetworkInterface, type PublicIPAddress } from '@azure/arm-network';
+import { getContinuationToken as networkNextLink, type NetworkInterface, type PublicIPAddress, type Subnet, type Usage as NetworkUsage } from '@azure/arm-network';
 import { type GenericResourceExpanded, getContinuationToken as resourcesNextLink } from '@azure/arm-resources';
 import { mapped } from '../errors.js';
 import type { ArmAcceptance, ArmCollection, AzurePort, PageReader, ProvisioningSnapshot } from '../port.js';
@@ -130,6 +130,10 @@ export class SdkAzurePort implements AzurePort {
     return mapped('virtualMachines.get', () => this.clients.compute.virtualMachines.get(resourceGroup, name));
   }
 
+  getSubnet(resourceGroup: string, network: string, name: string): Promise<Subnet> {
+    return mapped('subnets.get', () => this.clients.network.subnets.get(resourceGroup, network, name));
+  }
+
   listVirtualMachines(resourceGroup: string): PageReader<VirtualMachine> {
     return pages('virtualMachines.list', this.clients.compute.virtualMachines.list(resourceGroup), computeNextLink);
   }
@@ -152,6 +156,10 @@ export class SdkAzurePort implements AzurePort {
 
   listUsages(location: string): PageReader<Usage> {
     return pages('usage.list', this.clients.compute.usage.list(location), computeNextLink);
+  }
+
+  listNetworkUsages(location: string): PageReader<NetworkUsage> {
+    return pages('networkUsages.list', this.clients.network.usages.list(location), networkNextLink);
   }
 
   listVirtualMachineSkus(location: string): PageReader<ResourceSku> {

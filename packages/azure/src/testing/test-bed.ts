@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { GenericResourceExpanded } from '@azure/arm-resources';
-import { type CloudCallQueue, ManualClock, type PoolConfig, type PoolLabelConfig, QuotaSet, type TimerClock, providerOwnership } from '@cloudpool/common';
+import { type CloudCallQueue, ManualClock, type PoolConfig, type PoolLabelConfig, type ProviderCommonSettings, QuotaSet, type TimerClock, providerOwnership } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AzureSimulator, type AzureSimulatorOptions } from '@cloudpool/simulator';
 import { AzureAdapter } from '../adapter.js';
@@ -40,7 +40,8 @@ export class SimulatedAzure {
 
   static async start(options: AzureSimulatorOptions = {}): Promise<SimulatedAzure> {
     const { knobs = {}, ...rest } = options;
-    const sim = await new AzureSimulator({ ...rest, knobs: { ...knobs, azure: { lroRetryAfterSeconds: 0, ...knobs.azure } } }).start();
+    // Instant provisioning unless a test asks for Azure's pace (`timing: 'realistic'`) or sets the timings it needs.
+    const sim = await new AzureSimulator({ timing: 'fast', ...rest, knobs: { ...knobs, azure: { lroRetryAfterSeconds: 0, ...knobs.azure } } }).start();
     const info = sim.connectionInfo();
     const directory = await mkdtemp(path.join(tmpdir(), 'cloudpool-azure-'));
     const authPath = path.join(directory, 'credentials.json');
@@ -182,4 +183,21 @@ export async function startAdapter(azure: SimulatedAzure, options: TestAdapterOp
   );
   await adapter.start();
   return adapter;
+}
+
+/** A provider's common settings with Nodepool's Azure defaults (boot-timeout 120 s, launch-timeout 3600 s, 3 retries). */
+export function providerSettings(overrides: Partial<ProviderCommonSettings> = {}): ProviderCommonSettings {
+  return { ratePerSecond: 1000, launchRetries: 3, launchTimeout: 3600, bootTimeout: 120, maxConcurrency: 0, priority: 100, ...overrides };
+}
+
+/**
+ * Runs `step` and lets `stepMs` pass on `clock` (settling promises and timers) until `done()`, letting
+ * the HTTP calls in flight answer between steps; at most `steps` times.
+ */
+export async function tickUntil(clock: ManualClock, done: () => boolean, options: { step?: () => void; stepMs?: number; steps?: number } = {}): Promise<void> {
+  for (let tick = 0; tick < (options.steps ?? 3_000) && !done(); tick++) {
+    options.step?.();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await clock.advanceSettling(options.stepMs ?? 1_000);
+  }
 }

@@ -87,6 +87,13 @@ export interface CloudAdapter<T extends DriverSettingTypes = DriverSettingTypes>
 
   invalidateQuotaCache(): void;
 
+  /**
+   * What bounds the wait for an accepted instance to become ready in `listNodes`: `boot-timeout`
+   * (the default), or only the launch's own `launch-timeout`, as in Nodepool's Azure driver, where
+   * provisioning often takes minutes and `boot-timeout` bounds only the reachability check after it.
+   */
+  readonly readyWaitBound?: 'boot-timeout' | 'launch-timeout';
+
   /** Optional start-up (clients, caches) and shutdown (timers, sockets). */
   start?(): Promise<void>;
   stop?(): Promise<void>;

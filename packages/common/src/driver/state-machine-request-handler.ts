@@ -148,7 +148,7 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     return new CreateNodeStateMachine(
       adapter,
       { nodeId: launch.nodeId, nonce: launch.nonce, attempt: launch.cloudAttempt, resend, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags, request: this.request },
-      { clock, bootTimeoutMs: settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
+      { clock, bootTimeoutMs: adapter.readyWaitBound === 'launch-timeout' ? Infinity : settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
     );
   }
 }

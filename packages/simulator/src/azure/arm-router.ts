@@ -12,6 +12,7 @@ export type ArmTarget =
   | { target: 'subnets'; resourceGroup: string; network: string }
   | { target: 'subnet'; resourceGroup: string; network: string; name: string }
   | { target: 'usages'; location: string }
+  | { target: 'networkUsages'; location: string }
   | { target: 'vmSizes'; location: string }
   | { target: 'skus' }
   | { target: 'operationStatus'; operationId: string }
@@ -30,6 +31,9 @@ function providerRoute(provider: string, rest: string[], monitor: boolean): ArmT
   if (lower(first) === 'locations' && location && id && rest.length === 4) {
     if (lower(leaf) === 'operations') return monitor ? { target: 'operationResult', operationId: id } : { target: 'operationStatus', operationId: id };
     if (lower(leaf) === 'operationresults') return { target: 'operationResult', operationId: id };
+  }
+  if (lower(provider) === 'microsoft.network' && lower(first) === 'locations' && location && rest.length === 3 && lower(leaf) === 'usages') {
+    return { target: 'networkUsages', location };
   }
   if (lower(provider) === 'microsoft.compute') {
     if (lower(first) === 'skus' && rest.length === 1) return { target: 'skus' };

@@ -11,7 +11,7 @@ import {
   type SimulatedCloudOptions,
 } from '../core/index.js';
 import { AccessTokens } from './access-tokens.js';
-import { defaultAzureKnobs, mergeAzureKnobs, type AzureKnobs, type AzureKnobsPatch } from './azure-knobs.js';
+import { defaultAzureKnobs, mergeAzureKnobs, timingKnobs, type AzureKnobs, type AzureKnobsPatch, type AzureTiming } from './azure-knobs.js';
 import { armErrors, azureGateErrors } from './errors.js';
 import { normalizeLocation } from './request-fields.js';
 import { kindOf } from './resource-kind-registry.js';
@@ -25,6 +25,8 @@ export type AzureSimulatorKnobsPatch = KnobsPatch & { azure?: AzureKnobsPatch };
 
 export interface AzureSimulatorOptions extends Omit<SimulatedCloudOptions, 'tls' | 'knobs'> {
   knobs?: AzureSimulatorKnobsPatch;
+  /** `realistic` by default (provisioning and deletions take time); `fast` for benchmarks. Explicit knobs win. */
+  timing?: AzureTiming;
   /** Serve with this certificate; by default `start()` makes a fresh self-signed one. */
   certificate?: SelfSignedCertificate;
   tenantId?: string;
@@ -84,10 +86,11 @@ export class AzureSimulator extends SimulatedCloud {
   private readonly seeder: Seeder;
 
   constructor(options: AzureSimulatorOptions = {}) {
+    const pace = timingKnobs(options.timing ?? 'realistic');
     const { azure, ...cloudKnobs } = options.knobs ?? {};
     // The base class reads `tls` from this object when it starts; `start()` fills it in.
     const serverOptions: SimulatedCloudOptions = {
-      knobs: cloudKnobs,
+      knobs: { bootTimeMs: pace.bootTimeMs, deleteTimeMs: pace.deleteTimeMs, ...cloudKnobs },
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
@@ -95,7 +98,7 @@ export class AzureSimulator extends SimulatedCloud {
     super(serverOptions);
     this.serverOptions = serverOptions;
     this.certificate = options.certificate;
-    this.initialAzureKnobs = mergeAzureKnobs(defaultAzureKnobs(), azure ?? {});
+    this.initialAzureKnobs = mergeAzureKnobs(mergeAzureKnobs(defaultAzureKnobs(), pace.azure), azure ?? {});
     this.azureKnobsValue = this.initialAzureKnobs;
     this.principal = {
       tenantId: options.tenantId ?? 'c10d9001-7e2a-4b6f-9d3c-5a8e1f0b2c4d',
@@ -219,14 +222,26 @@ export class AzureSimulator extends SimulatedCloud {
     return super.knobs;
   }
 
-  /** The default resource group with its virtual network and subnet. */
+  /**
+   * The default resource group with its virtual network and subnet, the subnet with a network
+   * security group that admits SSH, as Nodepool's documentation asks of an Azure network.
+   */
   private plantDefaults(): void {
     this.arm.createOrUpdateGroup(this.resourceGroup, { location: this.location });
+    const { resource: nsg } = this.arm.createOrUpdate(this.arm.context(), kindOf('Microsoft.Network/networkSecurityGroups'), this.resourceGroup, `${this.resourceGroup}-nsg`, {
+      location: this.location,
+      properties: {
+        securityRules: [{
+          name: 'allow-ssh',
+          properties: { protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '22', sourceAddressPrefix: '*', destinationAddressPrefix: '*', access: 'Allow', priority: 100, direction: 'Inbound' },
+        }],
+      },
+    });
     this.arm.createOrUpdate(this.arm.context(), kindOf('Microsoft.Network/virtualNetworks'), this.resourceGroup, `${this.resourceGroup}-vnet`, {
       location: this.location,
       properties: {
         addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
-        subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/16' } }],
+        subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/16', networkSecurityGroup: { id: nsg.id } } }],
       },
     });
   }

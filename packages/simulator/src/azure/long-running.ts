@@ -12,12 +12,13 @@ export interface Operation {
   provider: OperationProvider;
   location: string;
   startedAt: number;
-  /** When it finishes: succeeded, or failed with `failure`. */
+  /** When it finishes: succeeded, or failed (or canceled) with `failure`. */
   until: number;
   failure?: ArmErrorBody;
+  canceled?: boolean;
 }
 
-export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed';
+export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
 
 /** Operations older than the newest this many are forgotten (their status URLs then answer 404). */
 const OPERATIONS_KEPT = 100_000;
@@ -33,8 +34,8 @@ export class LongRunningOperations {
 
   constructor(private readonly subscriptionId: string) {}
 
-  start(provider: OperationProvider, location: string, startedAt: number, until: number, failure?: ArmErrorBody): Operation {
-    const operation: Operation = { id: randomUUID(), provider, location, startedAt, until, ...(failure ? { failure } : {}) };
+  start(provider: OperationProvider, location: string, startedAt: number, until: number, failure?: ArmErrorBody, canceled = false): Operation {
+    const operation: Operation = { id: randomUUID(), provider, location, startedAt, until, ...(failure ? { failure } : {}), ...(canceled ? { canceled } : {}) };
     this.operations.set(operation.id, operation);
     if (this.operations.size > OPERATIONS_KEPT) {
       const oldest = this.operations.keys().next().value as string;
@@ -76,13 +77,14 @@ export class LongRunningOperations {
 
   status(operation: Operation, now: number): OperationStatus {
     if (now < operation.until) return 'InProgress';
+    if (operation.canceled) return 'Canceled';
     return operation.failure ? 'Failed' : 'Succeeded';
   }
 
   /** The answer at an `Azure-AsyncOperation` URL. */
   statusAnswer(operation: Operation, now: number, retryAfterSeconds: number): SimResponse {
     const status = this.status(operation, now);
-    const error = status === 'Failed' ? { error: operation.failure } : {};
+    const error = status === 'Failed' || status === 'Canceled' ? { error: operation.failure } : {};
     const body = operation.provider === 'Microsoft.Compute'
       ? {
         startTime: new Date(operation.startedAt).toISOString(),
@@ -103,6 +105,7 @@ export class LongRunningOperations {
       case 'Succeeded':
         return armEmpty(204);
       case 'Failed':
+      case 'Canceled':
         return armJson(409, { error: operation.failure });
     }
   }

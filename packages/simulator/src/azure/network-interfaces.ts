@@ -120,17 +120,17 @@ export function attachToVirtualMachine(ctx: ArmContext, nic: NetworkInterface, v
 }
 
 /**
- * What the deletion of its VM does to a NIC: with deleteOption `Delete` the NIC goes too (and
- * its public IPs whose deleteOption is `Delete`); otherwise it is detached and stays reserved for
- * the deleted VM for `nicReservationMs`, and its dynamic public IPs lose their address.
+ * What the deletion of its VM does to a NIC: with deleteOption `Delete` the NIC goes too;
+ * otherwise it is detached and stays reserved for the deleted VM for `nicReservationMs`, and its
+ * dynamic public IPs lose their address. The public IPs of a standalone NIC stay either way
+ * (detached): ARM documents the delete-with-VM option of a public IP for the IPs a VM defines
+ * itself (`networkInterfaceConfigurations[].ipConfigurations[].publicIPAddressConfiguration`),
+ * not for a `deleteOption` on a standalone NIC's ip configuration, so the simulator does not
+ * honour the latter.
  */
 export function releaseFromVirtualMachine(ctx: ArmContext, nic: NetworkInterface, deleteOption: 'Delete' | 'Detach', at: number): void {
   if (deleteOption === 'Delete') {
     ctx.remove(nic, at);
-    for (const configuration of nic.ipConfigurations) {
-      const address = configuration.publicIp?.deleteOption === 'Delete' && ctx.store.find(configuration.publicIp.id, 'Microsoft.Network/publicIPAddresses');
-      if (address) ctx.remove(address, at);
-    }
     return;
   }
   const vmId = nic.virtualMachine?.id ?? '';
@@ -140,6 +140,11 @@ export function releaseFromVirtualMachine(ctx: ArmContext, nic: NetworkInterface
     const address = configuration.publicIp && ctx.store.find(configuration.publicIp.id, 'Microsoft.Network/publicIPAddresses');
     if (address?.allocationMethod === 'Dynamic') delete address.ipAddress;
   }
+}
+
+/** Reserves a NIC for a VM Azure refused to create, for `nicReservationMs` from now. */
+export function reserveFor(ctx: ArmContext, nic: NetworkInterface, vmId: string): void {
+  if (ctx.azure.nicReservationMs > 0) nic.reservation = { vmId, until: ctx.now + ctx.azure.nicReservationMs };
 }
 
 /** The error Azure gives while a NIC is still reserved for a deleted VM, if it is. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError } from './errors.js';
+import { checkRoomForPublicIp } from './network-usage.js';
 import { arrayField, choiceOf, objectField, stringField, without, type JsonObject } from './request-fields.js';
 import type { ResourceKind } from './resource-kind.js';
 import { provisioningState, type PublicIpAddress } from './resource-model.js';
@@ -41,13 +42,15 @@ export const publicIpAddresses: ResourceKind<PublicIpAddress> = {
 
   create(ctx, target, body) {
     const settings = settingsFrom(body);
+    checkRoomForPublicIp(ctx.store, target.location, settings.allocationMethod, ctx.azure.networkQuotas);
     const zones = arrayField(body.zones).map(String);
     return {
       type: TYPE,
       ...target,
       tags: {},
       createdAt: ctx.now,
-      provisioning: { verb: 'Updating', until: ctx.now },
+      // ARM answers a new public IP's PUT `Updating`; it is `Succeeded` a little later.
+      provisioning: { verb: 'Updating', until: ctx.now + ctx.azure.publicIpProvisioningMs },
       resourceGuid: randomUUID(),
       etag: `W/"${randomUUID()}"`,
       ...settings,
@@ -68,7 +71,8 @@ export const publicIpAddresses: ResourceKind<PublicIpAddress> = {
 
   checkDelete(_ctx, address) {
     if (address.ipConfiguration) {
-      throw new ArmError(400, 'PublicIPAddressInUse',
+      // ARM's code for this case; `PublicIPAddressInUse` is its answer to attaching an IP that is taken.
+      throw new ArmError(400, 'PublicIPAddressCannotBeDeleted',
         `Public IP address ${address.id} can not be deleted since it is still allocated to resource ${address.ipConfiguration.id}. In order to delete the public IP, disassociate/detach the Public IP address from the resource.  To learn how to do this, see aka.ms/deletepublicip.`);
     }
   },

@@ -1,6 +1,7 @@
 import { disks } from './disks.js';
 import { images } from './images.js';
 import { networkInterfaces } from './network-interfaces.js';
+import { networkSecurityGroups } from './network-security-groups.js';
 import { publicIpAddresses } from './public-ip-addresses.js';
 import type { ResourceKind } from './resource-kind.js';
 import type { ArmResourceType, Resource } from './resource-model.js';
@@ -18,6 +19,7 @@ const KINDS: { [T in ArmResourceType]: ResourceKind<Extract<Resource, { type: T 
   'Microsoft.Compute/disks': disks,
   'Microsoft.Compute/images': images,
   'Microsoft.Network/virtualNetworks': virtualNetworks,
+  'Microsoft.Network/networkSecurityGroups': networkSecurityGroups,
 };
 
 export const RESOURCE_TYPES = Object.keys(KINDS) as ArmResourceType[];

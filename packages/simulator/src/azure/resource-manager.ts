@@ -8,6 +8,7 @@ import { ArmError, armErrors } from './errors.js';
 import { genericResourceKeys, genericResourceToArm } from './generic-resources.js';
 import { LongRunningOperations } from './long-running.js';
 import { Pager } from './paging.js';
+import { networkUsages } from './network-usage.js';
 import { ComputeUsage } from './quota.js';
 import { normalizeLocation, stringField, tagsField, type JsonObject } from './request-fields.js';
 import { filteredResourceGroups, liveResourceGroup, resourceGroupBeingDeleted, resourceGroupToArm } from './resource-groups.js';
@@ -49,6 +50,7 @@ const ACTIONS: Record<ArmTarget['target'], Partial<Record<string, string>>> = {
   subnets: { GET: 'subnets.list' },
   subnet: { GET: 'subnets.get' },
   usages: { GET: 'usage.list' },
+  networkUsages: { GET: 'networkUsages.list' },
   vmSizes: { GET: 'virtualMachineSizes.list' },
   skus: { GET: 'resourceSkus.list' },
   operationStatus: { GET: 'operations.get' },
@@ -237,6 +239,8 @@ export class ResourceManager {
         return this.subnetRequest(ctx, route);
       case 'usages':
         return this.listPage(url, () => this.usage.usages(normalizeLocation(route.location), ctx.knobs.quotas), (usage) => usage);
+      case 'networkUsages':
+        return this.listPage(url, () => networkUsages(this.store, this.options.subscriptionId, normalizeLocation(route.location), ctx.azure.networkQuotas), (usage) => usage);
       case 'vmSizes':
         return armJson(200, { value: VM_SIZES.map(virtualMachineSize) });
       case 'skus': {
@@ -263,9 +267,11 @@ export class ResourceManager {
     switch (request.method) {
       case 'PUT': {
         const { resource, created } = this.createOrUpdate(ctx, kind, resourceGroup, name, parseBody(request), request.headers['if-none-match'] === '*');
-        const { until, failure } = resource.provisioning;
-        const operation = this.operations.start(kind.provider, resource.location, ctx.now, until, failure);
-        return armJson(created ? 201 : 200, kind.toArm(resource, ctx.now, request.url.searchParams),
+        const { until, failure, canceled } = resource.provisioning;
+        const operation = this.operations.start(kind.provider, resource.location, ctx.now, until, failure, canceled);
+        // The answer to a PUT spells the id as the request did, whatever reads answer later.
+        const answer = { ...kind.toArm(resource, ctx.now, request.url.searchParams), id: resource.id };
+        return armJson(created ? 201 : 200, answer,
           this.operations.headers(operation, this.options.baseUrl(), apiVersion, retryAfter, false));
       }
       case 'DELETE': {

@@ -8,7 +8,8 @@ export type ArmResourceType =
   | 'Microsoft.Compute/images'
   | 'Microsoft.Network/networkInterfaces'
   | 'Microsoft.Network/publicIPAddresses'
-  | 'Microsoft.Network/virtualNetworks';
+  | 'Microsoft.Network/virtualNetworks'
+  | 'Microsoft.Network/networkSecurityGroups';
 
 /** What happens to a NIC, disk or public IP when the VM using it is deleted. */
 export type DeleteOption = 'Delete' | 'Detach';
@@ -21,6 +22,8 @@ export interface Provisioning {
   verb: 'Creating' | 'Updating';
   until: number;
   failure?: ArmErrorBody;
+  /** Ends `Canceled` rather than `Succeeded` (`failure` then says why). */
+  canceled?: boolean;
 }
 
 interface ResourceCommon {
@@ -126,7 +129,15 @@ export interface VirtualNetwork extends ResourceCommon {
   subnets: Subnet[];
 }
 
-export type Resource = VirtualMachine | NetworkInterface | PublicIpAddress | Disk | Image | VirtualNetwork;
+export interface NetworkSecurityGroup extends ResourceCommon {
+  type: 'Microsoft.Network/networkSecurityGroups';
+  resourceGuid: string;
+  etag: string;
+  /** The request's properties (`securityRules`...), echoed. */
+  properties: Record<string, unknown>;
+}
+
+export type Resource = VirtualMachine | NetworkInterface | PublicIpAddress | Disk | Image | VirtualNetwork | NetworkSecurityGroup;
 
 export interface ResourceGroup {
   id: string;
@@ -143,5 +154,6 @@ export function provisioningState(resource: { provisioning: Provisioning; deleti
   if (resource.deletingUntil !== undefined) return 'Deleting';
   const { provisioning } = resource;
   if (now < provisioning.until) return provisioning.verb;
+  if (provisioning.canceled) return 'Canceled';
   return provisioning.failure ? 'Failed' : 'Succeeded';
 }

@@ -3,7 +3,7 @@ import { findVmSize, isVmSizeUnavailable, VM_SIZES, type VmSize } from './comput
 import { createOsDisk } from './disks.js';
 import { ArmError, armErrors, type ArmErrorBody } from './errors.js';
 import { imageOsType } from './images.js';
-import { attachToVirtualMachine, releaseFromVirtualMachine, reservationError } from './network-interfaces.js';
+import { attachToVirtualMachine, releaseFromVirtualMachine, reservationError, reserveFor } from './network-interfaces.js';
 import { arrayField, choiceOf, fieldOf, objectField, stringField, tagsField, without, type JsonObject } from './request-fields.js';
 import type { ArmContext, PutTarget, ResourceKind } from './resource-kind.js';
 import { provisioningState, type DeleteOption, type NetworkInterface, type VirtualMachine } from './resource-model.js';
@@ -11,6 +11,11 @@ import { provisioningState, type DeleteOption, type NetworkInterface, type Virtu
 const TYPE = 'Microsoft.Compute/virtualMachines';
 const SERVER_OWNED = ['provisioningState', 'vmId', 'timeCreated', 'instanceView', 'networkProfile'];
 const DEFAULT_OS_DISK_GB = 30;
+
+const CANCELED: ArmErrorBody = {
+  code: 'OperationCanceled',
+  message: 'The operation was canceled.',
+};
 
 const ALLOCATION_FAILED: ArmErrorBody = {
   code: 'AllocationFailed',
@@ -85,10 +90,26 @@ function keptProperties(properties: JsonObject): JsonObject {
   return kept;
 }
 
+/**
+ * Runs the checks that refuse a VM for want of capacity or quota. Azure keeps the NICs such a
+ * request named reserved for the refused VM for `nicReservationMs` (deleting them meanwhile fails
+ * with `NicReservedForAnotherVm`), so the simulator reserves them too before answering the refusal.
+ */
+function reservingNicsOnRefusal<T>(ctx: ArmContext, target: PutTarget, nics: RequestedNic[], check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ArmError && error.status === 409) {
+      for (const { nic } of nics) reserveFor(ctx, nic, target.id);
+    }
+    throw error;
+  }
+}
+
 function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObject): VirtualMachine {
   const properties = objectField(body.properties);
-  const vmSize = requestedSize(ctx, target, properties);
   const nics = requestedNics(ctx, target, properties);
+  const vmSize = reservingNicsOnRefusal(ctx, target, nics, () => requestedSize(ctx, target, properties));
   const storageProfile = objectField(fieldOf(properties, 'storageProfile'));
   const osDiskRequest = objectField(fieldOf(storageProfile, 'osDisk'));
   const createOption = stringField(fieldOf(osDiskRequest, 'createOption')) ?? 'FromImage';
@@ -102,7 +123,7 @@ function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObje
   if (ctx.store.get(diskId.toLowerCase())) {
     throw new ArmError(409, 'ConflictingUserInput', `Disk ${diskName} already exists in resource group ${target.resourceGroup.toUpperCase()}. Only CreateOption.Attach is supported.`);
   }
-  ctx.usage.checkRoomFor(target.location, vmSize, ctx.knobs.quotas);
+  reservingNicsOnRefusal(ctx, target, nics, () => ctx.usage.checkRoomFor(target.location, vmSize, ctx.knobs.quotas));
 
   const zones = arrayField(body.zones).map(String);
   const storageAccountType = stringField(objectField(osDiskRequest.managedDisk).storageAccountType) ?? (vmSize.premiumIO ? 'Premium_LRS' : 'Standard_LRS');
@@ -120,12 +141,14 @@ function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObje
   for (const { nic } of nics) attachToVirtualMachine(ctx, nic, target.key, target.id);
   ctx.usage.add(target.location, vmSize);
   const fails = ctx.azure.asyncAllocationFailureRatio > 0 && ctx.random() < ctx.azure.asyncAllocationFailureRatio;
+  const canceled = !fails && ctx.azure.asyncCancelRatio > 0 && ctx.random() < ctx.azure.asyncCancelRatio;
+  const outcome = fails ? { failure: ALLOCATION_FAILED } : canceled ? { failure: CANCELED, canceled: true } : {};
   return {
     type: TYPE,
     ...target,
     tags: {},
     createdAt: ctx.now,
-    provisioning: { verb: 'Creating', until: ctx.now + ctx.knobs.bootTimeMs, ...(fails ? { failure: ALLOCATION_FAILED } : {}) },
+    provisioning: { verb: 'Creating', until: ctx.now + ctx.knobs.bootTimeMs, ...outcome },
     vmId: randomUUID(),
     size: vmSize,
     properties: keptProperties(properties),
@@ -173,6 +196,15 @@ function updateVirtualMachine(ctx: ArmContext, vm: VirtualMachine, body: JsonObj
   }
 }
 
+/**
+ * An id as Microsoft.Compute spells it in reads: the resource group upper-cased (ARM ids are
+ * case-insensitive, and Compute keeps the group's name as it stores it, not as it was asked).
+ * A PUT's answer echoes the request's spelling instead (see ResourceManager).
+ */
+export function computeSpelling(id: string): string {
+  return id.replace(/\/resourceGroups\/([^/]+)\//i, (_match, group: string) => `/resourceGroups/${group.toUpperCase()}/`);
+}
+
 function instanceView(vm: VirtualMachine, now: number): JsonObject {
   const state = provisioningState(vm, now);
   const time = new Date(now < vm.provisioning.until ? vm.createdAt : vm.provisioning.until).toISOString();
@@ -214,7 +246,7 @@ export const virtualMachines: ResourceKind<VirtualMachine> = {
     const { userData, ...properties } = vm.properties;
     return {
       name: vm.name,
-      id: vm.id,
+      id: computeSpelling(vm.id),
       type: TYPE,
       location: vm.location,
       tags: vm.tags,

@@ -25,14 +25,14 @@ describe('Azure simulator: admin endpoint', () => {
     expect(seeded.publicIPAddresses).toEqual([`/subscriptions/${sim.subscriptionId}/resourceGroups/${sim.resourceGroup}/providers/Microsoft.Network/publicIPAddresses/leaked-ip`]);
 
     const vms = new Map<string, Record<string, string> | undefined>();
-    for await (const vm of clients.compute.virtualMachines.list(sim.resourceGroup)) vms.set(vm.id as string, vm.tags);
-    expect(vms.get(seeded.virtualMachines[0] as string)).toEqual(leaked);
-    expect(vms.get(seeded.virtualMachines[2] as string)).toEqual({});
+    for await (const vm of clients.compute.virtualMachines.list(sim.resourceGroup)) vms.set((vm.id as string).toLowerCase(), vm.tags);
+    expect(vms.get((seeded.virtualMachines[0] as string).toLowerCase())).toEqual(leaked);
+    expect(vms.get((seeded.virtualMachines[2] as string).toLowerCase())).toEqual({});
     expect((await clients.network.publicIPAddresses.get(sim.resourceGroup, 'leaked-ip')).tags).toEqual(leaked);
     expect((await clients.compute.images.get(sim.resourceGroup, 'cloudpool-ubuntu')).provisioningState).toBe('Succeeded');
 
     expect(await admin(sim, 'GET', '/__sim/resources')).toEqual({
-      resourceGroups: 1, virtualNetworks: 1, virtualMachines: 3, networkInterfaces: 3, disks: 3, publicIPAddresses: 1, images: 1,
+      resourceGroups: 1, virtualNetworks: 1, networkSecurityGroups: 1, virtualMachines: 3, networkInterfaces: 3, disks: 3, publicIPAddresses: 1, images: 1,
     });
   });
 
@@ -45,9 +45,9 @@ describe('Azure simulator: admin endpoint', () => {
     expect(counters.token?.total).toBeGreaterThanOrEqual(1);
   });
 
-  it('resets to the initial state: only the default group and network, knobs as at start', async () => {
+  it('resets to the initial state: only the default group, network and NSG, knobs as at start', async () => {
     await admin(sim, 'POST', '/__sim/reset');
-    expect(await admin(sim, 'GET', '/__sim/resources')).toEqual({ resourceGroups: 1, virtualNetworks: 1 });
+    expect(await admin(sim, 'GET', '/__sim/resources')).toEqual({ resourceGroups: 1, virtualNetworks: 1, networkSecurityGroups: 1 });
     expect(sim.azureKnobs.nicReservationMs).toBe(180_000);
     expect(sim.knobs.bootTimeMs).toBe(0);
     const subnet = await clients.network.subnets.get(sim.resourceGroup, `${sim.resourceGroup}-vnet`, 'default');

@@ -45,7 +45,8 @@ export function clientsFor(sim: AzureSimulator): AzureClients {
 /** Starts a simulator whose long-running operations send `Retry-After: 0`, so SDK pollers use `pollInterval`. */
 export async function startSimulator(options: AzureSimulatorOptions = {}): Promise<AzureSimulator> {
   const { knobs = {}, ...rest } = options;
-  return new AzureSimulator({ ...rest, knobs: { ...knobs, azure: { lroRetryAfterSeconds: 0, ...knobs.azure } } }).start();
+  // Instant provisioning unless a test asks for Azure's pace (`timing: 'realistic'`) or sets the timings it needs.
+  return new AzureSimulator({ timing: 'fast', ...rest, knobs: { ...knobs, azure: { lroRetryAfterSeconds: 0, ...knobs.azure } } }).start();
 }
 
 /** Poll interval for SDK long-running operations in tests. */

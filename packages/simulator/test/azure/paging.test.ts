@@ -64,7 +64,7 @@ describe('Azure simulator: paging and tag filters', () => {
 
   it('lists VMs of the whole subscription', async () => {
     let count = 0;
-    for await (const vm of clients.compute.virtualMachines.listAll()) if (vm.id?.includes('/resourceGroups/paging/')) count += 1;
+    for await (const vm of clients.compute.virtualMachines.listAll()) if (vm.id?.toLowerCase().includes('/resourcegroups/paging/')) count += 1;
     expect(count).toBe(1200);
   });
 

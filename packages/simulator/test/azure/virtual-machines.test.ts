@@ -31,12 +31,12 @@ describe('Azure simulator: virtual machines through the SDKs', () => {
     expect(diskName).toMatch(/^node1_OsDisk_1_[0-9a-f]{32}$/);
     const disk = await compute.disks.get(rg, diskName);
     expect(disk.tags).toEqual(tags);
-    expect(disk.managedBy).toBe(vm.id);
+    expect(disk.managedBy?.toLowerCase()).toBe(vm.id?.toLowerCase());
     expect(disk.diskState).toBe('Attached');
 
     const attached = await network.networkInterfaces.get(rg, 'node1-nic');
     expect(attached.tags).toEqual(tags);
-    expect(attached.virtualMachine?.id).toBe(vm.id);
+    expect(attached.virtualMachine?.id?.toLowerCase()).toBe(vm.id?.toLowerCase());
     expect(attached.macAddress).toMatch(/^00-0D-3A(-[0-9A-F]{2}){3}$/);
     const pip = await network.publicIPAddresses.get(rg, 'node1-pip');
     expect(pip.tags).toEqual(tags);
@@ -93,7 +93,7 @@ describe('Azure simulator: virtual machines through the SDKs', () => {
     for await (const vm of compute.virtualMachines.list(rg)) if (vm.name === 'again') named.push(vm.id as string);
     expect(named).toHaveLength(1);
     const disks: string[] = [];
-    for await (const disk of compute.disks.listByResourceGroup(rg)) if (disk.managedBy === first.id) disks.push(disk.name as string);
+    for await (const disk of compute.disks.listByResourceGroup(rg)) if (disk.managedBy?.toLowerCase() === first.id?.toLowerCase()) disks.push(disk.name as string);
     expect(disks).toHaveLength(1);
 
     const nicAgain = await createNic(sim, clients, 'again', { tags: { updated: 'yes' } });
