@@ -7,3 +7,6 @@ export * from './passthrough-queue.js';
 export * from '../zookeeper-server/local-zookeeper.js';
 export * from './zookeeper-test-helpers.js';
 export * from './node-request-info.js';
+export * from './proxy-process.js';
+export * from './script-process.js';
+export * from './tcp-proxy.js';

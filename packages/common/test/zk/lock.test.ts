@@ -108,7 +108,7 @@ describe('shared lock', () => {
 describe('lock contended by two OS processes', () => {
   /** Starts a child process holding `lockPath`; resolves once it reports `acquired`. */
   async function startHolder(lockPath: string) {
-    const holder = startScript('./lock-holder-child.ts', [inject('zookeeperConnectString'), chroot, lockPath, 'child-process']);
+    const holder = startScript(new URL('./lock-holder-child.ts', import.meta.url), [inject('zookeeperConnectString'), chroot, lockPath, 'child-process']);
     expect(await holder.nextLine()).toBe('acquired');
     return holder;
   }

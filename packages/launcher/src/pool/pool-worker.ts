@@ -13,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
-import { ActiveRequest } from './active-request.js';
+import { ActiveRequest, type RequestOutcome } from './active-request.js';
 import { declineRequest, registeredPools } from './decline.js';
 import { quotaLayers } from './quota-layers.js';
 import { releaseReservedNodes, reserveReadyNodes } from './ready-node-reservation.js';
@@ -23,6 +23,9 @@ import { shouldYield, staticDeclineReason, type PoolComponentView } from './requ
 export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
 
 type Handling = 'accepted' | 'declined' | 'paused' | 'skipped';
+
+/** Failed finishes (while connected to ZooKeeper) after which a request is abandoned to recovery. */
+const FINISH_ATTEMPTS = 5;
 
 /**
  * Serves requests for one (provider, pool), registered as a pool component. Each pass takes
@@ -133,9 +136,14 @@ export class PoolWorker {
         return 'paused';
       }
       const active = new ActiveRequest(this.context, this.runtime, this.pool, this.poolRef, fresh, lock, reserved);
+      try {
+        await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
+      } catch (error) {
+        await active.abandon();
+        throw error;
+      }
       this.active.set(fresh.id, active);
       accepted = true;
-      await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
       return 'accepted';
     } finally {
       if (!accepted) await lock.release();
@@ -150,14 +158,29 @@ export class PoolWorker {
     return needs;
   }
 
+  /**
+   * Finishes the requests whose launches all ended. A finish that fails stays in `active` and is
+   * tried again on the next pass (it resumes where it stopped); failures while ZooKeeper is
+   * unreachable do not count, as the request lock is either kept or lost with the session. After
+   * `FINISH_ATTEMPTS` failures while connected, the request is abandoned: its locks are released
+   * so lost-request recovery and the deleter take over.
+   */
   private async collectFinished(): Promise<void> {
     for (const [id, active] of this.active) {
       if (!active.launchesComplete()) continue;
+      let outcome: RequestOutcome | undefined;
+      try {
+        outcome = await active.finish();
+      } catch (error) {
+        if (this.context.client.connectionState === 'connected') active.finishFailures++;
+        if (active.finishFailures < FINISH_ATTEMPTS) {
+          this.log.warn({ request: id, err: error }, 'could not finish request; will try again');
+          continue;
+        }
+        this.log.error({ request: id, err: error }, `could not finish request in ${FINISH_ATTEMPTS} attempts`);
+        await active.abandon();
+      }
       this.active.delete(id);
-      const outcome = await active.finish().catch((error: unknown) => {
-        this.log.error({ request: id, err: error }, 'could not finish request');
-        return undefined;
-      });
       if (outcome && outcome !== 'declined') {
         this.context.events.emit('request', { request: id, provider: this.runtime.name, pool: this.pool.name, outcome });
       }
