@@ -1,11 +1,15 @@
 import { ProxyProcess, sharedServerHosts, waitFor } from '@cloudpool/common/testing';
-import type { NodeRecord } from '@cloudpool/common';
+import { TAG, type NodeRecord } from '@cloudpool/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
 /** Session timeout 4 s (the harness's `zookeeper-timeout`); every cut here is shorter. */
 const CONFIG = (bootTime: number) => `labels:
   - name: small
+cloudpool:
+  cleanup:
+    interval: 0.2
+    min-age: 0
 providers:
 ${fakeProvider('fake-a', `      - name: main\n        max-servers: 60\n        labels:\n${label('small')}`, `    boot-time: ${bootTime}\n`)}`;
 
@@ -87,4 +91,27 @@ describe('launcher: ZooKeeper connection losses below the session timeout', () =
     }
     expect(problems).toEqual([]);
   }, 90_000);
+});
+
+describe('launcher: ZooKeeper session loss', () => {
+  const harness = useLauncherHarness();
+  let h: LauncherHarness;
+  beforeEach(async () => {
+    h = harness();
+    await proxy.restore();
+  });
+
+  it('contends for leak cleanup again after losing its session, and cleans leaks again', async () => {
+    const launcher = await h.startLauncher(CONFIG(0), 'proxied', [proxy.hostPort]);
+    const leader = launcher.cleanupLeaders().get('fake-a')!;
+    await waitFor(() => leader.leading);
+    const lost = new Promise((resolve) => launcher.context.client.once('lost', resolve));
+    await proxy.cut();
+    await lost;
+    await proxy.restore();
+    await waitFor(() => leader.leading, 15_000);
+    const cloud = h.driver.cloud('fake-a');
+    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
+    await waitFor(() => !cloud.instances.has(leaked.id), 15_000);
+  }, 40_000);
 });
