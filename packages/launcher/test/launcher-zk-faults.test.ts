@@ -1,5 +1,5 @@
 import { ProxyProcess, sharedServerHosts, waitFor } from '@cloudpool/common/testing';
-import { TAG, type NodeRecord } from '@cloudpool/common';
+import { isZkError, TAG, type NodeRecord } from '@cloudpool/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
@@ -114,4 +114,24 @@ describe('launcher: ZooKeeper session loss', () => {
     const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
     await waitFor(() => !cloud.instances.has(leaked.id), 15_000);
   }, 40_000);
+});
+
+describe('launcher: ZooKeeper data lost', () => {
+  const harness = useLauncherHarness();
+  let h: LauncherHarness;
+  beforeEach(() => {
+    h = harness();
+  });
+
+  it('serves requests again after the whole tree was wiped under a live session', async () => {
+    await h.startLauncher(CONFIG(0));
+    expect((await h.waitForRequest(await h.request(['small']))).state).toBe('fulfilled');
+    // The launcher re-creates its trees as soon as they are gone, so the last delete may find one again.
+    await h.requester.client.deleteRecursive('/nodepool').catch((error: unknown) => {
+      if (!isZkError(error, 'NotEmpty')) throw error;
+    });
+    const request = await h.waitForRequest(await h.request(['small']));
+    expect(request.state).toBe('fulfilled');
+    expect(await brokenNodes(h, request.id, request.nodes)).toEqual([]);
+  });
 });
