@@ -84,8 +84,9 @@ export class Launcher {
     client.on('reconnected', () => logger.info('ZooKeeper connection restored'));
     const zk = new NodepoolZk(client, { identifier: hostname, now: () => clock.now() });
     const systemId = await zk.getSystemId(config.cloudpool.systemId);
-    const nodes = createNodeCache(client);
-    const requests = createRequestCache(client);
+    // Bad records and failed background reads go to the launcher's log, not to process warnings.
+    const nodes = createNodeCache(client, { onError: (error) => logger.warn({ err: error }, `node cache: ${String(error)}`) });
+    const requests = createRequestCache(client, { onError: (error) => logger.warn({ err: error }, `request cache: ${String(error)}`) });
     await Promise.all([nodes.start(), requests.start()]);
     await Promise.all([nodes.waitForSync(), requests.waitForSync()]);
     let current = config;
@@ -103,12 +104,13 @@ export class Launcher {
       config: () => current,
       events: new EventEmitter<LauncherEvents>(),
     };
-    const registration = new ComponentRegistration<LauncherComponentContent>(client, 'launcher', hostname, {
-      kind: 'launcher',
+    const registration = new ComponentRegistration<LauncherComponentContent>(
+      client,
+      'launcher',
       hostname,
-      state: 'running',
-      version: null,
-    });
+      { kind: 'launcher', hostname, state: 'running', version: null },
+      { onError: (error) => logger.error({ err: error }, 'launcher component re-registration failed') },
+    );
     await registration.register();
     const launcher = new Launcher(context, options.drivers, registration, config);
     launcher.setConfig = (next) => (current = next);
@@ -233,8 +235,11 @@ export class Launcher {
     for (const task of this.tasks) task.start();
   }
 
+  /** One pass of every pool worker; a pass that throws is logged and does not keep the others from running. */
   private async runPoolWorkers(): Promise<void> {
-    for (const worker of this.poolWorkers()) await worker.runOnce();
+    for (const worker of this.poolWorkers()) {
+      await worker.runOnce().catch((error: unknown) => this.context.logger.error({ pool: worker.id, err: error }, 'pool worker pass failed; will retry'));
+    }
   }
 
   private servedLabels(): Set<string> {

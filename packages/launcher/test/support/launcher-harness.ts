@@ -35,12 +35,18 @@ export class LauncherHarness {
     return loadConfig({ text: configText(this.chroot, body, hosts), path: 'nodepool.yaml' }, { drivers: { fake: this.driver } });
   }
 
-  /** Starts a launcher on the run's ZooKeeper server, or on `hosts` (e.g. a TCP proxy in front of it). */
-  async startLauncher(body: string, name = `launcher-${this.launchers.length + 1}`, hosts?: ZkHost[]): Promise<Launcher> {
+  /**
+   * Starts a launcher on the run's ZooKeeper server, or on `hosts` (e.g. a TCP proxy in front of
+   * it); with `logLine`, its JSON log lines (level info and up) go there.
+   */
+  async startLauncher(body: string, name = `launcher-${this.launchers.length + 1}`, hosts?: ZkHost[], logLine?: (line: string) => void): Promise<Launcher> {
+    const logger = logLine
+      ? pino({ level: 'info' }, { write: (line: string) => logLine(line) })
+      : pino({ level: process.env.CLOUDPOOL_TEST_LOG ?? 'silent' });
     const launcher = await Launcher.start({
       config: this.config(body, hosts),
       drivers: new Map([['fake', this.driver]]),
-      logger: pino({ level: process.env.CLOUDPOOL_TEST_LOG ?? 'silent' }),
+      logger,
       timings: FAST_TIMINGS,
       hostname: name,
     });
