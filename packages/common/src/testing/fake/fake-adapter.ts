@@ -41,6 +41,10 @@ export class FakeAdapter implements CloudAdapter {
     return instance.id;
   }
 
+  async start(): Promise<void> {
+    this.cloud.connect();
+  }
+
   listNodes(): Promise<CloudInstance[]> {
     return this.instances.get();
   }
