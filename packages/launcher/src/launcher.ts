@@ -230,20 +230,49 @@ export class Launcher {
     this.down.delete(name);
   }
 
-  /** Stops taking work, lets in-flight launches and deletes end, and closes the session. */
+  /**
+   * Stops taking work, lets in-flight launches and deletes end, and closes the session. When
+   * ZooKeeper stays unreachable for `zooKeeperShutdownGraceMs` meanwhile, it gives up on it (and
+   * says so): the session is closed, unfinished records are left to other launchers' recovery.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     for (const name of [...this.down.keys()]) this.clearDown(name);
+    const unreachable = this.zooKeeperUnreachableFor(this.context.timings.zooKeeperShutdownGraceMs);
+    const outcome = await Promise.race([this.finishWork().then(() => 'finished' as const), unreachable.promise]);
+    unreachable.cancel();
+    if (outcome === 'gave-up') {
+      this.context.logger.warn(
+        { activeRequests: [...this.activeRequests()], deleting: this.deleter.deleting },
+        `ZooKeeper unreachable for ${this.context.timings.zooKeeperShutdownGraceMs} ms while stopping: giving up on it; unfinished requests and nodes are left to recovery`,
+      );
+    }
+    this.context.nodes.stop();
+    this.context.requests.stop();
+    await this.context.client.close();
+    this.context.logger.info('launcher stopped');
+  }
+
+  private async finishWork(): Promise<void> {
     await Promise.all(this.tasks.map((t) => t.stop()));
     for (const name of [...this.providers.keys()]) this.retire(name, 'shutting down');
     await Promise.all([...this.retiring]);
     await this.deleter.settle();
     await this.registration.unregister().catch(() => undefined);
-    this.context.nodes.stop();
-    this.context.requests.stop();
-    await this.context.client.close();
-    this.context.logger.info('launcher stopped');
+  }
+
+  /** Resolves 'gave-up' once the client has been without a connection for `ms` in a row. */
+  private zooKeeperUnreachableFor(ms: number): { promise: Promise<'gave-up'>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const promise = new Promise<'gave-up'>((resolve) => {
+      let since: number | undefined;
+      timer = setInterval(() => {
+        if (this.context.client.connectionState === 'connected') since = undefined;
+        else if ((since ??= Date.now()) + ms <= Date.now()) resolve('gave-up');
+      }, Math.min(100, ms));
+    });
+    return { promise, cancel: () => clearInterval(timer) };
   }
 
   /** A snapshot for diagnostics (SIGUSR2) and the web API. */

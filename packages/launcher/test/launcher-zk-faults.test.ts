@@ -116,6 +116,26 @@ describe('launcher: ZooKeeper session loss', () => {
   }, 40_000);
 });
 
+describe('launcher: stopping while ZooKeeper is unreachable', () => {
+  const harness = useLauncherHarness();
+
+  it('gives up on ZooKeeper after the grace time, says so, and stops', async () => {
+    const h = harness();
+    await proxy.restore();
+    const lines: string[] = [];
+    const launcher = await h.startLauncher(CONFIG(30), 'proxied', [proxy.hostPort], (line) => lines.push(line));
+    const id = await h.request(['small']);
+    await waitFor(async () => (await h.nodes()).some((n) => n.allocated_to === id && n.state === 'building'));
+    await proxy.cut();
+    const started = Date.now();
+    const stopped = await Promise.race([launcher.stop().then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 20_000))]);
+    expect(stopped).toBe(true);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(lines.some((line) => line.includes('giving up on'))).toBe(true);
+    await proxy.restore();
+  }, 40_000);
+});
+
 describe('launcher: ZooKeeper data lost', () => {
   const harness = useLauncherHarness();
   let h: LauncherHarness;

@@ -75,7 +75,8 @@ export class PoolWorker {
   /** Takes no new requests; resolves once every accepted request has finished, then unregisters. */
   async stop(): Promise<void> {
     this.stopping = true;
-    while (this.active.size > 0) {
+    // Once the launcher closed its session (it gave up on ZooKeeper), nothing more can be finished.
+    while (this.active.size > 0 && this.context.client.connectionState !== 'closed') {
       await this.collectFinished();
       if (this.active.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.context.timings.poolIntervalMs)));
     }

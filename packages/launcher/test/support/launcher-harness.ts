@@ -5,7 +5,7 @@ import { afterEach, beforeEach, inject } from 'vitest';
 import { Launcher } from '../../src/launcher.js';
 
 /** Loop intervals short enough for tests on a real ZooKeeper. */
-export const FAST_TIMINGS = { poolIntervalMs: 40, deleteIntervalMs: 40, maintenanceIntervalMs: 60, providerLoopMs: 10 };
+export const FAST_TIMINGS = { poolIntervalMs: 40, deleteIntervalMs: 40, maintenanceIntervalMs: 60, providerLoopMs: 10, zooKeeperShutdownGraceMs: 1000 };
 
 /** A `nodepool.yaml` for the run's ZooKeeper server (or `hosts`) under `chroot`, with `body` appended. */
 export function configText(chroot: string, body: string, hosts: ZkHost[] = parseHosts(inject('zookeeperConnectString'))): string {
