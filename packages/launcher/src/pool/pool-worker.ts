@@ -1,6 +1,8 @@
 import {
   checkQuota,
   ComponentRegistration,
+  poolQuotaLockPath,
+  ZkLock,
   describeVerdict,
   sortRequestsForService,
   sumQuota,
@@ -15,7 +17,7 @@ import type { LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { ActiveRequest, type RequestOutcome } from './active-request.js';
 import { declineRequest, registeredPools } from './decline.js';
-import { quotaLayers } from './quota-layers.js';
+import { nodesNotCached, quotaLayers } from './quota-layers.js';
 import { releaseReservedNodes, reserveReadyNodes } from './ready-node-reservation.js';
 import { shouldYield, staticDeclineReason, type PoolComponentView } from './request-routing.js';
 
@@ -23,6 +25,9 @@ import { shouldYield, staticDeclineReason, type PoolComponentView } from './requ
 export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
 
 type Handling = 'accepted' | 'declined' | 'paused' | 'skipped';
+
+/** How long a pool worker waits for another launcher's quota check on the same pool. */
+const QUOTA_LOCK_WAIT_MS = 10_000;
 
 /** Failed finishes (while connected to ZooKeeper) after which a request is abandoned to recovery. */
 const FINISH_ATTEMPTS = 5;
@@ -123,32 +128,47 @@ export class PoolWorker {
         return 'declined';
       }
       if (paused) return 'skipped';
-      const reserved = await reserveReadyNodes(this.context, this.runtime.name, this.pool, fresh);
-      const needed = labels.map((label, index) => ({ index, label })).filter(({ index }) => !reserved.some((r) => r.index === index));
-      const verdict = checkQuota(sumQuota(needed.map(({ label }) => needs.get(label.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh));
-      if (verdict.verdict !== 'fits') {
-        await releaseReservedNodes(this.context, reserved);
-        if (fresh.requestor === MIN_READY_REQUESTOR) {
-          await declineRequest(this.context, fresh.id, this.poolRef, `min-ready request at capacity: ${describeVerdict(verdict)}`);
-          return 'declined';
-        }
-        if (!this.paused) this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
-        await this.freeRoom();
-        return 'paused';
-      }
-      const active = new ActiveRequest(this.context, this.runtime, this.pool, this.poolRef, fresh, lock, reserved);
+      // Launchers on this pool check its quota and create nodes one at a time, each counting
+      // the nodes the others made (read afresh), so max-servers holds across launchers.
+      const quotaLock = new ZkLock(this.context.client, poolQuotaLockPath(this.id), { identifier: this.context.launcherId });
+      if (!(await quotaLock.acquire({ timeoutMs: QUOTA_LOCK_WAIT_MS }))) return 'skipped';
       try {
-        await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
-      } catch (error) {
-        await active.abandon();
-        throw error;
+        const result = await this.acceptUnderQuotaLock(fresh, lock, labels, needs);
+        accepted = result === 'accepted';
+        return result;
+      } finally {
+        await quotaLock.release();
       }
-      this.active.set(fresh.id, active);
-      accepted = true;
-      return 'accepted';
     } finally {
       if (!accepted) await lock.release();
     }
+  }
+
+  /** The quota check and node creation of `handle`, under the pool's quota lock. */
+  private async acceptUnderQuotaLock(fresh: NodeRequestRecord, lock: ZkLock, labels: PoolLabelConfig[], needs: Map<string, QuotaSet>): Promise<Handling> {
+    const reserved = await reserveReadyNodes(this.context, this.runtime.name, this.pool, fresh);
+    const needed = labels.map((label, index) => ({ index, label })).filter(({ index }) => !reserved.some((r) => r.index === index));
+    const unseen = await nodesNotCached(this.context);
+    const verdict = checkQuota(sumQuota(needed.map(({ label }) => needs.get(label.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh, unseen));
+    if (verdict.verdict !== 'fits') {
+      await releaseReservedNodes(this.context, reserved);
+      if (fresh.requestor === MIN_READY_REQUESTOR) {
+        await declineRequest(this.context, fresh.id, this.poolRef, `min-ready request at capacity: ${describeVerdict(verdict)}`);
+        return 'declined';
+      }
+      if (!this.paused) this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
+      await this.freeRoom();
+      return 'paused';
+    }
+    const active = new ActiveRequest(this.context, this.runtime, this.pool, this.poolRef, fresh, lock, reserved);
+    try {
+      await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
+    } catch (error) {
+      await active.abandon();
+      throw error;
+    }
+    this.active.set(fresh.id, active);
+    return 'accepted';
   }
 
   private async labelNeeds(labels: PoolLabelConfig[]): Promise<Map<string, QuotaSet>> {
