@@ -1,4 +1,4 @@
-import { TAG } from '@cloudpool/common';
+import { TAG, type NewNode } from '@cloudpool/common';
 import type { FakeCloud } from '@cloudpool/common/testing';
 import { waitFor } from '@cloudpool/common/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ describe('launcher: leftovers of a crashed launcher', () => {
     h = harness();
   });
 
-  const leftover = (fields: Record<string, unknown>) =>
+  const leftover = (fields: Partial<NewNode> & Pick<NewNode, 'state'>) =>
     h.requester.createNode({ provider: 'fake-a', pool: 'main', type: ['small'], launcher: 'dead-launcher', ...fields });
 
   it('deletes an unlocked init node whose request is gone or back to requested, and keeps one of a pending request', async () => {
