@@ -26,6 +26,9 @@ export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
 
 type Handling = 'accepted' | 'declined' | 'paused' | 'skipped';
 
+/** Requests whose record is larger are not handled (see `refuseOversized`). */
+const MAX_HANDLED_RECORD_BYTES = 256 * 1024;
+
 /** How long a pool worker waits for another launcher's quota check on the same pool. */
 const QUOTA_LOCK_WAIT_MS = 10_000;
 
@@ -45,6 +48,7 @@ export class PoolWorker {
   private readonly registration: ComponentRegistration<PoolComponentContent>;
   private readonly active = new Map<string, ActiveRequest>();
   private paused = false;
+  private readonly refusedOversized = new Set<string>();
   private stopping = false;
   private readonly log: Logger;
 
@@ -98,6 +102,7 @@ export class PoolWorker {
     let pausedNow = false;
     for (const request of waiting) {
       if (this.active.has(request.id) || request.declined_by.includes(this.id)) continue;
+      if (this.refuseOversized(request)) continue;
       const staticReason = staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: new Set(this.pool.labels.keys()) });
       if (!staticReason && !pausedNow && shouldYield(request, me, pools)) continue;
       const handling = await this.handle(request, staticReason, pausedNow).catch((error: unknown) => {
@@ -107,6 +112,20 @@ export class PoolWorker {
       if (handling === 'paused') pausedNow = true;
     }
     await this.setPaused(pausedNow);
+  }
+
+  /**
+   * Whether a request is too large to handle: every write of it (pending, declined, fulfilled)
+   * would resend its whole record, and records near ZooKeeper's 1 MiB packet limit cost the
+   * session. Such a request is left untouched and named in the log once.
+   */
+  private refuseOversized(request: NodeRequestRecord): boolean {
+    if (request.stat.dataLength <= MAX_HANDLED_RECORD_BYTES) return false;
+    if (!this.refusedOversized.has(request.id)) {
+      this.refusedOversized.add(request.id);
+      this.log.error({ request: request.id, bytes: request.stat.dataLength }, `not handling request ${request.id}: its record has ${request.stat.dataLength} bytes, more than ${MAX_HANDLED_RECORD_BYTES}`);
+    }
+    return true;
   }
 
   private async handle(request: NodeRequestRecord, staticReason: string | undefined, paused: boolean): Promise<Handling> {
