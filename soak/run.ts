@@ -103,6 +103,7 @@ interface Figures {
   orphans: number;
   overMax: number;
   seconds: number;
+  /** What went wrong, one line each (printed as it is found). */
   notes: string[];
 }
 
@@ -161,16 +162,22 @@ async function runFault(fault: Fault, trials: number): Promise<Figures> {
         figures[outcome.result === 'served' ? 'served' : outcome.result]++;
         figures.broken += outcome.broken.length;
         figures.inUseDeleted += outcome.deletedInUse.length;
-        if (outcome.result === 'stuck') figures.notes.push(`stuck ${outcome.id}`);
-        for (const broken of outcome.broken) figures.notes.push(`broken ${outcome.id}: ${broken}`);
-        for (const node of outcome.deletedInUse) figures.notes.push(`deleted in use ${outcome.id}: ${node}`);
+        const note = (line: string) => {
+          figures.notes.push(line);
+          process.stdout.write(`  ${line}\n`);
+        };
+        if (outcome.result === 'stuck') note(`stuck ${outcome.id}`);
+        for (const broken of outcome.broken) note(`broken ${outcome.id}: ${broken}`);
+        for (const node of outcome.deletedInUse) note(`deleted in use ${outcome.id}: ${node}`);
       }
       phase(`trial ${i + 1} done`);
     }
+    phase('auditing');
     const { leaks, orphans } = await audit(bed);
     figures.leaks = leaks.length;
     figures.orphans = orphans.length;
-    figures.notes.push(...leaks.map((l) => `leak ${l}`), ...orphans.map((o) => `orphan ${o}`));
+    for (const line of [...leaks.map((l) => `leak ${l}`), ...orphans.map((o) => `orphan ${o}`)]) process.stdout.write(`  ${line}\n`);
+    phase('audited; stopping');
     figures.overMax = Math.max(0, bed.peakInstances - fault.bed.maxServers);
   } finally {
     await bed.stop();
@@ -213,7 +220,6 @@ for (const fault of chosen) {
   process.stdout.write(`soak: ${fault.name} (${fault.what}), ${trials} trial(s) of ${REQUESTS_PER_TRIAL} requests\n`);
   const figures = await runFault(fault, trials);
   rows.push(figures);
-  for (const note of figures.notes.slice(0, 20)) process.stdout.write(`  ${note}\n`);
 }
 process.stdout.write(`\n${table(rows)}\n`);
 const bad = rows.filter((row) => BAD.some((key) => (row[key] as number) > 0));

@@ -35,9 +35,14 @@ export class ProxyProcess {
 
   /** Ends the proxy process. */
   async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.script.child.once('exit', resolve));
-    this.script.child.stdin.end();
+    const { child } = this.script;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    // A proxy that does not end on its own within a few seconds is killed.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
+    clearTimeout(timer);
   }
 
   private async command(line: string): Promise<void> {
