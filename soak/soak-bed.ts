@@ -165,14 +165,26 @@ export class SoakBed {
     }
   }
 
+  /** Stops everything; a step that does not end within 30 s is reported and left behind, so one hang cannot stop the soak. */
   async stop(): Promise<void> {
     clearInterval(this.peakTimer);
-    await Promise.all(this.launchers.map((l) => l.stop()));
-    await this.runtime?.stop();
-    await this.zuulClient?.close();
-    await this.proxy?.close();
-    await this.ec2.stop();
-    await this.zk.stop();
+    const step = async (name: string, work: () => Promise<unknown> | undefined) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          process.stdout.write(`  soak bed: ${name} did not end within 30 s; going on\n`);
+          resolve();
+        }, 30_000);
+      });
+      await Promise.race([Promise.resolve(work()).catch((error: unknown) => process.stdout.write(`  soak bed: ${name} failed: ${String(error)}\n`)), late]);
+      clearTimeout(timer);
+    };
+    await step('stopping the launchers', () => Promise.all(this.launchers.map((l) => l.stop())));
+    await step('stopping the cloud view', () => this.runtime?.stop());
+    await step('closing the Zuul client', () => this.zuulClient?.close());
+    await step('closing the proxy', () => this.proxy?.close());
+    await step('stopping the EC2 simulator', () => this.ec2.stop());
+    await step('stopping ZooKeeper', () => this.zk.stop());
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -284,6 +284,11 @@ export class ActiveRequest {
     const id = launching.locked.node.id;
     let node: NodeRecord | undefined = launching.locked.node;
     for (let attempt = 1; ; attempt++) {
+      // Without the node lock the record may be someone else's to change (a deleter's, after our session ended).
+      if (!launching.locked.lock.isHeld) {
+        this.log.warn({ node: id }, 'node lock lost; its record is left as it is');
+        return;
+      }
       try {
         if (!node) throw new Error(`node ${id} vanished`);
         for (const change of changes) change(node);
@@ -299,7 +304,6 @@ export class ActiveRequest {
       }
       try {
         await this.context.client.waitForConnection(AbortSignal.timeout(this.context.client.negotiatedSessionTimeoutMs));
-        if (!launching.locked.lock.isHeld) throw new Error('node lock lost');
         node = await this.context.zk.getNode(id);
       } catch (error) {
         this.log.error({ node: id, err: error }, 'could not re-read node record');
