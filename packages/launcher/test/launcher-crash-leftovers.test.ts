@@ -69,3 +69,15 @@ describe('launcher: leftovers of a crashed launcher', () => {
     expect(deletedFrom(cloud, instance.id)).toBe(true);
   });
 });
+
+describe('launcher: a node delete cut short', () => {
+  const harness = useLauncherHarness();
+
+  it('removes a record left in state deleted (with its lock znode) when the last step of a delete failed', async () => {
+    const h = harness();
+    const id = await h.requester.createNode({ state: 'deleted', provider: 'fake-a', pool: 'main', type: ['small'] });
+    await h.requester.client.create(`/nodepool/nodes/${id}/lock`, '');
+    await h.startLauncher(CONFIG);
+    await waitFor(async () => !(await h.requester.getNode(id)));
+  });
+});

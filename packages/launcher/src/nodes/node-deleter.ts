@@ -59,6 +59,16 @@ export class NodeDeleter {
 
   private async delete(id: string): Promise<void> {
     const log = this.context.logger.child({ node: id });
+    if (this.context.nodes.get(id)?.state === 'deleted') {
+      // A delete whose last step (removing the znode and its lock) failed: its cloud resources
+      // are gone already, and the lock cannot be taken any more (`lockNode` refuses a deleted
+      // node), so the removal is finished here; deleting twice is harmless.
+      await this.context.zk.deleteNode(id).then(
+        () => log.info('removed the record of a node deleted earlier'),
+        (error: unknown) => log.warn({ err: error }, 'removing a deleted node record failed; will retry'),
+      );
+      return;
+    }
     const locked = await this.context.zk.lockNode(id, { blocking: false }).catch(() => undefined);
     if (!locked) return;
     let node: NodeRecord = locked.node;
