@@ -12,6 +12,11 @@ export interface LauncherTimings {
   maintenanceIntervalMs: number;
   /** Provider loops advance state machines. */
   providerLoopMs: number;
+  /**
+   * While stopping: how long ZooKeeper may stay unreachable before the launcher gives up on it
+   * (leaving unfinished records to other launchers' recovery) and exits.
+   */
+  zooKeeperShutdownGraceMs: number;
 }
 
 export const DEFAULT_TIMINGS: LauncherTimings = {
@@ -19,6 +24,7 @@ export const DEFAULT_TIMINGS: LauncherTimings = {
   deleteIntervalMs: 2000,
   maintenanceIntervalMs: 30_000,
   providerLoopMs: 250,
+  zooKeeperShutdownGraceMs: 15_000,
 };
 
 /**

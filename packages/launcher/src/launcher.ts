@@ -5,9 +5,12 @@ import {
   createNodeCache,
   createRequestCache,
   NodepoolZk,
+  isCloudError,
+  isZkError,
   systemClock,
   ZkClient,
   type Clock,
+  type TimerClock,
   type Driver,
   type LauncherComponentContent,
   type NodepoolConfig,
@@ -27,10 +30,28 @@ export interface LauncherOptions {
   config: NodepoolConfig;
   drivers: ReadonlyMap<string, Driver>;
   logger?: Logger;
+  /** The launcher's clock; when it is a `TimerClock`, it also times the retries of failed provider starts. */
   clock?: Clock;
   timings?: Partial<LauncherTimings>;
   /** Name of this launcher in components and node records; default: the host name and pid. */
   hostname?: string;
+}
+
+/** First wait before a provider whose start failed transiently is started again; doubles up to the cap. */
+const START_RETRY_FIRST_MS = 1000;
+const START_RETRY_MAX_MS = 60_000;
+
+/** A configured provider that is not running: why, and whether it is tried again. */
+export interface DownProvider {
+  reason: string;
+  /** False for a permanent error (bad credentials, bad config): it stays down until a reload. */
+  retrying: boolean;
+  attempts: number;
+}
+
+/** Whether a failed provider start may succeed if tried again (a transient, throttled or capacity cloud error, or a ZooKeeper connection loss). */
+function isTransientStartError(error: unknown): boolean {
+  return (isCloudError(error) && error.retryable) || isZkError(error, 'ConnectionLoss');
 }
 
 /** One provider as the launcher runs it. */
@@ -51,6 +72,7 @@ export class Launcher {
   private readonly providers = new Map<string, RunningProvider>();
   private readonly retiring = new Set<Promise<void>>();
   private readonly tasks: PeriodicTask[] = [];
+  private readonly down = new Map<string, DownProvider & { timer?: unknown; fingerprint: string }>();
   private readonly deleter: NodeDeleter;
   private readonly maintenance: Maintenance;
   private config: NodepoolConfig;
@@ -61,6 +83,7 @@ export class Launcher {
     private readonly drivers: ReadonlyMap<string, Driver>,
     private readonly registration: ComponentRegistration<LauncherComponentContent>,
     config: NodepoolConfig,
+    private readonly timers: TimerClock,
   ) {
     this.config = config;
     this.deleter = new NodeDeleter(context, () => this.runtimes());
@@ -91,8 +114,9 @@ export class Launcher {
       await client.close();
       throw error;
     }
-    const nodes = createNodeCache(client);
-    const requests = createRequestCache(client);
+    // Bad records and failed background reads go to the launcher's log, not to process warnings.
+    const nodes = createNodeCache(client, { onError: (error) => logger.warn({ err: error }, `node cache: ${String(error)}`) });
+    const requests = createRequestCache(client, { onError: (error) => logger.warn({ err: error }, `request cache: ${String(error)}`) });
     await Promise.all([nodes.start(), requests.start()]);
     await Promise.all([nodes.waitForSync(), requests.waitForSync()]);
     let current = config;
@@ -110,14 +134,16 @@ export class Launcher {
       config: () => current,
       events: new EventEmitter<LauncherEvents>(),
     };
-    const registration = new ComponentRegistration<LauncherComponentContent>(client, 'launcher', hostname, {
-      kind: 'launcher',
+    const registration = new ComponentRegistration<LauncherComponentContent>(
+      client,
+      'launcher',
       hostname,
-      state: 'running',
-      version: null,
-    });
+      { kind: 'launcher', hostname, state: 'running', version: null },
+      { onError: (error) => logger.error({ err: error }, 'launcher component re-registration failed') },
+    );
     await registration.register();
-    const launcher = new Launcher(context, options.drivers, registration, config);
+    const timers = 'setTimeout' in clock ? (clock as TimerClock) : systemClock;
+    const launcher = new Launcher(context, options.drivers, registration, config, timers);
     launcher.setConfig = (next) => (current = next);
     logger.info({ systemId }, `launcher ${hostname} started`);
     await launcher.applyConfig(config);
@@ -156,31 +182,104 @@ export class Launcher {
     for (const name of [...this.providers.keys()]) {
       if (!config.providers.has(name)) this.retire(name, 'removed from the configuration');
     }
+    for (const name of [...this.down.keys()]) {
+      if (config.providers.get(name)?.fingerprint !== this.down.get(name)!.fingerprint) this.clearDown(name);
+    }
     for (const [name, providerConfig] of config.providers) {
       const running = this.providers.get(name);
       if (running && running.runtime.config.fingerprint === providerConfig.fingerprint) continue;
+      if (this.down.get(name)?.retrying) continue;
       if (running) this.retire(name, 'configuration changed');
-      try {
-        await this.startProvider(providerConfig);
-      } catch (error) {
-        this.context.logger.error({ provider: name, err: error }, `provider ${name} could not start; other providers keep running`);
-      }
+      this.clearDown(name);
+      await this.tryStartProvider(providerConfig, 1);
     }
   }
 
-  /** Stops taking work, lets in-flight launches and deletes end, and closes the session. */
+  /** Configured providers that are not running, by name (see `DownProvider`). */
+  downProviders(): Map<string, DownProvider> {
+    return new Map([...this.down].map(([name, { reason, retrying, attempts }]) => [name, { reason, retrying, attempts }]));
+  }
+
+  /**
+   * Starts a provider; on a transient error tries again after a backoff (1 s doubling to 60 s,
+   * on the launcher's clock), on a permanent one leaves it down, logged and listed in
+   * `downProviders()` (and `/ready` waits for it) until a reload changes its configuration.
+   */
+  private async tryStartProvider(providerConfig: ProviderConfig, attempt: number): Promise<void> {
+    const { name } = providerConfig;
+    try {
+      await this.startProvider(providerConfig);
+      if (attempt > 1) this.context.logger.info({ provider: name }, `provider ${name} started on attempt ${attempt}`);
+      this.down.delete(name);
+      return;
+    } catch (error) {
+      const retrying = isTransientStartError(error) && !this.stopping;
+      const reason = error instanceof Error ? error.message : String(error);
+      const entry = { reason, retrying, attempts: attempt, fingerprint: providerConfig.fingerprint } as DownProvider & { timer?: unknown; fingerprint: string };
+      this.down.set(name, entry);
+      if (!retrying) {
+        this.context.logger.error({ provider: name, err: error }, `provider ${name} could not start (permanent error); it stays down until the configuration changes; other providers keep running`);
+        return;
+      }
+      const delay = Math.min(START_RETRY_MAX_MS, START_RETRY_FIRST_MS * 2 ** (attempt - 1));
+      this.context.logger.warn({ provider: name, err: error, attempt }, `provider ${name} could not start (transient error); trying again in ${delay} ms`);
+      entry.timer = this.timers.setTimeout(() => {
+        if (this.down.get(name) !== entry || this.stopping) return;
+        entry.timer = undefined;
+        void this.tryStartProvider(providerConfig, attempt + 1);
+      }, delay);
+    }
+  }
+
+  private clearDown(name: string): void {
+    const entry = this.down.get(name);
+    if (entry?.timer !== undefined) this.timers.clearTimeout(entry.timer);
+    this.down.delete(name);
+  }
+
+  /**
+   * Stops taking work, lets in-flight launches and deletes end, and closes the session. When
+   * ZooKeeper stays unreachable for `zooKeeperShutdownGraceMs` meanwhile, it gives up on it (and
+   * says so): the session is closed, unfinished records are left to other launchers' recovery.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    for (const name of [...this.down.keys()]) this.clearDown(name);
+    const unreachable = this.zooKeeperUnreachableFor(this.context.timings.zooKeeperShutdownGraceMs);
+    const outcome = await Promise.race([this.finishWork().then(() => 'finished' as const), unreachable.promise]);
+    unreachable.cancel();
+    if (outcome === 'gave-up') {
+      this.context.logger.warn(
+        { activeRequests: [...this.activeRequests()], deleting: this.deleter.deleting },
+        `ZooKeeper unreachable for ${this.context.timings.zooKeeperShutdownGraceMs} ms while stopping: giving up on it; unfinished requests and nodes are left to recovery`,
+      );
+    }
+    this.context.nodes.stop();
+    this.context.requests.stop();
+    await this.context.client.close();
+    this.context.logger.info('launcher stopped');
+  }
+
+  private async finishWork(): Promise<void> {
     await Promise.all(this.tasks.map((t) => t.stop()));
     for (const name of [...this.providers.keys()]) this.retire(name, 'shutting down');
     await Promise.all([...this.retiring]);
     await this.deleter.settle();
     await this.registration.unregister().catch(() => undefined);
-    this.context.nodes.stop();
-    this.context.requests.stop();
-    await this.context.client.close();
-    this.context.logger.info('launcher stopped');
+  }
+
+  /** Resolves 'gave-up' once the client has been without a connection for `ms` in a row. */
+  private zooKeeperUnreachableFor(ms: number): { promise: Promise<'gave-up'>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const promise = new Promise<'gave-up'>((resolve) => {
+      let since: number | undefined;
+      timer = setInterval(() => {
+        if (this.context.client.connectionState === 'connected') since = undefined;
+        else if ((since ??= Date.now()) + ms <= Date.now()) resolve('gave-up');
+      }, Math.min(100, ms));
+    });
+    return { promise, cancel: () => clearInterval(timer) };
   }
 
   /** A snapshot for diagnostics (SIGUSR2) and the web API. */
@@ -198,6 +297,7 @@ export class Launcher {
         pools: workers.map((w) => ({ id: w.id, paused: w.isPaused, activeRequests: w.activeRequests })),
       })),
       deleting: this.deleter.deleting,
+      down: Object.fromEntries(this.downProviders()),
     };
   }
 
@@ -240,8 +340,11 @@ export class Launcher {
     for (const task of this.tasks) task.start();
   }
 
+  /** One pass of every pool worker; a pass that throws is logged and does not keep the others from running. */
   private async runPoolWorkers(): Promise<void> {
-    for (const worker of this.poolWorkers()) await worker.runOnce();
+    for (const worker of this.poolWorkers()) {
+      await worker.runOnce().catch((error: unknown) => this.context.logger.error({ pool: worker.id, err: error }, 'pool worker pass failed; will retry'));
+    }
   }
 
   private servedLabels(): Set<string> {

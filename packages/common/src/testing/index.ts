@@ -8,3 +8,6 @@ export * from '../zookeeper-server/local-zookeeper.js';
 export * from '../zookeeper-server/test-certificates.js';
 export * from './zookeeper-test-helpers.js';
 export * from './node-request-info.js';
+export * from './proxy-process.js';
+export * from './script-process.js';
+export * from './tcp-proxy.js';

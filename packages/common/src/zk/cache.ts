@@ -5,6 +5,9 @@ import { NODE_ROOT, REQUEST_ROOT } from './paths.js';
 import { parseNode, parseRequest, type NodeRecord, type NodeRequestRecord } from './records.js';
 import { childPath, type ZkStat, type ZkWatchEvent } from './znode.js';
 
+/** Wait before a failed (re)load of the tree is tried again. */
+const RELOAD_DELAY_MS = 1000;
+
 export interface CachedRecord {
   readonly id: string;
   stat: ZkStat;
@@ -29,7 +32,9 @@ export interface RecordCacheOptions {
  * `/nodepool/requests`), kept current by watches: a children watch on the parent and a data
  * watch on each child, never by polling. Across reconnects of the same session the watches stay;
  * after a session loss everything is reloaded on the new session, and the differences are
- * reported as events. A record that fails to parse is reported to `onError` and left out.
+ * reported as events. A record that fails to parse is reported to `onError` and left out. A
+ * failed background read is reported and the tree reloaded a second later; a missing root (a
+ * wiped ZooKeeper) is created again and followed.
  */
 export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCacheEvents<T>> {
   private readonly records = new Map<string, T>();
@@ -92,8 +97,26 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
   }
 
   private readonly onNewSession = () => {
-    this.load().catch((error: unknown) => this.report(error));
+    this.reload();
   };
+
+  /**
+   * Loads the whole tree afresh; when that fails (other than by a lost session, which brings a
+   * reload of its own), reports it and tries again a second later, so the cache never stops
+   * following the tree.
+   */
+  private reload(): void {
+    this.load().catch((error: unknown) => this.failed(error));
+  }
+
+  private failed(error: unknown): void {
+    this.report(error);
+    if (!this.running || isZkError(error, 'SessionExpired', 'Closed')) return;
+    const epoch = this.epoch;
+    setTimeout(() => {
+      if (this.running && epoch === this.epoch) this.reload();
+    }, RELOAD_DELAY_MS).unref();
+  }
 
   /** Loads the whole tree afresh in a new epoch (at start and on a new session). */
   private async load(): Promise<void> {
@@ -103,9 +126,17 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
   }
 
   private async refreshChildren(epoch: number): Promise<void> {
-    const children = await this.client.retryOnConnectionLoss(() =>
-      this.client.getChildren(this.root, () => this.onChildrenChanged(epoch)),
-    );
+    let children: string[];
+    for (;;) {
+      try {
+        children = await this.client.retryOnConnectionLoss(() => this.client.getChildren(this.root, () => this.onChildrenChanged(epoch)));
+        break;
+      } catch (error) {
+        if (!isZkError(error, 'NoNode') || epoch !== this.epoch) throw error;
+        // The tree is gone (ZooKeeper was wiped or replaced): make it again, and follow it.
+        await this.client.retryOnConnectionLoss(() => this.client.mkdirp(this.root));
+      }
+    }
     if (epoch !== this.epoch) return;
     const present = new Set(children);
     for (const id of this.records.keys()) if (!present.has(id)) this.remove(id);
@@ -145,7 +176,7 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
 
   private onChildrenChanged(epoch: number): void {
     if (epoch !== this.epoch) return;
-    this.refreshChildren(epoch).catch((error: unknown) => this.report(error));
+    this.refreshChildren(epoch).catch((error: unknown) => this.failed(error));
   }
 
   private onChildChanged(id: string, epoch: number, event: ZkWatchEvent): void {
@@ -155,7 +186,7 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
       this.remove(id);
       return;
     }
-    this.refreshChild(id, epoch).catch((error: unknown) => this.report(error));
+    this.refreshChild(id, epoch).catch((error: unknown) => this.failed(error));
   }
 
   private upsert(record: T): void {

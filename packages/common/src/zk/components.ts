@@ -1,7 +1,7 @@
 import type { ZkClient } from './client.js';
 import { isZkError, warnBackgroundError, type BackgroundErrorHandler } from './errors.js';
 import { componentRoot, type ComponentKind } from './paths.js';
-import { parseJsonObject } from './records.js';
+import { InvalidRecordError, parseJsonObject } from './records.js';
 import { childPath } from './znode.js';
 
 /** Fields every Nodepool component carries (Zuul's and Nodepool's `BaseComponent`). */
@@ -155,10 +155,15 @@ export interface RegisteredComponent {
 }
 
 /**
- * The components of one kind registered now (by any process), ordered by znode name. Throws
- * `InvalidRecordError` for a component znode that does not hold a JSON object.
+ * The components of one kind registered now (by any process), ordered by znode name. A
+ * component znode that does not hold a JSON object is passed to `onInvalid` as an
+ * `InvalidRecordError` naming it and left out; without `onInvalid` it is thrown.
  */
-export async function listComponents(client: ZkClient, kind: ComponentKind): Promise<RegisteredComponent[]> {
+export async function listComponents(
+  client: ZkClient,
+  kind: ComponentKind,
+  onInvalid?: (error: InvalidRecordError) => void,
+): Promise<RegisteredComponent[]> {
   const root = componentRoot(kind);
   let names: string[];
   try {
@@ -171,6 +176,12 @@ export async function listComponents(client: ZkClient, kind: ComponentKind): Pro
   return names.flatMap((name, i) => {
     const record = found[i];
     if (record === undefined) return [];
-    return [{ name, content: parseJsonObject(childPath(root, name), record.data) }];
+    try {
+      return [{ name, content: parseJsonObject(childPath(root, name), record.data) }];
+    } catch (error) {
+      if (!onInvalid || !(error instanceof InvalidRecordError)) throw error;
+      onInvalid(error);
+      return [];
+    }
   });
 }

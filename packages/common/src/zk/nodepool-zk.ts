@@ -29,7 +29,7 @@ import {
   type NodeRecord,
   type NodeRequestRecord,
 } from './records.js';
-import { compareRequestIds } from './request-order.js';
+import { compareRequestIds, parseRequestId } from './request-order.js';
 import type { ZkCreateOptions } from './znode.js';
 
 export interface NodepoolZkOptions {
@@ -175,9 +175,19 @@ export class NodepoolZk {
   /**
    * Ids of all requests by priority prefix, then sequence. Nodepool serves them by priority,
    * then `relative_priority`, then sequence: use `sortRequestsForService` on the records.
+   * Names that are not request ids (junk) come last, as they are (`getRequest` refuses them).
    */
   async listRequestIds(): Promise<string[]> {
-    return (await this.client.getChildrenOrEmpty(REQUEST_ROOT)).sort(compareRequestIds);
+    const names = await this.client.getChildrenOrEmpty(REQUEST_ROOT);
+    const isId = (name: string) => {
+      try {
+        parseRequestId(name);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return [...names.filter(isId).sort(compareRequestIds), ...names.filter((name) => !isId(name)).sort()];
   }
 
   /** Ids that have a znode under `/nodepool/requests-lock` (their request may be gone). */

@@ -24,6 +24,12 @@ function under(root: string, name: string, what: string): string {
   return `${root}/${name}`;
 }
 
+/** cloudpool's per-pool quota locks (not Nodepool's): `/cloudpool/pool-quota/<pool id>`. */
+export const POOL_QUOTA_LOCK_ROOT = '/cloudpool/pool-quota';
+
+/** `/cloudpool/pool-quota/<pool id>`: held by a launcher while it checks a pool's quota and creates the nodes of a request. */
+export const poolQuotaLockPath = (poolId: string): string => under(POOL_QUOTA_LOCK_ROOT, poolId, 'pool id');
+
 /** `/nodepool/requests/<id>`, e.g. `/nodepool/requests/100-0000000001`. */
 export const requestPath = (id: string): string => under(REQUEST_ROOT, id, 'request id');
 

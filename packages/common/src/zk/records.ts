@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ZkStat } from './znode.js';
+import { parseRequestId } from './request-order.js';
 
 /**
  * Node and node request records as Nodepool stores them: UTF-8 JSON with snake_case fields.
@@ -236,8 +237,13 @@ export function parseNode(path: string, id: string, data: Buffer, stat: ZkStat):
   return withMeta(fields, id, stat);
 }
 
-/** Parses `/nodepool/requests/<id>`. Throws `InvalidRecordError` naming `path`. */
+/** Parses `/nodepool/requests/<id>`. Throws `InvalidRecordError` naming `path`, also for an id that is not `<priority>-<sequence>`. */
 export function parseRequest(path: string, id: string, data: Buffer, stat: ZkStat): NodeRequestRecord {
+  try {
+    parseRequestId(id);
+  } catch (error) {
+    throw new InvalidRecordError(path, (error as Error).message);
+  }
   const raw = parseJsonObject(path, data);
   const state = checkState(path, raw.state, REQUEST_STATES);
   const nodeTypes = raw.node_types ?? [];

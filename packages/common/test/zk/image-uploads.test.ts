@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_ROOT, isZkError, listProviderUploads, NodepoolZk, type ZkClient } from '../../src/zk/index.js';
 import { connectClient, nextEvent, sharedServerHosts, testChroot } from './helpers.js';
-import { ProxyProcess } from './proxy-process.js';
+import { ProxyProcess } from '@cloudpool/common/testing';
 
 const chroot = testChroot();
 let zk: ZkClient;

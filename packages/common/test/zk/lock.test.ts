@@ -110,7 +110,7 @@ describe('lock contended by two OS processes', () => {
   async function startHolder(lockPath: string) {
     const tls = sharedServerTls();
     const args = [inject('zookeeperConnectString'), chroot, lockPath, 'child-process', ...(tls ? [JSON.stringify(tls)] : [])];
-    const holder = startScript('./lock-holder-child.ts', args);
+    const holder = startScript(new URL('./lock-holder-child.ts', import.meta.url), args);
     expect(await holder.nextLine()).toBe('acquired');
     return holder;
   }

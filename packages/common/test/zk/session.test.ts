@@ -10,7 +10,7 @@ import {
   type ZkClientEvents,
 } from '../../src/zk/index.js';
 import { connectClient, nextEvent, sharedServerHosts, testChroot, waitFor } from './helpers.js';
-import { ProxyProcess } from './proxy-process.js';
+import { ProxyProcess } from '@cloudpool/common/testing';
 
 const chroot = testChroot();
 let observer: ZkClient;

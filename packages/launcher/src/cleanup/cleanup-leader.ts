@@ -11,7 +11,7 @@ export function cleanupElectionName(provider: string): string {
  * Leak cleanup for one provider, run by exactly one launcher at a time: launchers contend in a
  * ZooKeeper election (`/nodepool/elections/cloudpool-cleanup-<provider>`); the leader runs a
  * pass every `cloudpool.cleanup.interval` seconds until it stops or loses its session, and the
- * next contender takes over. Sightings live in ZooKeeper (`/cloudpool/cleanup/<provider>`), so
+ * next contender takes over; a launcher whose leadership ended contends again. Sightings live in ZooKeeper (`/cloudpool/cleanup/<provider>`), so
  * the successor's first pass continues the two-pass rule where the last leader left it.
  */
 export class CleanupLeader {
@@ -30,10 +30,41 @@ export class CleanupLeader {
     this.sightings = new ZkSightingsStore(context.client, runtime.name, context.clock);
   }
 
+  /**
+   * Contends until stopped: after leadership ends (session lost) or the election fails, this
+   * launcher contends again, once connected, so cleanup never stops for good.
+   */
   start(): void {
-    this.running = this.election.run((signal) => this.lead(signal)).catch((error: unknown) => {
-      this.context.logger.error({ provider: this.runtime.name, err: error }, 'leak cleanup election failed');
-      return false;
+    this.running = this.contendUntilStopped();
+  }
+
+  private async contendUntilStopped(): Promise<boolean> {
+    const log = this.context.logger.child({ provider: this.runtime.name });
+    let led = false;
+    while (!this.stopped) {
+      try {
+        led = (await this.election.run((signal) => this.lead(signal))) || led;
+      } catch (error) {
+        if (this.stopped) break;
+        log.error({ err: error }, 'leak cleanup election failed; contending again');
+      }
+      if (this.stopped) break;
+      await this.pause(Math.min(1000, this.context.timings.poolIntervalMs * 5));
+      await this.context.client.waitForConnection().catch(() => undefined);
+      if (this.context.client.connectionState === 'closed') break;
+    }
+    return led;
+  }
+
+  /** Waits `ms`, or less when stopped. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
     });
   }
 

@@ -33,10 +33,12 @@ const READ_FAILURES: Record<string, string> = {
 };
 
 /**
- * Reads and validates nodepool.yaml with every driver it names (see `resolveDrivers`). Throws a
- * CliError only when the file cannot be read; problems in it are in `validation.issues`.
+ * Reads and validates nodepool.yaml with every driver it names (see `resolveDrivers`); with
+ * `importInstalled: false` (config-validate, which may run on untrusted changes) it imports
+ * nothing the file names: only built-in drivers and the io's. Throws a CliError only when the
+ * file cannot be read; problems in it are in `validation.issues`.
  */
-export async function readConfigFile(path: string, io: CliIo): Promise<ConfigFile> {
+export async function readConfigFile(path: string, io: CliIo, options: { importInstalled?: boolean } = {}): Promise<ConfigFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -45,7 +47,7 @@ export async function readConfigFile(path: string, io: CliIo): Promise<ConfigFil
     const why = READ_FAILURES[code] ?? (error as Error).message;
     throw new CliError(`cannot read the configuration ${path}: ${why} (-c names another file)`);
   }
-  const drivers = await resolveDrivers(driverNames(text), io.drivers);
+  const drivers = await resolveDrivers(driverNames(text), io.drivers, options);
   const validation = validateConfig({ text, path }, { drivers, env: io.env });
   return { path, text, drivers, validation };
 }

@@ -1,13 +1,16 @@
 import type { NodeRecord } from '@cloudpool/common';
 import { epochSeconds, type LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
-import { deletionReason } from './deletion-rules.js';
+import { deletionReason, type AllocatedRequest } from './deletion-rules.js';
 
 /**
  * Deletes the nodes that need it (see deletion-rules.ts) for the providers this launcher runs.
  * Per node: take its lock without blocking (a node in use is locked by its user and skipped),
  * re-read and re-check it, mark it `deleting`, delete its cloud resources through the
- * provider (NotFound counts as done), then remove the record and notify the provider. A
+ * provider (NotFound counts as done), then remove the record and notify the provider. A node
+ * without external id (its launcher died before the cloud answered, or before writing it) is
+ * looked up by its node tag in the provider's listing, and that instance deleted; a failed
+ * listing leaves the node for a later pass. A
  * failed delete leaves the node `deleting` and is retried on a later pass. Two launchers never
  * delete one node twice: the lock decides.
  */
@@ -30,7 +33,7 @@ export class NodeDeleter {
     const config = this.context.config();
     for (const node of this.context.nodes.values()) {
       if (this.inProgress.has(node.id) || !node.provider || !this.runtimes().has(node.provider)) continue;
-      if (!deletionReason(node, config, now)) continue;
+      if (!deletionReason(node, config, now, this.cachedRequest(node))) continue;
       this.inProgress.add(node.id);
       void this.delete(node.id).finally(() => this.inProgress.delete(node.id));
     }
@@ -41,21 +44,46 @@ export class NodeDeleter {
     while (this.inProgress.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
+  /** The request an `init` node is allocated to, from the cache (undefined for other nodes). */
+  private cachedRequest(node: NodeRecord): AllocatedRequest {
+    if (node.state !== 'init' || node.allocated_to === null) return undefined;
+    return this.context.requests.get(node.allocated_to) ?? null;
+  }
+
+  /** The external id of the instance tagged with this node id, from the provider's listing (which throws rather than answer partially). */
+  private async findExternalId(runtime: ProviderRuntime, nodeId: string): Promise<string | undefined> {
+    const found = (await runtime.provider.listNodes()).find((instance) => instance.nodeId === nodeId && instance.state !== 'deleted');
+    if (found) this.context.logger.info({ node: nodeId, externalId: found.externalId }, 'found the instance of a node without external id by its tag');
+    return found?.externalId;
+  }
+
   private async delete(id: string): Promise<void> {
     const log = this.context.logger.child({ node: id });
+    if (this.context.nodes.get(id)?.state === 'deleted') {
+      // A delete whose last step (removing the znode and its lock) failed: its cloud resources
+      // are gone already, and the lock cannot be taken any more (`lockNode` refuses a deleted
+      // node), so the removal is finished here; deleting twice is harmless.
+      await this.context.zk.deleteNode(id).then(
+        () => log.info('removed the record of a node deleted earlier'),
+        (error: unknown) => log.warn({ err: error }, 'removing a deleted node record failed; will retry'),
+      );
+      return;
+    }
     const locked = await this.context.zk.lockNode(id, { blocking: false }).catch(() => undefined);
     if (!locked) return;
     let node: NodeRecord = locked.node;
     try {
-      const reason = deletionReason(node, this.context.config(), epochSeconds(this.context.clock));
+      const request = node.state === 'init' && node.allocated_to !== null ? ((await this.context.zk.getRequest(node.allocated_to)) ?? null) : undefined;
+      const reason = deletionReason(node, this.context.config(), epochSeconds(this.context.clock), request);
       const runtime = node.provider ? this.runtimes().get(node.provider) : undefined;
       if (!reason || !runtime) return;
+      const madeInstance = node.state !== 'init';
       if (node.state !== 'deleting') {
         node.state = 'deleting';
         node = await this.context.zk.updateNode(node);
       }
       log.info({ provider: runtime.name }, `deleting node (${reason})`);
-      const externalId = typeof node.external_id === 'string' ? node.external_id : undefined;
+      const externalId = typeof node.external_id === 'string' ? node.external_id : madeInstance ? await this.findExternalId(runtime, id) : undefined;
       if (externalId) await runtime.provider.cleanupNode(externalId);
       await this.context.zk.deleteNode(id);
       runtime.provider.nodeDeletedNotification({ id, externalId });

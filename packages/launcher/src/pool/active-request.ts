@@ -25,11 +25,16 @@ interface LaunchingNode {
   index: number;
   label: PoolLabelConfig;
   locked: LockedNode;
+  /** Changes to this node's record not yet confirmed written, in order; a failed write leaves them here. */
+  unwritten: Array<(node: NodeRecord) => void>;
   /** Writes to this node's record, in order (each needs the version of the previous one). */
   writes: Promise<void>;
   /** Clock time the launch was handed to the provider. */
   startedAt: number;
 }
+
+/** Attempts of one node record write (after BadVersion or ConnectionLoss, it is re-read and the changes re-applied). */
+const WRITE_ATTEMPTS = 3;
 
 /**
  * A request this pool accepted: the request is `pending` and locked by us until the end.
@@ -41,10 +46,18 @@ interface LaunchingNode {
  *   unallocated, and the pool declines the request;
  * - only quota aborts → nodes `aborted`, ready ones unallocated, the request goes back to
  *   `requested` for a later try (the pool pauses until quota frees).
+ * A record write is done only once ZooKeeper confirmed it: a request is fulfilled only after
+ * every node's `ready` record was written. When a write or the request update fails (e.g.
+ * ConnectionLoss), `finish()` throws and may be called again: it resumes where it stopped, and
+ * writes nothing twice that would change the outcome. `abandon()` releases every lock instead,
+ * leaving the request to lost-request recovery and the nodes to the deleter.
  */
 export class ActiveRequest {
   private readonly launching: LaunchingNode[] = [];
   private handler: NodeRequestHandler | undefined;
+  private resultsRecorded = false;
+  /** Failed `finish()` calls made while connected to ZooKeeper (kept by the pool worker). */
+  finishFailures = 0;
   private readonly log: Logger;
 
   constructor(
@@ -63,7 +76,10 @@ export class ActiveRequest {
     return this.request.id;
   }
 
-  /** Marks the request pending and starts launching the nodes that reuse did not cover. */
+  /**
+   * Marks the request pending and starts launching the nodes that reuse did not cover. When it
+   * throws, nothing was handed to the provider; the caller must `abandon()` the request.
+   */
   async start(needed: Array<{ index: number; label: PoolLabelConfig }>, resources: Map<string, Record<string, number>>): Promise<void> {
     this.request.state = 'pending';
     this.request = await this.context.zk.updateRequest(this.request);
@@ -86,9 +102,10 @@ export class ActiveRequest {
       });
       const locked = await this.context.zk.lockNode(nodeId, { blocking: false });
       if (!locked) throw new Error(`could not lock new node ${nodeId}`);
+      const launching: LaunchingNode = { index, label, locked, unwritten: [], writes: Promise.resolve(), startedAt: this.context.clock.now() };
+      this.launching.push(launching);
       locked.node.state = 'building';
       locked.node = await this.context.zk.updateNode(locked.node);
-      this.launching.push({ index, label, locked, writes: Promise.resolve(), startedAt: this.context.clock.now() });
     }
     // Every launch is handed over in one synchronous block: the provider loop treats a handler
     // without unfinished launches as complete.
@@ -110,7 +127,10 @@ export class ActiveRequest {
     return this.handler?.launchesComplete() ?? true;
   }
 
-  /** Records the outcome of every launch and releases the request. Call once launchesComplete(). */
+  /**
+   * Records the outcome of every launch and releases the request. Call once launchesComplete().
+   * Throws when a ZooKeeper write failed; calling it again resumes (see the class comment).
+   */
   async finish(): Promise<RequestOutcome> {
     if (!this.requestLock.isHeld) {
       this.log.warn('request lock lost while launching; leaving the request to lost-request recovery');
@@ -118,8 +138,11 @@ export class ActiveRequest {
       return 'lost';
     }
     const results = this.handler?.results() ?? [];
-    for (const result of results) await this.recordResult(result);
-    await Promise.all(this.launching.map((l) => l.writes));
+    if (!this.resultsRecorded) {
+      this.resultsRecorded = true;
+      for (const result of results) this.recordResult(result);
+    }
+    await this.flushAll();
     const failed = results.filter((r) => r.status === 'failed');
     const aborted = results.filter((r) => r.status === 'aborted');
     let outcome: RequestOutcome;
@@ -147,15 +170,43 @@ export class ActiveRequest {
     return outcome;
   }
 
+  /**
+   * Gives the request up without finishing it, for a request whose start or finish keeps
+   * failing: puts it back to `requested` if it is still `pending` (best effort), and releases
+   * every lock, so lost-request recovery and the deleter can act (an unlocked `building` node
+   * is deleted; a request is only ever fulfilled with nodes whose `ready` record was written).
+   * Never throws.
+   */
+  async abandon(): Promise<void> {
+    this.log.warn('abandoning the request: releasing its locks for lost-request recovery');
+    try {
+      const fresh = this.requestLock.isHeld ? await this.context.zk.getRequest(this.request.id) : undefined;
+      if (fresh?.state === 'pending') {
+        fresh.state = 'requested';
+        await this.context.zk.updateRequest(fresh);
+      }
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not put the abandoned request back; lost-request recovery will');
+    }
+    await this.releaseNodes().catch((error: unknown) => this.log.warn({ err: error }, 'could not release node locks'));
+    await this.requestLock.release().catch((error: unknown) => this.log.warn({ err: error }, 'could not release the request lock'));
+  }
+
   private async fulfil(): Promise<RequestOutcome> {
     const nodes: string[] = new Array<string>(this.request.node_types.length);
     for (const reserved of this.reserved) nodes[reserved.index] = reserved.locked.node.id;
     for (const launching of this.launching) nodes[launching.index] = launching.locked.node.id;
+    const notReady = [...this.launching.map((l) => l.locked.node), ...this.reserved.map((r) => r.locked.node)].filter((n) => n.state !== 'ready');
+    if (notReady.length > 0 || nodes.some((id) => id === undefined)) {
+      throw new Error(`not fulfilling: nodes not ready (${notReady.map((n) => `${n.id}: ${n.state}`).join(', ')})`);
+    }
     const fresh = await this.context.zk.getRequest(this.request.id);
     if (!fresh) {
       this.log.info('request vanished while launching; its nodes will be deallocated');
       return 'lost';
     }
+    // A retried finish whose earlier update was applied although its answer was lost.
+    if (fresh.state === 'fulfilled' && fresh.nodes.join() === nodes.join()) return 'fulfilled';
     fresh.nodes = nodes;
     fresh.state = 'fulfilled';
     await this.context.zk.updateRequest(fresh);
@@ -163,7 +214,7 @@ export class ActiveRequest {
     return 'fulfilled';
   }
 
-  private async recordResult(result: LaunchResult): Promise<void> {
+  private recordResult(result: LaunchResult): void {
     const launching = this.launching.find((l) => l.locked.node.id === result.nodeId);
     if (!launching) return;
     const { config } = this.runtime;
@@ -193,8 +244,9 @@ export class ActiveRequest {
     for (const launching of this.launching) {
       if (launching.locked.node.state === 'ready') this.write(launching, (node) => void (node.allocated_to = null));
     }
-    await Promise.all(this.launching.map((l) => l.writes));
+    await this.flushAll();
     for (const { locked } of this.reserved) {
+      if (locked.node.allocated_to === null) continue;
       locked.node.allocated_to = null;
       locked.node = await this.context.zk.updateNode(locked.node);
     }
@@ -205,22 +257,59 @@ export class ActiveRequest {
     for (const { locked } of [...this.launching, ...this.reserved]) await locked.lock.release();
   }
 
+  /** Waits for every queued write, then tries the failed ones again; throws if any change is still unwritten. */
+  private async flushAll(): Promise<void> {
+    await Promise.all(this.launching.map((l) => l.writes));
+    for (const launching of this.launching) {
+      if (launching.unwritten.length > 0) launching.writes = launching.writes.then(() => this.flush(launching));
+    }
+    await Promise.all(this.launching.map((l) => l.writes));
+    const unwritten = this.launching.filter((l) => l.unwritten.length > 0).map((l) => l.locked.node.id);
+    if (unwritten.length > 0) throw new Error(`could not write the records of nodes ${unwritten.join(', ')}`);
+  }
+
   /** Queues a change to a node record; changes apply in order, each on the latest version. */
   private write(launching: LaunchingNode, change: (node: NodeRecord) => void): void {
-    launching.writes = launching.writes.then(async () => {
+    launching.unwritten.push(change);
+    launching.writes = launching.writes.then(() => this.flush(launching));
+  }
+
+  /**
+   * Writes the node's unwritten changes. After BadVersion or ConnectionLoss (a write that may
+   * have been applied) the record is read again once connected and the changes re-applied,
+   * while the node lock is held; on failure the changes stay unwritten. Never rejects.
+   */
+  private async flush(launching: LaunchingNode): Promise<void> {
+    const changes = launching.unwritten.slice();
+    if (changes.length === 0) return;
+    const id = launching.locked.node.id;
+    let node: NodeRecord | undefined = launching.locked.node;
+    for (let attempt = 1; ; attempt++) {
+      // Without the node lock the record may be someone else's to change (a deleter's, after our session ended).
+      if (!launching.locked.lock.isHeld) {
+        this.log.warn({ node: id }, 'node lock lost; its record is left as it is');
+        return;
+      }
       try {
-        change(launching.locked.node);
-        launching.locked.node = await this.context.zk.updateNode(launching.locked.node);
+        if (!node) throw new Error(`node ${id} vanished`);
+        for (const change of changes) change(node);
+        launching.locked.node = await this.context.zk.updateNode(node);
+        launching.unwritten.splice(0, changes.length);
+        return;
       } catch (error) {
-        if (isZkError(error, 'BadVersion')) {
-          const fresh = await this.context.zk.getNode(launching.locked.node.id);
-          if (!fresh) return;
-          change(fresh);
-          launching.locked.node = await this.context.zk.updateNode(fresh);
+        const retryable = isZkError(error, 'BadVersion', 'ConnectionLoss') && attempt < WRITE_ATTEMPTS && launching.locked.lock.isHeld;
+        if (!retryable) {
+          this.log.error({ node: id, err: error }, 'could not update node record');
           return;
         }
-        this.log.error({ node: launching.locked.node.id, err: error }, 'could not update node record');
       }
-    });
+      try {
+        await this.context.client.waitForConnection(AbortSignal.timeout(this.context.client.negotiatedSessionTimeoutMs));
+        node = await this.context.zk.getNode(id);
+      } catch (error) {
+        this.log.error({ node: id, err: error }, 'could not re-read node record');
+        return;
+      }
+    }
   }
 }

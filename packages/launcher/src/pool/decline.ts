@@ -2,12 +2,19 @@ import { listComponents, type PoolComponentContent } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 import { declinedByAll, type PoolComponentView } from './request-routing.js';
 
-/** The registered pool workers, as routing sees them. */
+/** Invalid pool registrations already logged (each is logged once, then skipped quietly). */
+const reportedInvalid = new Set<string>();
+
+/** The registered pool workers, as routing sees them. A registration that is not a pool's JSON is skipped and logged once. */
 export async function registeredPools(context: LauncherContext): Promise<PoolComponentView[]> {
-  const components = await listComponents(context.client, 'pool');
+  const components = await listComponents(context.client, 'pool', (error) => {
+    if (reportedInvalid.has(error.path)) return;
+    reportedInvalid.add(error.path);
+    context.logger.warn({ path: error.path }, `skipping a pool registration: ${error.message}`);
+  });
   return components
     .map((c) => c.content as PoolComponentContent)
-    .filter((c) => c.id !== null && c.provider_name !== null)
+    .filter((c) => typeof c.id === 'string' && typeof c.provider_name === 'string' && Array.isArray(c.supported_labels))
     .map((c) => ({ id: c.id!, provider_name: c.provider_name!, supported_labels: c.supported_labels, priority: c.priority, paused: c.paused }));
 }
 

@@ -1,6 +1,8 @@
 import {
   checkQuota,
   ComponentRegistration,
+  poolQuotaLockPath,
+  ZkLock,
   describeVerdict,
   sortRequestsForService,
   sumQuota,
@@ -13,9 +15,9 @@ import {
 import type { Logger } from 'pino';
 import type { LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
-import { ActiveRequest } from './active-request.js';
+import { ActiveRequest, type RequestOutcome } from './active-request.js';
 import { declineRequest, registeredPools } from './decline.js';
-import { quotaLayers } from './quota-layers.js';
+import { nodesNotCached, quotaLayers } from './quota-layers.js';
 import { releaseReservedNodes, reserveReadyNodes } from './ready-node-reservation.js';
 import { shouldYield, staticDeclineReason, type PoolComponentView } from './request-routing.js';
 
@@ -23,6 +25,15 @@ import { shouldYield, staticDeclineReason, type PoolComponentView } from './requ
 export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
 
 type Handling = 'accepted' | 'declined' | 'paused' | 'skipped';
+
+/** Requests whose record is larger are not handled (see `refuseOversized`). */
+const MAX_HANDLED_RECORD_BYTES = 256 * 1024;
+
+/** How long a pool worker waits for another launcher's quota check on the same pool. */
+const QUOTA_LOCK_WAIT_MS = 10_000;
+
+/** Failed finishes (while connected to ZooKeeper) after which a request is abandoned to recovery. */
+const FINISH_ATTEMPTS = 5;
 
 /**
  * Serves requests for one (provider, pool), registered as a pool component. Each pass takes
@@ -37,6 +48,7 @@ export class PoolWorker {
   private readonly registration: ComponentRegistration<PoolComponentContent>;
   private readonly active = new Map<string, ActiveRequest>();
   private paused = false;
+  private readonly refusedOversized = new Set<string>();
   private stopping = false;
   private readonly log: Logger;
 
@@ -72,7 +84,8 @@ export class PoolWorker {
   /** Takes no new requests; resolves once every accepted request has finished, then unregisters. */
   async stop(): Promise<void> {
     this.stopping = true;
-    while (this.active.size > 0) {
+    // Once the launcher closed its session (it gave up on ZooKeeper), nothing more can be finished.
+    while (this.active.size > 0 && this.context.client.connectionState !== 'closed') {
       await this.collectFinished();
       if (this.active.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.context.timings.poolIntervalMs)));
     }
@@ -89,6 +102,7 @@ export class PoolWorker {
     let pausedNow = false;
     for (const request of waiting) {
       if (this.active.has(request.id) || request.declined_by.includes(this.id)) continue;
+      if (this.refuseOversized(request)) continue;
       const staticReason = staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: this.pool.labels });
       if (!staticReason && !pausedNow && shouldYield(request, me, pools)) continue;
       const handling = await this.handle(request, staticReason, pausedNow).catch((error: unknown) => {
@@ -98,6 +112,20 @@ export class PoolWorker {
       if (handling === 'paused') pausedNow = true;
     }
     await this.setPaused(pausedNow);
+  }
+
+  /**
+   * Whether a request is too large to handle: every write of it (pending, declined, fulfilled)
+   * would resend its whole record, and records near ZooKeeper's 1 MiB packet limit cost the
+   * session. Such a request is left untouched and named in the log once.
+   */
+  private refuseOversized(request: NodeRequestRecord): boolean {
+    if (request.stat.dataLength <= MAX_HANDLED_RECORD_BYTES) return false;
+    if (!this.refusedOversized.has(request.id)) {
+      this.refusedOversized.add(request.id);
+      this.log.error({ request: request.id, bytes: request.stat.dataLength }, `not handling request ${request.id}: its record has ${request.stat.dataLength} bytes, more than ${MAX_HANDLED_RECORD_BYTES}`);
+    }
+    return true;
   }
 
   private async handle(request: NodeRequestRecord, staticReason: string | undefined, paused: boolean): Promise<Handling> {
@@ -119,32 +147,52 @@ export class PoolWorker {
         return 'declined';
       }
       if (paused) return 'skipped';
-      const reserved = await reserveReadyNodes(this.context, this.runtime.name, this.pool, fresh);
-      const needed = labels.map((label, index) => ({ index, label })).filter(({ index }) => !reserved.some((r) => r.index === index));
-      const verdict = checkQuota(sumQuota(needed.map(({ label }) => needs.get(label.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh));
-      if (verdict.verdict !== 'fits') {
-        await releaseReservedNodes(this.context, reserved);
-        if (verdict.layer === 'tenant') {
-          // As Nodepool: only this tenant waits; the pool goes on serving the others.
-          this.log.debug({ request: fresh.id, tenant: fresh.tenant_name }, `deferred: ${describeVerdict(verdict)}`);
-          return 'skipped';
-        }
-        if (fresh.requestor === MIN_READY_REQUESTOR) {
-          await declineRequest(this.context, fresh.id, this.poolRef, `min-ready request at capacity: ${describeVerdict(verdict)}`);
-          return 'declined';
-        }
-        if (!this.paused) this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
-        await this.freeRoom();
-        return 'paused';
+      // Launchers on this pool check its quota and create nodes one at a time, each counting
+      // the nodes the others made (read afresh), so max-servers holds across launchers.
+      const quotaLock = new ZkLock(this.context.client, poolQuotaLockPath(this.id), { identifier: this.context.launcherId });
+      if (!(await quotaLock.acquire({ timeoutMs: QUOTA_LOCK_WAIT_MS }))) return 'skipped';
+      try {
+        const result = await this.acceptUnderQuotaLock(fresh, lock, labels, needs);
+        accepted = result === 'accepted';
+        return result;
+      } finally {
+        await quotaLock.release();
       }
-      const active = new ActiveRequest(this.context, this.runtime, this.pool, this.poolRef, fresh, lock, reserved);
-      this.active.set(fresh.id, active);
-      accepted = true;
-      await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
-      return 'accepted';
     } finally {
       if (!accepted) await lock.release();
     }
+  }
+
+  /** The quota check and node creation of `handle`, under the pool's quota lock. */
+  private async acceptUnderQuotaLock(fresh: NodeRequestRecord, lock: ZkLock, labels: PoolLabelConfig[], needs: Map<string, QuotaSet>): Promise<Handling> {
+    const reserved = await reserveReadyNodes(this.context, this.runtime.name, this.pool, fresh);
+    const needed = labels.map((label, index) => ({ index, label })).filter(({ index }) => !reserved.some((r) => r.index === index));
+    const unseen = await nodesNotCached(this.context);
+    const verdict = checkQuota(sumQuota(needed.map(({ label }) => needs.get(label.name)!)), await quotaLayers(this.context, this.runtime.provider, this.pool, fresh, unseen));
+    if (verdict.verdict !== 'fits') {
+      await releaseReservedNodes(this.context, reserved);
+      if (verdict.layer === 'tenant') {
+        // As Nodepool: only this tenant waits; the pool goes on serving the others.
+        this.log.debug({ request: fresh.id, tenant: fresh.tenant_name }, `deferred: ${describeVerdict(verdict)}`);
+        return 'skipped';
+      }
+      if (fresh.requestor === MIN_READY_REQUESTOR) {
+        await declineRequest(this.context, fresh.id, this.poolRef, `min-ready request at capacity: ${describeVerdict(verdict)}`);
+        return 'declined';
+      }
+      if (!this.paused) this.log.info({ request: fresh.id }, `pausing: ${describeVerdict(verdict)}`);
+      await this.freeRoom();
+      return 'paused';
+    }
+    const active = new ActiveRequest(this.context, this.runtime, this.pool, this.poolRef, fresh, lock, reserved);
+    try {
+      await active.start(needed, new Map([...needs].map(([label, quota]) => [label, quota.toJSON()])));
+    } catch (error) {
+      await active.abandon();
+      throw error;
+    }
+    this.active.set(fresh.id, active);
+    return 'accepted';
   }
 
   private async labelNeeds(labels: PoolLabelConfig[]): Promise<Map<string, QuotaSet>> {
@@ -155,14 +203,29 @@ export class PoolWorker {
     return needs;
   }
 
+  /**
+   * Finishes the requests whose launches all ended. A finish that fails stays in `active` and is
+   * tried again on the next pass (it resumes where it stopped); failures while ZooKeeper is
+   * unreachable do not count, as the request lock is either kept or lost with the session. After
+   * `FINISH_ATTEMPTS` failures while connected, the request is abandoned: its locks are released
+   * so lost-request recovery and the deleter take over.
+   */
   private async collectFinished(): Promise<void> {
     for (const [id, active] of this.active) {
       if (!active.launchesComplete()) continue;
+      let outcome: RequestOutcome | undefined;
+      try {
+        outcome = await active.finish();
+      } catch (error) {
+        if (this.context.client.connectionState === 'connected') active.finishFailures++;
+        if (active.finishFailures < FINISH_ATTEMPTS) {
+          this.log.warn({ request: id, err: error }, 'could not finish request; will try again');
+          continue;
+        }
+        this.log.error({ request: id, err: error }, `could not finish request in ${FINISH_ATTEMPTS} attempts`);
+        await active.abandon();
+      }
       this.active.delete(id);
-      const outcome = await active.finish().catch((error: unknown) => {
-        this.log.error({ request: id, err: error }, 'could not finish request');
-        return undefined;
-      });
       if (outcome && outcome !== 'declined') {
         this.context.events.emit('request', { request: id, provider: this.runtime.name, pool: this.pool.name, outcome });
       }

@@ -12,14 +12,16 @@ function resourcesOf(node: NodeRecord): QuotaSet {
  *   provider's nodes, plus its instances that have no node (leaked ones still use quota);
  *   skipped when the pool says `ignore-provider-quota`;
  * - tenant: `tenant-resource-limits` minus every node of the request's tenant, any provider.
+ * `unseen` are nodes read from ZooKeeper that the cache has not shown yet (see `nodesNotCached`).
  */
 export async function quotaLayers(
   context: LauncherContext,
   provider: Provider,
   pool: PoolConfig,
   request: NodeRequestRecord,
+  unseen: readonly NodeRecord[] = [],
 ): Promise<QuotaLayers> {
-  const nodes = context.nodes.values();
+  const nodes = [...context.nodes.values(), ...unseen.filter((n) => !context.nodes.get(n.id))];
   const providerNodes = nodes.filter((n) => n.provider === provider.name);
   const layers: QuotaLayers = {
     pool: { limits: pool.limits, used: sumQuota(providerNodes.filter((n) => n.pool === pool.name).map(resourcesOf)) },
@@ -39,4 +41,14 @@ export async function quotaLayers(
     layers.tenant = { limits: tenantLimits, used: sumQuota(nodes.filter((n) => n.tenant_name === tenant).map(resourcesOf)) };
   }
   return layers;
+}
+
+/**
+ * The nodes in ZooKeeper that the cache does not hold yet (made by another launcher a moment
+ * ago): read afresh, so a quota check under the pool's quota lock counts them.
+ */
+export async function nodesNotCached(context: LauncherContext): Promise<NodeRecord[]> {
+  const missing = (await context.zk.listNodeIds()).filter((id) => !context.nodes.get(id));
+  const read = await Promise.all(missing.map((id) => context.zk.getNode(id).catch(() => undefined)));
+  return read.filter((node): node is NodeRecord => node !== undefined);
 }

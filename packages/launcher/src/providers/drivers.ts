@@ -24,29 +24,43 @@ function isDriver(value: unknown): value is Driver {
 }
 
 /**
- * Loads a driver from an installed package (its default export, or an export named `driver`),
- * for `driver:` names that are not built in. Tried names: `cloudpool-driver-<name>`, then `<name>`.
- * Returns undefined when no such package is installed.
+ * The `driver:` names that may name an installed driver package: a plain npm name part
+ * (lower-case letters, digits, `-`, `_`, `.`, not first), never a path, URL or scope.
+ */
+const INSTALLED_DRIVER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * Loads a driver from the installed package `cloudpool-driver-<name>` (its default export, or
+ * an export named `driver`), for `driver:` names that are not built in. Only package names are
+ * imported: a name that could be a path or URL (`/x.mjs`, `./x`, `file:…`, `data:…`) is never
+ * imported. Returns undefined when no such package is installed or the name is not a package name.
  */
 export async function importDriver(name: string): Promise<Driver | undefined> {
-  for (const specifier of [`cloudpool-driver-${name}`, name]) {
-    let module: Record<string, unknown>;
-    try {
-      module = (await import(specifier)) as Record<string, unknown>;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw error;
-    }
-    const driver = [module.default, module.driver].find(isDriver);
-    if (driver) return driver;
-    throw new Error(`package "${specifier}" does not export a cloudpool Driver (default export or "driver")`);
+  if (!INSTALLED_DRIVER_NAME.test(name)) return undefined;
+  const specifier = `cloudpool-driver-${name}`;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
   }
-  return undefined;
+  const driver = [module.default, module.driver].find(isDriver);
+  if (driver) return driver;
+  throw new Error(`package "${specifier}" does not export a cloudpool Driver (default export or "driver")`);
 }
 
-/** The built-in drivers plus installed ones named by the providers of a raw config. */
-export async function resolveDrivers(names: Iterable<string>, extra: ReadonlyMap<string, Driver> = new Map()): Promise<Map<string, Driver>> {
+/**
+ * The built-in drivers and `extra`, plus, with `importInstalled` (default), the installed
+ * driver packages named by the providers of a raw config (see `importDriver`).
+ */
+export async function resolveDrivers(
+  names: Iterable<string>,
+  extra: ReadonlyMap<string, Driver> = new Map(),
+  options: { importInstalled?: boolean } = {},
+): Promise<Map<string, Driver>> {
   const drivers = new Map([...builtinDrivers(), ...extra]);
+  if (options.importInstalled === false) return drivers;
   for (const name of names) {
     if (drivers.has(name)) continue;
     const driver = await importDriver(name);

@@ -1,15 +1,15 @@
-import { loadConfig, NodepoolZk, type NodeRecord, type NodeRequestRecord, type ZkClient } from '@cloudpool/common';
+import { loadConfig, NodepoolZk, type NodeRecord, type NodeRequestRecord, type ZkClient, type ZkHost } from '@cloudpool/common';
 import { connectClient, FakeDriver, parseHosts, testChroot, waitFor } from '@cloudpool/common/testing';
 import { pino } from 'pino';
 import { afterEach, beforeEach, inject } from 'vitest';
 import { Launcher } from '../../src/launcher.js';
 
 /** Loop intervals short enough for tests on a real ZooKeeper. */
-export const FAST_TIMINGS = { poolIntervalMs: 40, deleteIntervalMs: 40, maintenanceIntervalMs: 60, providerLoopMs: 10 };
+export const FAST_TIMINGS = { poolIntervalMs: 40, deleteIntervalMs: 40, maintenanceIntervalMs: 60, providerLoopMs: 10, zooKeeperShutdownGraceMs: 1000 };
 
-/** A `nodepool.yaml` for the run's ZooKeeper server under `chroot`, with `body` appended. */
-export function configText(chroot: string, body: string): string {
-  const servers = parseHosts(inject('zookeeperConnectString'))
+/** A `nodepool.yaml` for the run's ZooKeeper server (or `hosts`) under `chroot`, with `body` appended. */
+export function configText(chroot: string, body: string, hosts: ZkHost[] = parseHosts(inject('zookeeperConnectString'))): string {
+  const servers = hosts
     .map((h) => `  - host: ${h.host}\n    port: ${h.port}\n    chroot: ${chroot}`)
     .join('\n');
   return `zookeeper-servers:\n${servers}\nzookeeper-timeout: 4\n${body}`;
@@ -31,8 +31,8 @@ export class LauncherHarness {
     this.requester = new NodepoolZk(this.requesterClient, { identifier: 'zuul' });
   }
 
-  config(body: string) {
-    return loadConfig({ text: configText(this.chroot, body), path: 'nodepool.yaml' }, { drivers: { fake: this.driver } });
+  config(body: string, hosts?: ZkHost[]) {
+    return loadConfig({ text: configText(this.chroot, body, hosts), path: 'nodepool.yaml' }, { drivers: { fake: this.driver } });
   }
 
   /**
@@ -45,11 +45,18 @@ export class LauncherHarness {
     return id;
   }
 
-  async startLauncher(body: string, name = `launcher-${this.launchers.length + 1}`): Promise<Launcher> {
+  /**
+   * Starts a launcher on the run's ZooKeeper server, or on `hosts` (e.g. a TCP proxy in front of
+   * it); with `logLine`, its JSON log lines (level info and up) go there.
+   */
+  async startLauncher(body: string, name = `launcher-${this.launchers.length + 1}`, hosts?: ZkHost[], logLine?: (line: string) => void): Promise<Launcher> {
+    const logger = logLine
+      ? pino({ level: 'info' }, { write: (line: string) => logLine(line) })
+      : pino({ level: process.env.CLOUDPOOL_TEST_LOG ?? 'silent' });
     const launcher = await Launcher.start({
-      config: this.config(body),
+      config: this.config(body, hosts),
       drivers: new Map([['fake', this.driver]]),
-      logger: pino({ level: process.env.CLOUDPOOL_TEST_LOG ?? 'silent' }),
+      logger,
       timings: FAST_TIMINGS,
       hostname: name,
     });

@@ -55,6 +55,10 @@ export class FakeAdapter implements CloudAdapter<FakeSettingTypes> {
     return instance.id;
   }
 
+  async start(): Promise<void> {
+    this.cloud.connect();
+  }
+
   listNodes(): Promise<CloudInstance[]> {
     return this.instances.get();
   }

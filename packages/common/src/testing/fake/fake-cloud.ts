@@ -53,6 +53,8 @@ export class FakeCloud {
   readonly failNextCreates: CloudErrorKind[] = [];
   /** Errors the next creates put the instance into after it was created (boot failures). */
   readonly failNextBoots: Array<{ kind: CloudErrorKind; message: string }> = [];
+  /** Errors the next provider starts throw, in order (e.g. an identity-token timeout, bad credentials). */
+  readonly failNextStarts: CloudErrorKind[] = [];
   /** While set, every list call fails with this kind (a failed page). */
   failListsWith: CloudErrorKind | undefined;
   /** While set, every delete call fails with this kind. */
@@ -64,6 +66,13 @@ export class FakeCloud {
     this.bootTimeMs = options.bootTimeMs ?? 0;
     this.deleteTimeMs = options.deleteTimeMs ?? 0;
     this.limits = options.limits ?? {};
+  }
+
+  /** What a provider start asks of the cloud (sign-in): fails with the next of `failNextStarts`. */
+  connect(): void {
+    this.count('connect');
+    const failure = this.failNextStarts.shift();
+    if (failure) throw new CloudError(failure, `fake ${failure} error on sign-in`, { action: 'connect', code: failure });
   }
 
   /** Creates an instance and its volume, or returns the one made with the same token. */

@@ -30,14 +30,16 @@ type ProviderSummary = {
  * `config-validate`: every problem of nodepool.yaml with its path and line (the `zookeeper-tls`
  * files are read: they must exist and hold usable PEM), and each provider that loads with its
  * driver and effective requests per second (Nodepool's `rate` means seconds between calls for
- * OpenStack). Exits 1 when there is a problem.
+ * OpenStack). Exits 1 when there is a problem. Imports no code named by the file: only built-in
+ * drivers are known to it.
  */
 export function registerConfigValidate(program: Command, io: CliIo): void {
   withCommonOptions(program.command('config-validate'))
     .description("validate nodepool.yaml; show each provider's driver and effective request rate")
     .action(async (_options: unknown, command: Command) => {
       const path = configPath(command);
-      const { validation, text } = await readConfigFile(path, io);
+      // Validation runs on untrusted changes: it never imports code the file names.
+      const { validation, text } = await readConfigFile(path, io, { importInstalled: false });
       const loaded = validation.config ?? validation.partial?.config;
       const tlsIssues = await zookeeperTlsIssues(text, loaded?.zookeeperTls);
       const issues = [...validation.issues, ...tlsIssues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));

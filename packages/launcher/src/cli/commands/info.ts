@@ -3,7 +3,7 @@ import { listComponents } from '@cloudpool/common';
 import { renderTable, type Column } from '../../web/text-table.js';
 import { loadConfigFile } from '../config-file.js';
 import type { CliIo } from '../io.js';
-import { nodeRows, nodeTable, readNodes } from '../node-list.js';
+import { nodeRows, nodeTable, readNodes, reportInvalidRecords } from '../node-list.js';
 import { configPath, wantsJson, withCommonOptions } from '../options.js';
 import { printResult } from '../output.js';
 import { withZooKeeper } from '../zookeeper.js';
@@ -28,8 +28,8 @@ export function registerInfo(program: Command, io: CliIo): void {
     .action(async (provider: string, _options: unknown, command: Command) => {
       const { config, path } = await loadConfigFile(configPath(command), io);
       const { nodes, pools } = await withZooKeeper(config, async (zk) => ({
-        nodes: await nodeRows(zk, await readNodes(zk, (node) => node.provider === provider), io.clock.now()),
-        pools: (await listComponents(zk.client, 'pool')).map(({ content }) => content).filter((pool) => pool.provider_name === provider),
+        nodes: await nodeRows(zk, await readNodes(zk, (node) => node.provider === provider, reportInvalidRecords(io)), io.clock.now()),
+        pools: (await listComponents(zk.client, 'pool', reportInvalidRecords(io))).map(({ content }) => content).filter((pool) => pool.provider_name === provider),
       }));
       const configured = config.providers.has(provider);
       printResult(io, wantsJson(command), { provider, configured, nodes, pools }, () => {

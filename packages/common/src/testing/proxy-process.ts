@@ -1,4 +1,4 @@
-import { startScript, type ScriptProcess } from './helpers.js';
+import { startScript, type ScriptProcess } from './script-process.js';
 
 /**
  * A `TcpProxy` (tcp-proxy.ts) in a child process (tcp-proxy-main.ts), controlled from the test.
@@ -13,7 +13,7 @@ export class ProxyProcess {
 
   /** Starts the proxy process; resolves once it listens. */
   static async start(target: { host: string; port: number }): Promise<ProxyProcess> {
-    const script = startScript('./tcp-proxy-main.ts', [target.host, String(target.port)]);
+    const script = startScript(new URL('./tcp-proxy-main.ts', import.meta.url), [target.host, String(target.port)]);
     const port = Number(await script.nextLine());
     if (!(port > 0)) throw new Error('the proxy process did not report its port');
     return new ProxyProcess(script, port);
@@ -35,9 +35,14 @@ export class ProxyProcess {
 
   /** Ends the proxy process. */
   async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.script.child.once('exit', resolve));
-    this.script.child.stdin.end();
+    const { child } = this.script;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    // A proxy that does not end on its own within a few seconds is killed.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
+    clearTimeout(timer);
   }
 
   private async command(line: string): Promise<void> {
