@@ -1,5 +1,5 @@
 /**
- * cloudpool's benchmarks: `pnpm bench` runs them all, `pnpm tsx bench/run.ts <name>...` some.
+ * cloudpool's benchmarks: `./scripts/bench.sh` (or `pnpm bench`) runs them all, `./scripts/bench.sh <name>...` some.
  * Each prints its tables and writes `bench/results/<name>.json`; the README snippet
  * (`bench/results/README-snippet.md`) is rebuilt from the results present.
  */
@@ -97,8 +97,8 @@ async function writeSnippet(): Promise<void> {
     '',
     ...bullets,
     '',
-    `Measured ${dates} on ${os.cpus().length} cores. Reproduce: \`pnpm bench\` (all, about 8.5 minutes on 2 cores) or`,
-    '`pnpm tsx bench/run.ts <name>` (simulator-list, launch-throughput, api-economy, zookeeper-cost, time-to-ready,',
+    `Measured ${dates} on ${os.cpus().length} cores. Reproduce: \`./scripts/bench.sh\` (all, about 8.5 minutes on 2 cores) or`,
+    '`./scripts/bench.sh <name>` (simulator-list, launch-throughput, api-economy, zookeeper-cost, time-to-ready,',
     'cleanup-pass, memory); each prints its tables and writes `bench/results/<name>.json`. Needs Java and Debian\'s',
     '`zookeeper` jars (or `ZOOKEEPER_CLASSPATH`).',
     '',
