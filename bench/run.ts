@@ -16,9 +16,6 @@ import { Harness } from './support/harness.js';
 import { childWarnings } from './support/ipc.js';
 import { markdownTable, printTable, RESULTS_DIR, writeResult, writeText, type Benchmark, type Snippet } from './support/report.js';
 
-// The AWS SDK's notice that its releases after January 2027 need Node 22 would interleave with the tables.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const BENCHMARKS: Benchmark[] = [simulatorList, launchThroughput, apiEconomy, zookeeperCost, timeToReady, cleanupPass, memory];
 
 interface SavedResult {
