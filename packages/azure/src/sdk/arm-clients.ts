@@ -38,12 +38,12 @@ function makeClients(connection: ArmConnection): ArmClients {
   const { credential, subscriptionId, endpoint } = connection;
   const scope = armScope(endpoint);
   // No SDK retries: they would wait out any Retry-After unbounded; the provider's queue owns retries.
-  const common = { endpoint, retryOptions: { maxRetries: 0 }, ...tlsOptionsFor(connection.ca) };
+  const options = { endpoint, credentials: { scopes: [scope] }, retryOptions: { maxRetries: 0 }, ...tlsOptionsFor(connection.ca) };
   return {
     subscriptionId,
-    compute: new ComputeManagementClient(credential, subscriptionId, { ...common, credentials: { scopes: [scope] } }),
-    network: new NetworkManagementClient(credential, subscriptionId, { ...common, credentialScopes: scope }),
-    resources: new ResourceManagementClient(credential, subscriptionId, { ...common, credentialScopes: scope }),
+    compute: new ComputeManagementClient(credential, subscriptionId, options),
+    network: new NetworkManagementClient(credential, subscriptionId, options),
+    resources: new ResourceManagementClient(credential, subscriptionId, options),
   };
 }
 
