@@ -54,9 +54,12 @@ if [ ! -x "$pnpm_bin" ] || [ "$("$pnpm_bin" -v 2>/dev/null)" != "$pnpm_version" 
   npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error "pnpm@$pnpm_version" >/dev/null
 fi
 export PATH="$tools/node_modules/.bin:$PATH"
-if [ "$use_tools_node" = 1 ]; then export PATH="$tools/node/bin:$PATH"; fi
-if [ "$use_tools_node" = 1 ]; then echo "bootstrap: Node $(node -v) from .tools/" >&2
-else echo "bootstrap: the machine's Node $(node -v)" >&2; fi
+if [ "$use_tools_node" = 1 ]; then
+  export PATH="$tools/node/bin:$PATH"
+  echo "bootstrap: Node $(node -v) from .tools/" >&2
+else
+  echo "bootstrap: the machine's Node $(node -v)" >&2
+fi
 
 apt_packages=()
 if [ -z "${ZOOKEEPER_CLASSPATH:-}" ] && [ ! -f /usr/share/java/zookeeper.jar ]; then apt_packages+=(zookeeper); fi
