@@ -75,12 +75,12 @@ fi
 
 cd "$root"
 if [ -n "${CI:-}" ]; then
-  pnpm install --frozen-lockfile --reporter=silent
+  pnpm install --frozen-lockfile --loglevel=error
 else
-  pnpm install --reporter=silent
+  pnpm install --loglevel=error
 fi
 # An addon built by an earlier install for another node does not load; build it for this one.
 if ! (cd packages/common && node -e 'require("zookeeper")' 2>/dev/null); then
   echo "bootstrap: building the zookeeper addon for Node $(node -p process.versions.node)"
-  pnpm --filter @cloudpool/common rebuild zookeeper --reporter=silent
+  pnpm --filter @cloudpool/common rebuild zookeeper --loglevel=error
 fi
