@@ -94,7 +94,7 @@ async function writeSnippet(): Promise<void> {
     '',
     ...bullets,
     '',
-    `Measured ${dates} on ${os.cpus().length} cores. Reproduce: \`./scripts/bench.sh\` (all, about 8.5 minutes on 2 cores) or`,
+    `Measured ${dates} on ${os.cpus().length} cores, Node ${process.versions.node.split('.')[0]}. Reproduce: \`./scripts/bench.sh\` (all, about 8.5 minutes on 2 cores) or`,
     '`./scripts/bench.sh <name>` (simulator-list, launch-throughput, api-economy, zookeeper-cost, time-to-ready,',
     'cleanup-pass, memory); each prints its tables and writes `bench/results/<name>.json`. Needs Java and Debian\'s',
     '`zookeeper` jars (or `ZOOKEEPER_CLASSPATH`).',
