@@ -1,5 +1,5 @@
 /**
- * cloudpool's benchmarks: `pnpm bench` runs them all, `pnpm tsx bench/run.ts <name>...` some.
+ * cloudpool's benchmarks: `./scripts/bench.sh` (or `pnpm bench`) runs them all, `./scripts/bench.sh <name>...` some.
  * Each prints its tables and writes `bench/results/<name>.json`; the README snippet
  * (`bench/results/README-snippet.md`) is rebuilt from the results present.
  */
@@ -16,9 +16,6 @@ import { zookeeperTls } from './benchmarks/zookeeper-tls.js';
 import { Harness } from './support/harness.js';
 import { childWarnings } from './support/ipc.js';
 import { markdownTable, printTable, RESULTS_DIR, writeResult, writeText, type Benchmark, type Snippet } from './support/report.js';
-
-// The AWS SDK's notice that its releases after January 2027 need Node 22 would interleave with the tables.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const BENCHMARKS: Benchmark[] = [simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, cleanupPass, memory];
 
@@ -98,8 +95,8 @@ async function writeSnippet(): Promise<void> {
     '',
     ...bullets,
     '',
-    `Measured ${dates} on ${os.cpus().length} cores. Reproduce: \`pnpm bench\` (all, about 8.5 minutes on 2 cores) or`,
-    '`pnpm tsx bench/run.ts <name>` (simulator-list, launch-throughput, api-economy, zookeeper-cost, zookeeper-tls,',
+    `Measured ${dates} on ${os.cpus().length} cores, Node ${process.versions.node.split('.')[0]}. Reproduce: \`./scripts/bench.sh\` (all, about 8.5 minutes on 2 cores) or`,
+    '`./scripts/bench.sh <name>` (simulator-list, launch-throughput, api-economy, zookeeper-cost, zookeeper-tls,',
     'time-to-ready, cleanup-pass, memory); each prints its tables and writes `bench/results/<name>.json`. Needs Java and Debian\'s',
     '`zookeeper` jars (or `ZOOKEEPER_CLASSPATH`).',
     '',

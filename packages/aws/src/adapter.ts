@@ -22,7 +22,7 @@ import {
 } from '@cloudpool/common';
 import type { Host, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CloudQuota } from './quota.js';
-import type { AwsLabelSettings, AwsPoolSettings, AwsProviderConfig, AwsSettings } from './config.js';
+import type { AwsLabelSettings, AwsProviderConfig, AwsSettings } from './config.js';
 import type { HostAndFleetPort } from './dedicated-host-port.js';
 import { DedicatedHosts, HOST_RESOURCE_TYPE } from './dedicated-hosts.js';
 import { Ec2Calls } from './queued-calls.js';

@@ -46,9 +46,8 @@ function sleep(timers: TimerClock, ms: number, signal: AbortSignal | undefined):
  * start. Following does not use the SDKs' pollers: each poll is ONE queued GET of the resource,
  * whose provisioning state ARM keeps in step with the operation (`Creating`/`Updating`/`Deleting`
  * until it ends; a deleted resource answers 404). So every poll is paced and counted like any other
- * call, the two SDK generations in use (arm-compute on core-lro 3, arm-network on core-lro 2, with
- * different poller interfaces) are followed the same way, and a failed VM tells its failure code in
- * its instance view rather than in the text of a poller's error. Polls that fail retryably
+ * call, and a failed VM tells its failure code in its instance view rather than in the text of a
+ * poller's error. Polls that fail retryably
  * (throttled, transient) are repeated, up to a few in a row.
  */
 export class ArmOperations {

@@ -43,17 +43,18 @@ function makeClients(connection: ArmConnection): ArmClients {
   const scope = armScope(endpoint);
   // No SDK retries: they would wait out any Retry-After unbounded; the provider's queue owns retries.
   const timeout = requestTimeoutPolicy(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  const common = {
+  const options = {
     endpoint,
+    credentials: { scopes: [scope] },
     retryOptions: { maxRetries: 0 },
     additionalPolicies: [{ policy: timeout, position: 'perCall' as const }],
     ...tlsOptionsFor(connection.ca),
   };
   return {
     subscriptionId,
-    compute: new ComputeManagementClient(credential, subscriptionId, { ...common, credentials: { scopes: [scope] } }),
-    network: new NetworkManagementClient(credential, subscriptionId, { ...common, credentialScopes: scope }),
-    resources: new ResourceManagementClient(credential, subscriptionId, { ...common, credentialScopes: scope }),
+    compute: new ComputeManagementClient(credential, subscriptionId, options),
+    network: new NetworkManagementClient(credential, subscriptionId, options),
+    resources: new ResourceManagementClient(credential, subscriptionId, options),
   };
 }
 

@@ -1,18 +1,21 @@
 import type { Image, InstanceViewStatus, ResourceSku, Usage, VirtualMachine } from '@azure/arm-compute';
-import { getContinuationToken as networkNextLink, type NetworkInterface, type PublicIPAddress, type Subnet, type Usage as NetworkUsage } from '@azure/arm-network';
-import { type GenericResourceExpanded, getContinuationToken as resourcesNextLink } from '@azure/arm-resources';
+import type { NetworkInterface, PublicIPAddress, Subnet, Usage as NetworkUsage } from '@azure/arm-network';
+import type { GenericResourceExpanded } from '@azure/arm-resources';
 import { mapped } from '../errors.js';
 import type { ArmAcceptance, ArmCollection, AzurePort, PageReader, ProvisioningSnapshot } from '../port.js';
 import type { ArmClients } from './client-registry.js';
-import { acceptanceOf, computeInitialRequest, networkInitialRequest } from './initial-requests.js';
+import { acceptanceOf, initialRequest } from './initial-requests.js';
 
 /** What the SDKs' list methods return: items, or pages of items through `byPage()`. */
 interface Pageable<T> {
   byPage(): AsyncIterableIterator<T[]>;
 }
 
-/** Reads a list page by page, each page one request, errors mapped as `action`; `nextLinkOf` tells whether a page follows. */
-function pages<T>(action: string, list: Pageable<T>, nextLinkOf: (page: T[]) => string | undefined): PageReader<T> {
+/** The SDKs mark each page with its continuation (the `nextLink`). */
+const nextLinkOf = (page: unknown[]) => (page as { continuationToken?: string }).continuationToken;
+
+/** Reads a list page by page, each page one request, errors mapped as `action`; a page's `nextLink` tells whether one follows. */
+function pages<T>(action: string, list: Pageable<T>): PageReader<T> {
   const iterator = list.byPage();
   return {
     action,
@@ -23,9 +26,6 @@ function pages<T>(action: string, list: Pageable<T>, nextLinkOf: (page: T[]) => 
       }),
   };
 }
-
-/** arm-compute marks each page with its continuation (the `nextLink`); arm-network and arm-resources keep it aside. */
-const computeNextLink = (page: unknown[]) => (page as { continuationToken?: string }).continuationToken;
 
 /** The code and message of a failed VM provisioning, from its instance view (`ProvisioningState/failed/<code>`). */
 function provisioningFailure(statuses: InstanceViewStatus[] | undefined): ProvisioningSnapshot['failure'] {
@@ -62,28 +62,28 @@ export class SdkAzurePort implements AzurePort {
 
   putPublicIpAddress(resourceGroup: string, name: string, body: PublicIPAddress): Promise<ArmAcceptance> {
     return mapped('publicIPAddresses.createOrUpdate', async () => {
-      const answer = await networkInitialRequest((options) =>
-        this.clients.network.publicIPAddresses.beginCreateOrUpdate(resourceGroup, name, body, createOnly(options)),
+      const answer = await initialRequest((onResponse) =>
+        this.clients.network.publicIPAddresses.createOrUpdate(resourceGroup, name, body, createOnly({ onResponse })),
       );
-      return acceptanceOf(answer, 'flattened');
+      return acceptanceOf(answer);
     });
   }
 
   putNetworkInterface(resourceGroup: string, name: string, body: NetworkInterface): Promise<ArmAcceptance> {
     return mapped('networkInterfaces.createOrUpdate', async () => {
-      const answer = await networkInitialRequest((options) =>
-        this.clients.network.networkInterfaces.beginCreateOrUpdate(resourceGroup, name, body, createOnly(options)),
+      const answer = await initialRequest((onResponse) =>
+        this.clients.network.networkInterfaces.createOrUpdate(resourceGroup, name, body, createOnly({ onResponse })),
       );
-      return acceptanceOf(answer, 'flattened');
+      return acceptanceOf(answer);
     });
   }
 
   putVirtualMachine(resourceGroup: string, name: string, body: VirtualMachine): Promise<ArmAcceptance> {
     return mapped('virtualMachines.createOrUpdate', async () => {
-      const answer = await computeInitialRequest((onResponse) =>
+      const answer = await initialRequest((onResponse) =>
         this.clients.compute.virtualMachines.createOrUpdate(resourceGroup, name, body, { onResponse, ifNoneMatch: '*' }),
       );
-      return acceptanceOf(answer, 'raw');
+      return acceptanceOf(answer);
     });
   }
 
@@ -92,15 +92,15 @@ export class SdkAzurePort implements AzurePort {
       const { compute, network } = this.clients;
       switch (collection) {
         case 'virtualMachines':
-          return computeInitialRequest((onResponse) => compute.virtualMachines.delete(resourceGroup, name, { onResponse }));
+          return initialRequest((onResponse) => compute.virtualMachines.delete(resourceGroup, name, { onResponse }));
         case 'disks':
-          return computeInitialRequest((onResponse) => compute.disks.delete(resourceGroup, name, { onResponse }));
+          return initialRequest((onResponse) => compute.disks.delete(resourceGroup, name, { onResponse }));
         case 'images':
-          return computeInitialRequest((onResponse) => compute.images.delete(resourceGroup, name, { onResponse }));
+          return initialRequest((onResponse) => compute.images.delete(resourceGroup, name, { onResponse }));
         case 'networkInterfaces':
-          return networkInitialRequest((options) => network.networkInterfaces.beginDelete(resourceGroup, name, options));
+          return initialRequest((onResponse) => network.networkInterfaces.delete(resourceGroup, name, { onResponse }));
         case 'publicIPAddresses':
-          return networkInitialRequest((options) => network.publicIPAddresses.beginDelete(resourceGroup, name, options));
+          return initialRequest((onResponse) => network.publicIPAddresses.delete(resourceGroup, name, { onResponse }));
       }
     }).then((answer) => ({ status: answer.status }));
   }
@@ -135,41 +135,41 @@ export class SdkAzurePort implements AzurePort {
   }
 
   listVirtualMachines(resourceGroup: string): PageReader<VirtualMachine> {
-    return pages('virtualMachines.list', this.clients.compute.virtualMachines.list(resourceGroup), computeNextLink);
+    return pages('virtualMachines.list', this.clients.compute.virtualMachines.list(resourceGroup));
   }
 
   listNetworkInterfaces(resourceGroup: string): PageReader<NetworkInterface> {
-    return pages('networkInterfaces.list', this.clients.network.networkInterfaces.list(resourceGroup), networkNextLink);
+    return pages('networkInterfaces.list', this.clients.network.networkInterfaces.list(resourceGroup));
   }
 
   listPublicIpAddresses(resourceGroup: string): PageReader<PublicIPAddress> {
-    return pages('publicIPAddresses.list', this.clients.network.publicIPAddresses.list(resourceGroup), networkNextLink);
+    return pages('publicIPAddresses.list', this.clients.network.publicIPAddresses.list(resourceGroup));
   }
 
   listImages(resourceGroup: string): PageReader<Image> {
-    return pages('images.list', this.clients.compute.images.listByResourceGroup(resourceGroup), computeNextLink);
+    return pages('images.list', this.clients.compute.images.listByResourceGroup(resourceGroup));
   }
 
   listResources(resourceGroup: string): PageReader<GenericResourceExpanded> {
-    return pages('resources.list', this.clients.resources.resources.listByResourceGroup(resourceGroup, { expand: 'createdTime' }), resourcesNextLink);
+    return pages('resources.list', this.clients.resources.resources.listByResourceGroup(resourceGroup, { expand: 'createdTime' }));
   }
 
   listUsages(location: string): PageReader<Usage> {
-    return pages('usage.list', this.clients.compute.usage.list(location), computeNextLink);
+    return pages('usage.list', this.clients.compute.usage.list(location));
   }
 
   listNetworkUsages(location: string): PageReader<NetworkUsage> {
-    return pages('networkUsages.list', this.clients.network.usages.list(location), networkNextLink);
+    return pages('networkUsages.list', this.clients.network.usages.list(location));
   }
 
   listVirtualMachineSkus(location: string): PageReader<ResourceSku> {
-    return pages('resourceSkus.list', this.clients.compute.resourceSkus.list({ filter: `location eq '${location}'` }), computeNextLink);
+    return pages('resourceSkus.list', this.clients.compute.resourceSkus.list({ filter: `location eq '${location}'` }));
   }
 }
 
 /** arm-network's options with `If-None-Match: *` (its create operations have no option of their own for it). */
-function createOnly<T extends object>(options: T): T & { requestOptions: { customHeaders: Record<string, string> } } {
-  return { ...options, requestOptions: { customHeaders: { 'If-None-Match': '*' } } };
+function createOnly<T extends object>(options: T): T & { requestOptions: { headers: Record<string, string> } } {
+  return { ...options, requestOptions: { headers: { 'if-none-match': '*' } } };
 }
 
 /** Provisioning state, id and tags of a resource as the SDKs deserialize it. */

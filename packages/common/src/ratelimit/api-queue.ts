@@ -111,7 +111,7 @@ export class ApiQueue {
     this.#throttleRetries = options.throttleRetries ?? 0;
     this.#budgets = budgetsFromOptions(options, this.#clock.now());
     this.#executor = new PQueue({ concurrency: options.concurrency });
-    this.#executor.on('next', () => {
+    this.#executor.addEventListener('next', () => {
       this.#dispatch();
       this.#resolveIdleWaiters();
     });

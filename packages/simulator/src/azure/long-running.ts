@@ -26,8 +26,9 @@ const OPERATIONS_KEPT = 100_000;
 /**
  * ARM's long-running operation protocol: a PUT or DELETE answers at once with an
  * `Azure-AsyncOperation` status URL (`{"status": "InProgress"}` until done, then `Succeeded` or
- * `Failed` with an error) and, for deletes, a `Location` URL (202 until done, then 204), both with
- * `Retry-After`. The SDK pollers follow either.
+ * `Failed` with an error) and, for deletes, a `Location` URL (202 until done, then 200: the answer
+ * of a delete that found the resource, the one status every delete's published responses share; a
+ * resource-group delete lists only 200 and 202), both with `Retry-After`. The SDK pollers follow either.
  */
 export class LongRunningOperations {
   private readonly operations = new Map<string, Operation>();
@@ -97,13 +98,13 @@ export class LongRunningOperations {
     return armJson(200, body, status === 'InProgress' ? { 'retry-after': String(retryAfterSeconds) } : {});
   }
 
-  /** The answer at a `Location` URL: 202 while running, then 204, or the failure as an error. */
+  /** The answer at a `Location` URL: 202 while running, then 200, or the failure as an error. */
   resultAnswer(operation: Operation, now: number, requestUrl: string, retryAfterSeconds: number): SimResponse {
     switch (this.status(operation, now)) {
       case 'InProgress':
         return armEmpty(202, { location: requestUrl, 'retry-after': String(retryAfterSeconds) });
       case 'Succeeded':
-        return armEmpty(204);
+        return armEmpty(200);
       case 'Failed':
       case 'Canceled':
         return armJson(409, { error: operation.failure });

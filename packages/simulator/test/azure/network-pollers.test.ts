@@ -3,7 +3,6 @@ import type { AzureSimulator } from '../../src/azure/index.js';
 import { clientsFor, pollInterval, startSimulator, type AzureClients } from './clients.js';
 import { rejectionOf } from './fixtures.js';
 
-// Skipped while the workspace pins @azure/core-lro 3 for arm-network/arm-resources (see clients.ts).
 describe('Azure simulator: arm-network and arm-resources pollers', () => {
   let sim: AzureSimulator;
   let clients: AzureClients;

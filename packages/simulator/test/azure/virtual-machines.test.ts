@@ -66,7 +66,7 @@ describe('Azure simulator: virtual machines through the SDKs', () => {
     expect(refused).toMatchObject({ statusCode: 412, code: 'PreconditionFailed' });
     const nicRefused = await rejectionOf(
       network.networkInterfaces.beginCreateOrUpdateAndWait(rg, 'taken-nic', { location: nic.location, tags: { owner: 'intruder' }, ipConfigurations: nic.ipConfigurations }, {
-        requestOptions: { customHeaders: { 'If-None-Match': '*' } },
+        requestOptions: { headers: { 'if-none-match': '*' } },
       }),
     );
     expect(nicRefused).toMatchObject({ statusCode: 412, code: 'PreconditionFailed' });
