@@ -1,4 +1,5 @@
 import { nodeTags, TAG } from '@cloudpool/common';
+import { vmNameOf } from '../src/names.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
@@ -22,7 +23,7 @@ describe('Azure: a public IP still in use', () => {
 
     await expect(adapter.deleteResource(publicIp)).rejects.toMatchObject({ kind: 'transient', code: 'PublicIPAddressCannotBeDeleted' });
 
-    await azure.clients.compute.virtualMachines.beginDeleteAndWait(azure.resourceGroup, `np${nodeId}`, { updateIntervalInMs: 5 });
+    await azure.clients.compute.virtualMachines.beginDeleteAndWait(azure.resourceGroup, vmNameOf({ systemId: SYSTEM_ID, providerName: PROVIDER, nodeId, nonce: undefined }), { updateIntervalInMs: 5 });
     await adapter.deleteResource(publicIp);
     expect((await ours()).filter((resource) => resource.type === 'public-ip')).toEqual([]);
   });

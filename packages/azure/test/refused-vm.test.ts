@@ -1,4 +1,5 @@
 import { ManualClock, nodeTags, TAG } from '@cloudpool/common';
+import { vmNameOf } from '../src/names.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { label, pool, PROVIDER, RecordingLogger, SimulatedAzure, startAdapter, SYSTEM_ID, tickUntil } from '../src/testing/test-bed.js';
 
@@ -62,7 +63,7 @@ describe('Azure: a VM that ARM refuses', () => {
     // Wait for the refusal, then look at the NIC from outside while compensation waits.
     for (let tries = 0; tries < 200 && azure.calls('networkInterfaces.delete') === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 5));
     const { network } = azure.clients;
-    await expect(network.networkInterfaces.beginDelete(azure.resourceGroup, `np${nodeId}-nic`)).rejects.toMatchObject({ code: 'NicReservedForAnotherVm', statusCode: 400 });
+    await expect(network.networkInterfaces.delete(azure.resourceGroup, `${vmNameOf({ systemId: SYSTEM_ID, providerName: PROVIDER, nodeId, nonce: undefined })}-nic`)).rejects.toMatchObject({ code: 'NicReservedForAnotherVm', statusCode: 400 });
     abort.abort(new Error('shutdown'));
     await expect(creating).rejects.toMatchObject({ kind: 'capacity', code: 'SkuNotAvailable' });
   });

@@ -1,4 +1,5 @@
 import { CreateNodeStateMachine, DeleteNodeStateMachine, ManualClock, nodeTags } from '@cloudpool/common';
+import { vmNameOf } from '../src/names.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { label, pool, PROVIDER, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
 
@@ -31,7 +32,7 @@ describe('Azure VM identity', () => {
     await run(create);
 
     // As real Compute does, reads name the group upper-cased; the PUT's answer echoed the request.
-    const read = await azure.clients.compute.virtualMachines.get(azure.resourceGroup, `np${nodeId}`);
+    const read = await azure.clients.compute.virtualMachines.get(azure.resourceGroup, vmNameOf({ systemId: SYSTEM_ID, providerName: PROVIDER, nodeId, nonce: undefined }));
     expect(read.id).toContain(`/resourceGroups/${azure.resourceGroup.toUpperCase()}/`);
     expect(azure.resourceGroup).not.toBe(azure.resourceGroup.toUpperCase());
 

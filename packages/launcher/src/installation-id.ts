@@ -49,6 +49,12 @@ export async function installationsInClouds(zk: NodepoolZk, config: NodepoolConf
         byProvider.set(providerConfig.name, (byProvider.get(providerConfig.name) ?? 0) + 1);
         seen.set(id, byProvider);
       }
+    } catch (error) {
+      // A cloud that cannot be read now must not keep the launcher from starting (its provider is
+      // retried like any failed start). Instances it holds of an older installation are then not
+      // seen here, but leak cleanup's breaker still holds deletions of instances older than the
+      // id's record (`tree-after-instance`).
+      logger.warn({ provider: providerConfig.name, err: error }, `could not check provider ${providerConfig.name} for instances of another installation id: ${String(error)}`);
     } finally {
       await runtime.stop();
     }

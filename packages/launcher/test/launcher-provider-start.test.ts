@@ -5,7 +5,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Launcher } from '../src/launcher.js';
 import { FAST_TIMINGS, fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
-const CONFIG = `labels:
+// A pinned installation id: no start-up look into the clouds for another one, so every start
+// counted here is the provider's own.
+const CONFIG = `cloudpool:
+  system-id: provider-start-test
+labels:
   - name: small
 providers:
 ${fakeProvider('fake-a', `      - name: main\n        max-servers: 10\n        labels:\n${label('small')}`)}`;

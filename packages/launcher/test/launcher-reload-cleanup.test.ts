@@ -26,7 +26,7 @@ describe('launcher: cloudpool.cleanup settings apply on reload to running provid
     await launcher.applyConfig(h.config(CONFIG('    dry-run: true\n')));
     expect(launcher.runtimes().get('fake-a')).toBe(runtime); // the provider did not restart
     const cloud = h.driver.cloud('fake-a');
-    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
+    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: await h.goneNodeId() }, { ageMs: 60_000 });
     const from = passes.length;
     await waitFor(() => passes.length >= from + 3);
     expect(passes.slice(from + 1).every((report) => report.dryRun)).toBe(true);

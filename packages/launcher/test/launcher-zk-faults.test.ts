@@ -111,7 +111,7 @@ describe('launcher: ZooKeeper session loss', () => {
     await proxy.restore();
     await waitFor(() => leader.leading, 15_000);
     const cloud = h.driver.cloud('fake-a');
-    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: '0000009999' }, { ageMs: 60_000 });
+    const leaked = cloud.plantInstance({ [TAG.providerName]: 'fake-a', [TAG.systemId]: launcher.context.systemId, [TAG.nodeId]: await h.goneNodeId() }, { ageMs: 60_000 });
     await waitFor(() => !cloud.instances.has(leaked.id), 15_000);
   }, 40_000);
 });

@@ -20,7 +20,7 @@ describe('the installed cloudpool command', () => {
 
   it('is the bin of @cloudpool/launcher, an executable node script', () => {
     const manifest = JSON.parse(readFileSync(join(launcherDir, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
-    expect(manifest.bin).toEqual({ cloudpool: './bin/cloudpool.js' });
+    expect(manifest.bin).toEqual({ cloudpool: './bin/cloudpool.js', 'nodepool-launcher': './bin/nodepool-launcher.js' });
     const script = join(launcherDir, manifest.bin!.cloudpool!);
     expect(readFileSync(script, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(statSync(script).mode & 0o111).not.toBe(0);

@@ -35,7 +35,13 @@ describe('web: /metrics', () => {
     expect((await h.waitForRequest(id)).state).toBe('fulfilled');
     await waitFor(() => launcher.context.nodes.values().filter((n) => n.state === 'ready').length === 2);
 
-    const scrape = await get(web, '/metrics');
+    // The request's outcome is counted when the launcher's event follows its write, which the
+    // requester may see first.
+    const outcome = 'cloudpool_request_outcomes_total{provider="fake-a",pool="main",outcome="fulfilled"}';
+    const scrape = await waitFor(async () => {
+      const answer = await get(web, '/metrics');
+      return sample(answer.body, outcome) === undefined ? undefined : answer;
+    });
     expect(scrape.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = scrape.body;
     expect(sample(text, 'cloudpool_launches_total{provider="fake-a",label="small",result="ready"}')).toBe(2);

@@ -102,7 +102,10 @@ export abstract class SimulatedCloud {
   async start(): Promise<this> {
     const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void this.dispatch(req, res);
     const server = this.options.tls ? https.createServer(this.options.tls, listener) : http.createServer(listener);
-    server.keepAliveTimeout = 5000;
+    // Longer than any pause between a client's calls: a server that closes an idle keep-alive
+    // socket just as the client reuses it makes that call fail with ECONNRESET (seen under load
+    // with 5 s). stop() closes every connection anyway.
+    server.keepAliveTimeout = 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -36,8 +36,8 @@ describe('Azure simulator: realistic by default', () => {
         onResponse: (response) => void (first ??= response),
       });
       expect(first?.status).toBe(201);
-      // arm-network hands over its deserialized (flattened) body.
-      expect((first?.parsedBody as { provisioningState?: string }).provisioningState).toBe('Updating');
+      // The SDK hands over ARM's wire body.
+      expect((first?.parsedBody as { properties?: { provisioningState?: string } }).properties?.provisioningState).toBe('Updating');
       expect(first?.headers.get('azure-asyncoperation')).toMatch(/\/providers\/Microsoft\.Network\/locations\/[^/]+\/operations\//);
       expect(first?.headers.get('retry-after')).toBe('0');
       expect((await network.publicIPAddresses.get(rg, 'slow-ip')).provisioningState).toBe('Updating');
