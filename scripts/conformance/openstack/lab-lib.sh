@@ -1,6 +1,8 @@
 # Sourced by the lab scripts after lab-env.sh: starting, waiting for and stopping services.
 
-export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+# The system tools (mariadbd and others live in /usr/sbin) go after what is on PATH: the caller's
+# node (the bootstrap's Node 24) must stay first.
+export PATH="$PATH:/usr/sbin:/usr/bin:/sbin:/bin"
 PY=/usr/bin/python3   # Debian's: the OpenStack modules live there, not in any other python3 on PATH
 RABBIT_ENV=(HOME="$LAB_STATE/rabbitmq" RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS="$LAB_HOST"
   RABBITMQ_MNESIA_BASE="$LAB_STATE/rabbitmq/mnesia" RABBITMQ_LOG_BASE="$LAB_LOG/rabbitmq"
