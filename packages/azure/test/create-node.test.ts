@@ -1,9 +1,9 @@
 import { type CloudCallQueue, CloudError, newNodeNonce, nodeTags, TAG } from '@cloudpool/common';
 import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
 import { vmNameOf } from '../src/names.js';
-import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, SimulatedAzure, startAdapter, SYSTEM_ID } from '../src/testing/test-bed.js';
+import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, startAdapter, SYSTEM_ID, useSimulatedAzure } from '../src/testing/test-bed.js';
 
 /**
  * Runs queued calls one at a time and counts the simulator's calls made while each ran: if every
@@ -42,43 +42,33 @@ const vmName = (req: ReturnType<typeof request>) =>
 const hooks = (onExternalId: (id: string) => void = () => undefined) => ({ onExternalId, signal: new AbortController().signal });
 
 describe('Azure createResource', () => {
-  let azure: SimulatedAzure;
+  const azure = useSimulatedAzure();
 
-  beforeAll(async () => {
-    azure = await SimulatedAzure.start();
-  });
-  afterAll(async () => {
-    await azure.stop();
-  });
-  beforeEach(() => {
-    azure.sim.reset();
-  });
-
-  const leftOf = async (nodeId: string) => (await azure.rawResources()).filter((r) => r.tags[TAG.nodeId] === nodeId);
+  const leftOf = async (nodeId: string) => (await azure().rawResources()).filter((r) => r.tags[TAG.nodeId] === nodeId);
 
   it('puts the tags on every resource in its create request and sends every cloud call through the queue', async () => {
-    const queue = new AuditingQueue(() => azure.totalCalls());
-    const adapter = await startAdapter(azure, { queue });
+    const queue = new AuditingQueue(() => azure().totalCalls());
+    const adapter = await startAdapter(azure(), { queue });
     const req = request();
     const vmId = await adapter.createResource(req, hooks());
-    expect(queue.callsInside).toBe(azure.totalCalls());
+    expect(queue.callsInside).toBe(azure().totalCalls());
     // One request per queued call: the limiter sees every request (arm-network's begin* polls nothing itself).
-    expect(azure.totalCalls() - azure.calls('token')).toBe(queue.actions.length);
+    expect(azure().totalCalls() - azure().calls('token')).toBe(queue.actions.length);
     expect(queue.actions.filter((action) => action.endsWith('.createOrUpdate'))).toEqual([
       'publicIPAddresses.createOrUpdate',
       'networkInterfaces.createOrUpdate',
       'virtualMachines.createOrUpdate',
     ]);
 
-    const rg = azure.resourceGroup;
-    const { compute, network } = azure.clients;
+    const rg = azure().resourceGroup;
+    const { compute, network } = azure().clients;
     const vm = await compute.virtualMachines.get(rg, vmName(req));
     const nic = await network.networkInterfaces.get(rg, `${vmName(req)}-nic`);
     const publicIp = await network.publicIPAddresses.get(rg, `${vmName(req)}-pip-IPv4`);
     const disk = await compute.disks.get(rg, `${vmName(req)}-os`);
     for (const resource of [vm, nic, publicIp, disk]) expect(resource.tags, resource.id).toEqual(req.tags);
     // Tags came with the PUTs: no resource was ever updated (PATCH) afterwards.
-    const counters = azure.sim.counters.snapshot();
+    const counters = azure().sim.counters.snapshot();
     expect(Object.keys(counters).filter((action) => action.endsWith('.update'))).toEqual([]);
 
     expect(vm.id?.toLowerCase()).toBe(vmId.toLowerCase());
@@ -91,7 +81,7 @@ describe('Azure createResource', () => {
 
   it("writes the label's tags, then its dynamic tags formatted with the node request, on the public IP, the NIC and the VM", async () => {
     const logger = new RecordingLogger();
-    const adapter = await startAdapter(azure, { logger });
+    const adapter = await startAdapter(azure(), { logger });
     const dynamicTags = {
       'zuul-request': '{request.id}',
       'zuul-job': '{request.requestor_data[job_name]}',
@@ -106,8 +96,8 @@ describe('Azure createResource', () => {
 
     const expected = { ...req.tags, 'zuul-request': '100-0000000042', 'zuul-job': 'tox-py311', team: 'openstack-ubuntu' };
     expect(expected).toMatchObject({ [TAG.poolName]: pool.name, [TAG.nodeId]: req.nodeId });
-    const rg = azure.resourceGroup;
-    const { compute, network } = azure.clients;
+    const rg = azure().resourceGroup;
+    const { compute, network } = azure().clients;
     const vm = await compute.virtualMachines.get(rg, vmName(req));
     const nic = await network.networkInterfaces.get(rg, `${vmName(req)}-nic`);
     const publicIp = await network.publicIPAddresses.get(rg, `${vmName(req)}-pip-IPv4`);
@@ -123,11 +113,11 @@ describe('Azure createResource', () => {
   });
 
   it('reports the instance ready with its addresses, public first', async () => {
-    const adapter = await startAdapter(azure);
+    const adapter = await startAdapter(azure());
     const req = request();
     const vmId = await adapter.createResource(req, hooks());
     const instance = (await adapter.listNodes()).find((i) => i.externalId === vmId);
-    expect(instance).toMatchObject({ nodeId: req.nodeId, state: 'ready', region: azure.sim.location });
+    expect(instance).toMatchObject({ nodeId: req.nodeId, state: 'ready', region: azure().sim.location });
     expect(instance?.privateIpv4).toMatch(/^10\.0\./);
     expect(instance?.publicIpv4).toMatch(/^20\./);
     expect(instance?.interfaceIp).toBe(instance?.publicIpv4);
@@ -143,12 +133,12 @@ describe('Azure createResource', () => {
 
     beforeEach(async () => {
       queue = new RecordingQueue();
-      adapter = await startAdapter(azure, { queue });
+      adapter = await startAdapter(azure(), { queue });
     });
 
     it('when the VM is refused for capacity', async () => {
       // No NIC reservation after the refusal here: refused-vm.test.ts outwaits one on a manual clock.
-      azure.sim.setKnobs({ azure: { unavailableSizes: ['Standard_B2s'], nicReservationMs: 0 } });
+      azure().sim.setKnobs({ azure: { unavailableSizes: ['Standard_B2s'], nicReservationMs: 0 } });
       const req = request();
       const failure = adapter.createResource(req, hooks());
       await expect(failure).rejects.toBeInstanceOf(CloudError);
@@ -165,7 +155,7 @@ describe('Azure createResource', () => {
     });
 
     it('when the VM fails after ARM accepted it (asynchronous allocation failure), the listing says so and cleanupNode removes every part', async () => {
-      azure.sim.setKnobs({ bootTimeMs: 20, azure: { asyncAllocationFailureRatio: 1 } });
+      azure().sim.setKnobs({ bootTimeMs: 20, azure: { asyncAllocationFailureRatio: 1 } });
       const req = request();
       const reported: string[] = [];
       const vmId = await adapter.createResource(req, hooks((id) => reported.push(id)));
@@ -184,7 +174,7 @@ describe('Azure createResource', () => {
     });
 
     it('when a quota refuses the VM', async () => {
-      azure.sim.setKnobs({ quotas: { cores: 1 }, azure: { nicReservationMs: 0 } });
+      azure().sim.setKnobs({ quotas: { cores: 1 }, azure: { nicReservationMs: 0 } });
       const req = request();
       await expect(adapter.createResource(req, hooks())).rejects.toMatchObject({ kind: 'quota', code: 'OperationNotAllowed' });
       expect(await leftOf(req.nodeId)).toEqual([]);
@@ -193,25 +183,25 @@ describe('Azure createResource', () => {
 
   describe('identities that cannot collide', () => {
     it('names a node after installation, id and nonce: a reused node id or another installation gets its own VM', async () => {
-      const adapter = await startAdapter(azure);
+      const adapter = await startAdapter(azure());
       const nodeId = '0000000001';
       const first = await adapter.createResource(request(nodeId), hooks());
       const reissued = await adapter.createResource(request(nodeId), hooks());
       const otherInstallation = await adapter.createResource(request(nodeId, newNodeNonce(), 'another-installation'), hooks());
       expect(new Set([first, reissued, otherInstallation]).size).toBe(3);
-      const vms = await azure.rawResources();
+      const vms = await azure().rawResources();
       const owners = vms.filter((r) => r.id === first || r.id === otherInstallation).map((r) => r.tags[TAG.systemId]);
       expect(owners.sort()).toEqual(['another-installation', SYSTEM_ID].sort());
     });
 
     it('refuses a name that exists and is not this node record: a collision is an error, never a takeover, and nothing of it is deleted', async () => {
       const queue = new RecordingQueue();
-      const adapter = await startAdapter(azure, { queue });
+      const adapter = await startAdapter(azure(), { queue });
       const req = request();
       const foreignTags = { owner: 'someone-else' };
-      const rg = azure.resourceGroup;
-      const { location } = azure.sim;
-      await azure.clients.network.publicIPAddresses.beginCreateOrUpdateAndWait(rg, `${vmName(req)}-pip-IPv4`, {
+      const rg = azure().resourceGroup;
+      const { location } = azure().sim;
+      await azure().clients.network.publicIPAddresses.beginCreateOrUpdateAndWait(rg, `${vmName(req)}-pip-IPv4`, {
         location,
         tags: foreignTags,
         sku: { name: 'Standard' },
@@ -219,13 +209,13 @@ describe('Azure createResource', () => {
       });
       const failure = adapter.createResource(req, hooks());
       await expect(failure).rejects.toMatchObject({ kind: 'permanent', code: 'PreconditionFailed', message: expect.stringMatching(/name collision, not taken over/) });
-      const ip = await azure.clients.network.publicIPAddresses.get(rg, `${vmName(req)}-pip-IPv4`);
+      const ip = await azure().clients.network.publicIPAddresses.get(rg, `${vmName(req)}-pip-IPv4`);
       expect(ip.tags).toEqual(foreignTags);
       expect(queue.calls.map((call) => call.action)).not.toContain('publicIPAddresses.delete');
     });
 
     it('uses what an earlier send of the same node record made (its answer was lost) instead of failing', async () => {
-      const adapter = await startAdapter(azure);
+      const adapter = await startAdapter(azure());
       const req = request();
       const made = await adapter.createResource(req, hooks());
       const parts = (await leftOf(req.nodeId)).map((r) => r.id).sort();
@@ -238,7 +228,7 @@ describe('Azure createResource', () => {
 
   it('stops calling the cloud once aborted, leaving cleanup to the framework', async () => {
     const queue = new RecordingQueue();
-    const adapter = await startAdapter(azure, { queue });
+    const adapter = await startAdapter(azure(), { queue });
     const controller = new AbortController();
     controller.abort(new CloudError('transient', 'launch timeout'));
     await expect(adapter.createResource(request(), { onExternalId: () => undefined, signal: controller.signal })).rejects.toMatchObject({

@@ -5,6 +5,7 @@ import type { GenericResourceExpanded } from '@azure/arm-resources';
 import { type CloudCallQueue, ManualClock, type PoolConfig, type PoolLabelConfig, type ProviderCommonSettings, QuotaSet, type TimerClock, providerOwnership } from '@cloudpool/common';
 import type { RawCloudResource } from '@cloudpool/common/testing';
 import { AzureSimulator, type AzureSimulatorOptions } from '@cloudpool/simulator';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { AzureAdapter } from '../adapter.js';
 import type { AdapterLogger, AzureAdapterConfig } from '../adapter-config.js';
 import type { AzureLabelSettings, AzurePoolSettings } from '../config.js';
@@ -200,4 +201,25 @@ export async function tickUntil(clock: ManualClock, done: () => boolean, options
     await new Promise((resolve) => setTimeout(resolve, 2));
     await clock.advanceSettling(options.stepMs ?? 1_000);
   }
+}
+
+/**
+ * One simulated Azure for the calling `describe`, started before its tests, reset before each and
+ * stopped after them; the returned function gives it to a test.
+ */
+export function useSimulatedAzure(options?: Parameters<typeof SimulatedAzure.start>[0]): () => SimulatedAzure {
+  let azure: SimulatedAzure | undefined;
+  beforeAll(async () => {
+    azure = await SimulatedAzure.start(options);
+  });
+  afterAll(async () => {
+    await azure?.stop();
+  });
+  beforeEach(() => {
+    azure?.sim.reset();
+  });
+  return () => {
+    if (!azure) throw new Error('no simulated Azure outside a test');
+    return azure;
+  };
 }
