@@ -128,6 +128,7 @@ describe('OpenStack provider configuration', () => {
         maxDeleteShare: 0.25,
         maxDeleteCount: 50,
       },
+      notifications: {},
     });
   });
 

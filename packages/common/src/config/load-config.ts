@@ -190,6 +190,9 @@ function configFromTopLevel(top: TopLevelConfig): NodepoolConfig {
         ...(cleanup['max-delete-share'] === undefined ? {} : { maxDeleteShare: cleanup['max-delete-share'] }),
         maxDeleteCount: cleanup['max-delete-count'],
       },
+      notifications: {
+        ...(top.cloudpool.notifications.webhook === undefined ? {} : { webhook: top.cloudpool.notifications.webhook }),
+      },
     },
   };
 }

@@ -80,11 +80,35 @@ const cleanupSchema = z.strictObject({
   'max-delete-count': count().default(50),
 });
 
+/**
+ * An http(s) URL with a host. Refused without echoing the value: a webhook URL may carry
+ * credentials (`https://user:token@host/...`).
+ */
+const httpUrl = () =>
+  z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected an http:// or https:// URL with a host (value not shown: it may hold credentials)' },
+  );
+
+/** cloudpool's node state-change notifications (Nodepool has none). */
+const notificationsSchema = z.strictObject({
+  /** Every notification is POSTed as JSON to this URL, retried with backoff, never blocking a launch. */
+  webhook: httpUrl().optional(),
+});
+
 /** The `cloudpool:` section: cloudpool's own settings; a plain `nodepool.yaml` has none. */
 const cloudpoolSchema = z.strictObject({
   /** Pins the installation id written as `cloudpool_system_id` (otherwise kept in ZooKeeper). */
   'system-id': name().optional(),
   cleanup: cleanupSchema.prefault({}),
+  notifications: notificationsSchema.prefault({}),
 });
 
 /**

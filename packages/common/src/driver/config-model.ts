@@ -80,6 +80,13 @@ export interface CloudpoolSettings {
   /** Pinned installation id; otherwise one is created in ZooKeeper. */
   systemId?: string;
   cleanup: CleanupSettings;
+  notifications: NotificationSettings;
+}
+
+/** Where node state-change notifications go besides the log and the web API's `/events`. */
+export interface NotificationSettings {
+  /** An http(s) URL every notification is POSTed to as JSON; it may carry credentials, so it is never logged. */
+  webhook?: string;
 }
 
 /** An entry of a provider's `cloud-images`. */

@@ -43,11 +43,27 @@ describe('loadConfig', () => {
         adoptNodepoolResources: false,
         maxDeleteCount: 50,
       },
+      notifications: {},
     });
     const longer = MINIMAL.replace('driver: fake', 'driver: fake\n    launch-timeout: 7200\n    boot-timeout: 600');
     expect(loadConfig({ text: longer }, options()).cloudpool.cleanup.minAge).toBe(7800);
     const explicit = `${MINIMAL}cloudpool:\n  cleanup:\n    min-age: 900\n`;
     expect(loadConfig({ text: explicit }, options()).cloudpool.cleanup.minAge).toBe(900);
+  });
+
+  it('reads the notification webhook, and refuses a bad one by its path and line without showing it', () => {
+    const url = 'https://hook-user:s3cret@hooks.example.org/nodepool';
+    const withHook = `${MINIMAL}cloudpool:\n  notifications:\n    webhook: ${url}\n`;
+    expect(loadConfig({ text: withHook }, options()).cloudpool.notifications).toEqual({ webhook: url });
+    const lines = withHook.split('\n').length;
+    const bad = withHook.replace(url, 'ftp://hook-user:s3cret@hooks.example.org/');
+    const { issues } = validateConfig({ text: bad }, options());
+    expect(issues).toEqual([{ path: ['cloudpool', 'notifications', 'webhook'], message: expect.stringMatching(/^expected an http:\/\/ or https:\/\/ URL/), line: lines - 1 }]);
+    expect(JSON.stringify(issues)).not.toContain('s3cret');
+    const unknown = `${MINIMAL}cloudpool:\n  notifications:\n    web-hook: ${url}\n`;
+    expect(validateConfig({ text: unknown }, options()).issues).toEqual([
+      { path: ['cloudpool', 'notifications', 'web-hook'], message: 'unknown key', line: lines - 1 },
+    ]);
   });
 
   it('adds each pool to the labels it serves', () => {
