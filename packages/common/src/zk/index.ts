@@ -40,7 +40,7 @@ export type { LockAcquireOptions, ZkLockOptions } from './lock.js';
 export { listProviderUploads } from './image-uploads.js';
 export type { ProviderUpload } from './image-uploads.js';
 export { NodepoolZk } from './nodepool-zk.js';
-export type { LockedNode, NodepoolZkOptions } from './nodepool-zk.js';
+export type { LockedNode, NodepoolZkOptions, NodeStateWritten } from './nodepool-zk.js';
 export { ComponentRegistration, listComponents } from './components.js';
 export type {
   BaseComponentContent,

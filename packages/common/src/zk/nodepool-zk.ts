@@ -24,7 +24,10 @@ import {
   serializeNode,
   serializeRequest,
   stateChanged,
+  stateWhenSynced,
   type NewNode,
+  type NodeFields,
+  type NodeState,
   type NewNodeRequest,
   type NodeRecord,
   type NodeRequestRecord,
@@ -37,6 +40,22 @@ export interface NodepoolZkOptions {
   identifier?: string;
   /** The clock for `state_time` and `created_time`, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Told of every node state this object wrote, once ZooKeeper confirmed the write: a new node,
+   * an update that changed the state, the `deleted` state `deleteNode` writes. Called
+   * synchronously before the write's promise resolves; must not throw.
+   */
+  onNodeState?: (written: NodeStateWritten) => void;
+}
+
+/** A node state this client wrote (see `NodepoolZkOptions.onNodeState`). */
+export interface NodeStateWritten {
+  /** The node as written. */
+  node: Readonly<NodeFields> & { readonly id: string };
+  /** The state it had when read here; undefined for a node this write created. */
+  previous: NodeState | undefined;
+  /** The znode version this write produced. */
+  version: number;
 }
 
 /** Throws unless the installation id read from or pinned for ZooKeeper agree. */
@@ -68,6 +87,7 @@ const lastSegment = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 export class NodepoolZk {
   private readonly identifier: string;
   private readonly now: () => number;
+  private readonly onNodeState: (written: NodeStateWritten) => void;
 
   constructor(
     readonly client: ZkClient,
@@ -75,6 +95,7 @@ export class NodepoolZk {
   ) {
     this.identifier = options.identifier ?? '';
     this.now = options.now ?? Date.now;
+    this.onNodeState = options.onNodeState ?? (() => undefined);
   }
 
   /**
@@ -84,7 +105,9 @@ export class NodepoolZk {
    */
   async createNode(node: NewNode): Promise<string> {
     const fields = newNodeFields({ [NODE_NONCE_FIELD]: newNodeNonce(), ...node }, this.nowSeconds());
-    return lastSegment(await this.createWithParents(`${NODE_ROOT}/`, serializeNode(fields), { sequential: true }));
+    const id = lastSegment(await this.createWithParents(`${NODE_ROOT}/`, serializeNode(fields), { sequential: true }));
+    this.onNodeState({ node: { ...fields, id }, previous: undefined, version: 0 });
+    return id;
   }
 
   /** The node, or undefined when it does not exist. Throws `InvalidRecordError` on bad data. */
@@ -101,8 +124,10 @@ export class NodepoolZk {
    * place and returns the same object.
    */
   async updateNode(node: NodeRecord): Promise<NodeRecord> {
-    if (stateChanged(node)) node.state_time = this.nowSeconds();
+    const previous = stateChanged(node) ? (stateWhenSynced(node) as NodeState) : undefined;
+    if (previous !== undefined) node.state_time = this.nowSeconds();
     markWritten(node, await this.client.set(nodePath(node.id), serializeNode(node), node.stat.version));
+    if (previous !== undefined) this.onNodeState({ node, previous, version: node.stat.version });
     return node;
   }
 
@@ -116,14 +141,17 @@ export class NodepoolZk {
   async deleteNode(id: string): Promise<void> {
     const node = await this.getNode(id);
     if (node === undefined) return;
+    const previous = node.state;
     node.state = 'deleted';
     node.state_time = this.nowSeconds();
+    let version: number;
     try {
-      await this.client.set(nodePath(id), serializeNode(node));
+      version = (await this.client.set(nodePath(id), serializeNode(node))).version;
     } catch (error) {
       if (!isZkError(error, 'NoNode')) throw error;
       return;
     }
+    if (previous !== 'deleted') this.onNodeState({ node, previous, version });
     await this.client.deleteRecursive(nodePath(id));
   }
 
@@ -216,9 +244,12 @@ export class NodepoolZk {
    * lock is held by someone else (non-blocking) or `timeoutMs` passed. Throws `ZkError('NoNode')`
    * when the node does not exist or is being deleted (state `deleted`: a deleter removed the
    * lock under a waiter); the lock is released then, and the node's znode never re-created.
+   * `shared` takes a read lock (kazoo's `ReadLock`, `__rlock__`): held alongside other shared
+   * holders, excluded by exclusive ones; a plain kazoo `Lock` (Zuul's) does not see it, so use
+   * it only for work that changes nothing.
    */
-  async lockNode(id: string, options: LockAcquireOptions = {}): Promise<LockedNode | undefined> {
-    const lock = new ZkLock(this.client, nodeLockPath(id), { identifier: this.identifier, createParents: false });
+  async lockNode(id: string, options: LockAcquireOptions & { shared?: boolean } = {}): Promise<LockedNode | undefined> {
+    const lock = new ZkLock(this.client, nodeLockPath(id), { identifier: this.identifier, createParents: false, shared: options.shared ?? false });
     if (!(await lock.acquire(options))) return undefined;
     try {
       const node = await this.getNode(id);

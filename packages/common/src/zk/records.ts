@@ -202,6 +202,11 @@ export function stateChanged(record: { state: string; stat: ZkStat }): boolean {
   return previous !== undefined && previous !== record.state;
 }
 
+/** The state `record` had when it was last read or written here (undefined for a record made otherwise). */
+export function stateWhenSynced(record: { stat: ZkStat }): string | undefined {
+  return stateAtLastSync.get(record.stat);
+}
+
 /** Parses a znode's data as a JSON object; throws `InvalidRecordError` naming `path` otherwise. */
 export function parseJsonObject(path: string, data: Buffer): Record<string, unknown> {
   let value: unknown;

@@ -95,6 +95,43 @@ describe('nodes', () => {
   });
 });
 
+describe('node state observer', () => {
+  it('is told of every confirmed state write, with the state before it, and of nothing else', async () => {
+    const seen: Array<{ id: string; previous: string | undefined; state: string; version: number }> = [];
+    const observed = new NodepoolZk(zk, { now: () => clockMs, onNodeState: ({ node, previous, version }) => seen.push({ id: node.id, previous, state: node.state, version }) });
+    const id = await observed.createNode({ state: 'init', provider: 'aws-east' });
+    const node = (await observed.getNode(id))!;
+    node.state = 'building';
+    await observed.updateNode(node);
+    node.comment = 'no state change';
+    await observed.updateNode(node);
+    const stale = { ...node, stat: { ...node.stat, version: 0 } };
+    stale.state = 'ready';
+    await expect(observed.updateNode(stale)).rejects.toMatchObject({ code: 'BadVersion' });
+    await observed.deleteNode(id);
+    expect(seen).toEqual([
+      { id, previous: undefined, state: 'init', version: 0 },
+      { id, previous: 'init', state: 'building', version: 1 },
+      { id, previous: 'building', state: 'deleted', version: 3 },
+    ]);
+  });
+
+  it('shared node locks are held together; an exclusive one waits for them', async () => {
+    const id = await np.createNode({ state: 'ready', provider: 'aws-east' });
+    const otherNp = new NodepoolZk(other);
+    const first = await np.lockNode(id, { shared: true, blocking: false });
+    const second = await otherNp.lockNode(id, { shared: true, blocking: false });
+    expect(first && second).toBeTruthy();
+    expect(await otherNp.lockNode(id, { blocking: false })).toBeUndefined();
+    await first!.lock.release();
+    await second!.lock.release();
+    const exclusive = await otherNp.lockNode(id, { blocking: false });
+    expect(exclusive).toBeDefined();
+    expect(await np.lockNode(id, { shared: true, blocking: false })).toBeUndefined();
+    await exclusive!.lock.release();
+  });
+});
+
 describe('requests', () => {
   it('submits ephemeral sequential requests named <priority>-<seq> and lists them in service order', async () => {
     const low = await np.submitRequest({ node_types: ['small'], requestor: 'zuul' }, '200');
