@@ -1,6 +1,7 @@
 import type { CleanupReport, Clock, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import type { NodeNotification } from './notifications/node-notification.js';
 
 /** Intervals of the launcher's loops, in ms; tests shorten them instead of sleeping. */
 export interface LauncherTimings {
@@ -40,6 +41,8 @@ export interface LauncherEvents {
   nodeDeleted: [{ node: string; provider: string }];
   /** A leak-cleanup pass ended (only the elected cleaner of a provider runs them). */
   cleanupPass: [CleanupReport];
+  /** A node changed state, or an error event happened to it (notifications/node-state-feed.ts is the only emitter). */
+  nodeState: [NodeNotification];
 }
 
 /** What every part of a launcher shares. */

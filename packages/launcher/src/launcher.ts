@@ -21,6 +21,7 @@ import { CleanupLeader } from './cleanup/cleanup-leader.js';
 import { DEFAULT_TIMINGS, type LauncherContext, type LauncherEvents, type LauncherTimings } from './context.js';
 import { installationsInClouds, resolveInstallationId } from './installation-id.js';
 import { Maintenance } from './nodes/maintenance.js';
+import { LauncherNotifications } from './notifications/launcher-notifications.js';
 import { NodeDeleter } from './nodes/node-deleter.js';
 import { PeriodicTask } from './periodic-task.js';
 import { PoolWorker } from './pool/pool-worker.js';
@@ -84,6 +85,8 @@ export class Launcher {
     private readonly registration: ComponentRegistration<LauncherComponentContent>,
     config: NodepoolConfig,
     private readonly timers: TimerClock,
+    /** Node state-change notifications and their sinks (log, `/events` replay window, webhook). */
+    readonly notifications: LauncherNotifications,
   ) {
     this.config = config;
     this.deleter = new NodeDeleter(context, () => this.runtimes());
@@ -106,11 +109,16 @@ export class Launcher {
     client.on('suspended', () => logger.warn('ZooKeeper connection suspended'));
     client.on('lost', () => logger.error('ZooKeeper session lost: every lock is gone; in-flight requests will be recovered'));
     client.on('reconnected', () => logger.info('ZooKeeper connection restored'));
-    const zk = new NodepoolZk(client, { identifier: hostname, now: () => clock.now() });
+    let current = config;
+    const events = new EventEmitter<LauncherEvents>();
+    const timers = 'setTimeout' in clock ? (clock as TimerClock) : systemClock;
+    const notifications = new LauncherNotifications({ events, clock: timers, logger, launcherId: hostname, config: () => current });
+    const zk = new NodepoolZk(client, { identifier: hostname, now: () => clock.now(), onNodeState: notifications.feed.written });
     let systemId: string;
     try {
       systemId = await resolveInstallationId(zk, config, logger, () => installationsInClouds(zk, config, options.drivers, logger));
     } catch (error) {
+      notifications.close();
       await client.close();
       throw error;
     }
@@ -119,7 +127,6 @@ export class Launcher {
     const requests = createRequestCache(client, { onError: (error) => logger.warn({ err: error }, `request cache: ${String(error)}`) });
     await Promise.all([nodes.start(), requests.start()]);
     await Promise.all([nodes.waitForSync(), requests.waitForSync()]);
-    let current = config;
     const context: LauncherContext = {
       zk,
       client,
@@ -132,7 +139,7 @@ export class Launcher {
       systemId,
       timings,
       config: () => current,
-      events: new EventEmitter<LauncherEvents>(),
+      events,
     };
     const registration = new ComponentRegistration<LauncherComponentContent>(
       client,
@@ -142,8 +149,8 @@ export class Launcher {
       { onError: (error) => logger.error({ err: error }, 'launcher component re-registration failed') },
     );
     await registration.register();
-    const timers = 'setTimeout' in clock ? (clock as TimerClock) : systemClock;
-    const launcher = new Launcher(context, options.drivers, registration, config, timers);
+    const launcher = new Launcher(context, options.drivers, registration, config, timers, notifications);
+    notifications.follow(nodes, (provider) => launcher.providers.has(provider));
     launcher.setConfig = (next) => (current = next);
     logger.info({ systemId }, `launcher ${hostname} started`);
     await launcher.applyConfig(config);
@@ -255,6 +262,7 @@ export class Launcher {
         `ZooKeeper unreachable for ${this.context.timings.zooKeeperShutdownGraceMs} ms while stopping: giving up on it; unfinished requests and nodes are left to recovery`,
       );
     }
+    this.notifications.close();
     this.context.nodes.stop();
     this.context.requests.stop();
     await this.context.client.close();

@@ -1,0 +1,69 @@
+import { waitFor } from '@cloudpool/common/testing';
+import { describe, expect, it } from 'vitest';
+import type { Launcher } from '../../src/launcher.js';
+import type { NodeNotification } from '../../src/notifications/node-notification.js';
+import { fakeProvider, label, useLauncherHarness } from '../support/launcher-harness.js';
+
+const CONFIG = `labels:
+  - name: small
+providers:
+${fakeProvider('fake-a', `      - name: main\n        max-servers: 5\n        labels:\n${label('small')}`, '    launch-retries: 1\n')}`;
+
+/** Collects the launcher's notifications from now on. */
+function record(launcher: Launcher): NodeNotification[] {
+  const seen: NodeNotification[] = [];
+  launcher.context.events.on('nodeState', (n) => seen.push(n));
+  return seen;
+}
+
+const brief = (n: NodeNotification) => [n.previous_state, n.state, n.event, n.status, n.source];
+
+describe('node notifications of a launcher', () => {
+  const harness = useLauncherHarness();
+
+  it('report a node from creation to deletion: the launcher’s writes and Zuul’s, each once, in order', async () => {
+    const h = harness();
+    const launcher = await h.startLauncher(CONFIG);
+    const seen = record(launcher);
+    const request = await h.request(['small']);
+    const [node] = (await h.waitForRequest(request)).nodes;
+    await waitFor(() => seen.find((n) => n.state === 'ready'), 10_000);
+    const locked = (await h.requester.lockNode(node!, { timeoutMs: 5000 }))!;
+    locked.node.state = 'in-use';
+    locked.node = await h.requester.updateNode(locked.node);
+    await waitFor(() => seen.find((n) => n.state === 'in-use'), 10_000);
+    locked.node.state = 'used';
+    await h.requester.updateNode(locked.node);
+    await locked.lock.release();
+    await waitFor(async () => (await h.requester.getNode(node!)) === undefined && seen.some((n) => n.state === 'deleted'), 10_000);
+
+    expect(seen.map(brief)).toEqual([
+      [null, 'init', 'create', 'start', 'launcher'],
+      ['init', 'building', 'launch', 'success', 'launcher'],
+      ['building', 'ready', 'done', 'end', 'launcher'],
+      ['ready', 'in-use', 'use', 'success', 'zookeeper'],
+      ['in-use', 'used', 'release', 'success', 'zookeeper'],
+      ['used', 'deleting', 'delete', 'start', 'launcher'],
+      ['deleting', 'deleted', 'done', 'end', 'launcher'],
+    ]);
+    for (const n of seen) {
+      expect(n).toMatchObject({ node_id: node, provider: 'fake-a', pool: 'main', label: 'small', launcher: 'launcher-1', error: null });
+      expect(Date.parse(n.timestamp)).not.toBeNaN();
+      expect(n.state_time).toBeGreaterThan(0);
+    }
+    expect(seen.slice(0, 3).map((n) => n.request_id)).toEqual([request, request, request]);
+    const ids = seen.map((n) => n.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.map((id) => Number(id.split('-')[1]))).toEqual(ids.map((_, i) => i + 1));
+  });
+
+  it('carry the launch failure as the error of an ERROR notification', async () => {
+    const h = harness();
+    const launcher = await h.startLauncher(CONFIG);
+    const seen = record(launcher);
+    h.driver.cloud('fake-a').failNextBoots.push({ kind: 'permanent', message: 'image does not boot' });
+    await h.waitForRequest(await h.request(['small']));
+    const failed = await waitFor(() => seen.find((n) => n.state === 'failed'), 10_000);
+    expect(failed).toMatchObject({ previous_state: 'building', event: 'fail', status: 'error', error: expect.stringContaining('image does not boot') });
+  });
+});
