@@ -6,6 +6,7 @@ import { LauncherMetrics } from '../metrics/launcher-metrics.js';
 import { QuotaReader } from '../metrics/quota-reader.js';
 import { statsdMappingText } from '../metrics/statsd-names.js';
 import { loadDashboardPage } from './dashboard-page.js';
+import { streamEvents } from './event-stream.js';
 import { NodepoolEndpoints } from './nodepool-endpoints.js';
 import { Readiness } from './readiness.js';
 import { RecentActivity } from './recent-activity.js';
@@ -35,8 +36,9 @@ export interface WebServer {
  * | `/ready` | `OK` (200) once every configured provider has started, 503 before |
  * | `/metrics` | Prometheus metrics of this launcher |
  * | `/metrics/help` | every metric, and which Prometheus series each Nodepool statsd name became |
- * | `/`, `/dashboard` | a live dashboard page, which polls `/api/status` every second |
+ * | `/`, `/dashboard` | a live dashboard page, which follows `/events?status` |
  * | `/api/status` | the dashboard's data as JSON |
+ * | `/events` | node state-change notifications as server-sent events, with a replay window (event-stream.ts) |
  *
  * Only GET and HEAD are served; nothing here changes the launcher.
  */
@@ -49,13 +51,13 @@ export async function startWebServer(launcher: Launcher, options: WebServerOptio
   const readiness = new Readiness(launcher);
   const nodepool = new NodepoolEndpoints(launcher.context);
 
+  const status = () => statusSnapshot(launcher, { quota, activity, ready: readiness.isReady() });
   const dashboard = (): Reply => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page });
   const routes: Record<string, () => Promise<Reply> | Reply> = {
     '/': dashboard,
     '/dashboard': dashboard,
     '/api/status': async () => {
-      const status = await statusSnapshot(launcher, { quota, activity, ready: readiness.isReady() });
-      return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(status) };
+      return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(await status()) };
     },
     '/ready': () => (readiness.isReady() ? textReply(200, 'OK') : notReady(readiness.waitingFor())),
     '/metrics': async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.text() }),
@@ -64,6 +66,10 @@ export async function startWebServer(launcher: Launcher, options: WebServerOptio
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://local');
+    if (url.pathname === '/events' && request.method === 'GET') {
+      streamEvents(request, response, { buffer: launcher.notifications.buffer, events: launcher.context.events, status });
+      return;
+    }
     let reply: Reply;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       reply = textReply(405, 'Method Not Allowed', { allow: 'GET, HEAD' });

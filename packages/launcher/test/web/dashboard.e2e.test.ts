@@ -11,7 +11,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
 const title = present ? 'web: the dashboard in headless Chromium' : `web: the dashboard in headless Chromium (SKIPPED: ${CHROMIUM} is missing; install Debian's chromium package)`;
 
-/** Nodes boot for 3 s, so the page (polling every second) shows them building before ready. */
+/** Nodes boot for 3 s, so the page (following /events) shows them building before ready. */
 const CONFIG = `labels:
   - name: small
 cloudpool:
@@ -52,6 +52,8 @@ describe.skipIf(!present)(title, () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     await page.goto(`${web.url}/dashboard`);
     const provider = '#providers [data-provider="fake-a"]';
     await waitForText(page, '#ready', 'ready');
@@ -75,9 +77,21 @@ describe.skipIf(!present)(title, () => {
       expect(await page.textContent(`#launches tr[data-node="${node}"] td:nth-child(2)`)).toBe('fake-a');
     }
 
+    // The node events table follows /events: each launch from creation to ready.
+    for (const node of nodes) {
+      await waitForText(page, `#node-events tr[data-node="${node}"][data-state="ready"] td:nth-child(5)`, 'building → ready');
+      expect(await page.textContent(`#node-events tr[data-node="${node}"][data-state="ready"] td:nth-child(7)`)).toBe('end');
+      expect(await page.textContent(`#node-events tr[data-node="${node}"][data-state="init"] td:nth-child(7)`)).toBe('start');
+    }
+
     cloud.failNextBoots.push({ kind: 'permanent', message: 'image does not boot' });
     await h.request(['small']);
     await waitForText(page, '#failures tbody tr:first-child td.reason', /^failed: .*image does not boot/);
+    await waitForText(page, '#node-events tr[data-state="failed"] td:nth-child(7)', 'error');
+    await waitForText(page, '#node-events tr[data-state="failed"] td:nth-child(8)', /image does not boot/);
+    // The page never polls: one stream carries everything.
+    expect(requested.filter((path) => path === '/api/status')).toEqual([]);
+    expect(requested.filter((path) => path === '/events')).toHaveLength(1);
     await waitForText(page, '#cleanup tr[data-provider="fake-a"] td:nth-child(6)', 'protected 1');
     await waitForText(page, '#cleanup tr[data-provider="fake-a"] td:nth-child(7)', 'ok');
 
