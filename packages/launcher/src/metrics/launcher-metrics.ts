@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Launcher } from '../launcher.js';
+import { registerNotificationMetrics } from '../notifications/notification-metrics.js';
 import { registerEventCounters } from './event-counters.js';
 import { QueueSubscriptions } from './queue-subscriptions.js';
 import type { QuotaReader } from './quota-reader.js';
@@ -27,6 +28,7 @@ export class LauncherMetrics {
   constructor(launcher: Launcher, quota: QuotaReader) {
     collectDefaultMetrics({ register: this.registry });
     registerStateGauges(this.registry, launcher, quota);
+    registerNotificationMetrics(this.registry, () => launcher.notifications.webhook.stats());
     const counters = registerEventCounters(this.registry);
     const { events } = launcher.context;
     events.on('launch', counters.launch);

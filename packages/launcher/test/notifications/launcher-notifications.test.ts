@@ -1,8 +1,9 @@
 import { waitFor } from '@cloudpool/common/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Launcher } from '../../src/launcher.js';
 import type { NodeNotification } from '../../src/notifications/node-notification.js';
 import { fakeProvider, label, useLauncherHarness } from '../support/launcher-harness.js';
+import { Receiver } from './webhook-receiver.js';
 
 const CONFIG = `labels:
   - name: small
@@ -65,5 +66,36 @@ describe('node notifications of a launcher', () => {
     await h.waitForRequest(await h.request(['small']));
     const failed = await waitFor(() => seen.find((n) => n.state === 'failed'), 10_000);
     expect(failed).toMatchObject({ previous_state: 'building', event: 'fail', status: 'error', error: expect.stringContaining('image does not boot') });
+  });
+});
+
+describe('a webhook that never answers or always fails', () => {
+  const harness = useLauncherHarness();
+  let receiver: Receiver | undefined;
+  afterEach(async () => {
+    await receiver?.stop();
+  });
+
+  const withWebhook = (url: string) => `${CONFIG}cloudpool:\n  notifications:\n    webhook: ${url}\n`;
+
+  it.each([
+    ['never answers', 'hang' as const],
+    ['always fails', 500],
+  ])('that %s does not hold up launches', async (_what, answer) => {
+    const h = harness();
+    receiver = await Receiver.start();
+    receiver.answers.push(...Array<number | 'hang'>(50).fill(answer));
+    const launcher = await h.startLauncher(withWebhook(receiver.url('user:pw@')));
+    const seen = record(launcher);
+    const first = await h.waitForRequest(await h.request(['small', 'small']));
+    const second = await h.waitForRequest(await h.request(['small']));
+    expect([first.state, second.state]).toEqual(['fulfilled', 'fulfilled']);
+    await waitFor(() => seen.filter((n) => n.state === 'ready').length === 3 || undefined, 5000);
+    // Nine notifications (three nodes: init, building, ready) and nothing delivered: the first is
+    // being sent (or waiting for its retry), the other eight are queued behind it.
+    const stats = launcher.notifications.webhook.stats();
+    expect(seen).toHaveLength(9);
+    expect(stats).toMatchObject({ delivered: 0, failed: 0, dropped: 0, queued: 8 });
+    expect(receiver.received.map((r) => r.body.id)).toEqual(receiver.received.map(() => seen[0]!.id));
   });
 });
