@@ -2,6 +2,7 @@ import type { CleanupReport, Clock, NodepoolConfig, NodepoolZk, NodeRecord, Node
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { NodeNotification } from './notifications/node-notification.js';
+import type { NodeStateFeed } from './notifications/node-state-feed.js';
 
 /** Intervals of the launcher's loops, in ms; tests shorten them instead of sleeping. */
 export interface LauncherTimings {
@@ -61,6 +62,8 @@ export interface LauncherContext {
   /** The configuration in force (replaced on reload). */
   config(): NodepoolConfig;
   events: EventEmitter<LauncherEvents>;
+  /** Where node notifications come from; node tasks report their error events to it (`failed`). */
+  nodeStates: NodeStateFeed;
 }
 
 /** Epoch seconds, as Nodepool writes times. */

@@ -140,6 +140,7 @@ export class Launcher {
       timings,
       config: () => current,
       events,
+      nodeStates: notifications.feed,
     };
     const registration = new ComponentRegistration<LauncherComponentContent>(
       client,

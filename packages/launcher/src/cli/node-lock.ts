@@ -1,18 +1,20 @@
-import { isZkError, type LockAcquireOptions, type LockedNode, type NodepoolZk } from '@cloudpool/common';
+import { isZkError } from '@cloudpool/common';
+import { NodeTask, type NodeTaskContext, type NodeTaskOptions } from '../tasks/node-task.js';
 import { CliError } from './cli-error.js';
 
 /**
- * Locks a node as Nodepool's CLI does before changing it. Throws a CliError when the node does
- * not exist, or when someone else (a job using it, a launcher deleting it) keeps the lock.
+ * Starts a node task as Nodepool's CLI locks a node before changing it. Throws a CliError when
+ * the node does not exist, or when someone else (a job using it, a launcher deleting it) keeps
+ * the lock.
  */
-export async function lockExistingNode(zk: NodepoolZk, id: string, options: LockAcquireOptions): Promise<LockedNode> {
-  let locked: LockedNode | undefined;
+export async function existingNodeTask(context: NodeTaskContext, id: string, options: NodeTaskOptions): Promise<NodeTask> {
+  let task: NodeTask | undefined;
   try {
-    locked = await zk.lockNode(id, options);
+    task = await NodeTask.acquire(context, id, options);
   } catch (error) {
     if (isZkError(error, 'NoNode')) throw new CliError(`node ${id} not found`);
     throw error;
   }
-  if (!locked) throw new CliError(`node ${id} is locked by someone else (a job using it, or a launcher deleting it); try again later`);
-  return locked;
+  if (!task) throw new CliError(`node ${id} is locked by someone else (a job using it, or a launcher deleting it); try again later`);
+  return task;
 }

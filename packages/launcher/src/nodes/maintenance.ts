@@ -1,6 +1,7 @@
 import { isZkError } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 import { MIN_READY_REQUESTOR } from '../pool/pool-worker.js';
+import { NodeTask } from '../tasks/node-task.js';
 
 /**
  * The launcher's periodic housekeeping, as Nodepool's cleanup worker does it:
@@ -65,18 +66,14 @@ export class Maintenance {
     for (const node of this.context.nodes.values()) {
       if (node.state !== 'ready' || node.allocated_to === null) continue;
       if (this.context.requests.get(node.allocated_to) || (await this.context.zk.getRequest(node.allocated_to))) continue;
-      const locked = await this.context.zk.lockNode(node.id, { blocking: false }).catch(() => undefined);
-      if (!locked) continue;
-      try {
-        const request = locked.node.allocated_to;
-        if (locked.node.state === 'ready' && request !== null && !(await this.context.zk.getRequest(request))) {
-          locked.node.allocated_to = null;
-          await this.context.zk.updateNode(locked.node);
+      const task = await NodeTask.acquire(this.context, node.id, { purpose: 'deallocate', blocking: false }).catch(() => undefined);
+      await task?.run(async () => {
+        const request = task.node.allocated_to;
+        if (task.node.state === 'ready' && request !== null && !(await this.context.zk.getRequest(request))) {
+          await task.update((fresh) => void (fresh.allocated_to = null));
           this.context.logger.info({ node: node.id, request }, 'deallocated ready node of a vanished request');
         }
-      } finally {
-        await locked.lock.release();
-      }
+      });
     }
   }
 

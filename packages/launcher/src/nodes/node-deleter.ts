@@ -1,17 +1,19 @@
 import type { NodeRecord } from '@cloudpool/common';
+import type { Logger } from 'pino';
 import { epochSeconds, type LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { NodeTask } from '../tasks/node-task.js';
 import { deletionReason, type AllocatedRequest } from './deletion-rules.js';
 
 /**
  * Deletes the nodes that need it (see deletion-rules.ts) for the providers this launcher runs.
- * Per node: take its lock without blocking (a node in use is locked by its user and skipped),
+ * Per node, in a `delete` node task: take its lock without blocking (a node in use is locked by its user and skipped),
  * re-read and re-check it, mark it `deleting`, delete its cloud resources through the
  * provider (NotFound counts as done), then remove the record and notify the provider. A node
  * without external id (its launcher died before the cloud answered, or before writing it) is
  * looked up by its node tag in the provider's listing, and that instance deleted; a failed
  * listing leaves the node for a later pass. A
- * failed delete leaves the node `deleting` and is retried on a later pass. Two launchers never
+ * failed delete leaves the node `deleting` (an ERROR `delete-fail` notification) and is retried on a later pass. Two launchers never
  * delete one node twice: the lock decides.
  */
 export class NodeDeleter {
@@ -69,30 +71,40 @@ export class NodeDeleter {
       );
       return;
     }
-    const locked = await this.context.zk.lockNode(id, { blocking: false }).catch(() => undefined);
-    if (!locked) return;
-    let node: NodeRecord = locked.node;
-    try {
-      const request = node.state === 'init' && node.allocated_to !== null ? ((await this.context.zk.getRequest(node.allocated_to)) ?? null) : undefined;
-      const reason = deletionReason(node, this.context.config(), epochSeconds(this.context.clock), request);
-      const runtime = node.provider ? this.runtimes().get(node.provider) : undefined;
-      if (!reason || !runtime) return;
-      const madeInstance = node.state !== 'init';
-      if (node.state !== 'deleting') {
-        node.state = 'deleting';
-        node = await this.context.zk.updateNode(node);
-      }
-      log.info({ provider: runtime.name }, `deleting node (${reason})`);
-      const externalId = typeof node.external_id === 'string' ? node.external_id : madeInstance ? await this.findExternalId(runtime, id) : undefined;
-      if (externalId) await runtime.provider.cleanupNode(externalId);
-      await this.context.zk.deleteNode(id);
-      runtime.provider.nodeDeletedNotification({ id, externalId });
-      this.context.events.emit('nodeDeleted', { node: id, provider: runtime.name });
-      log.info('node deleted');
-    } catch (error) {
-      log.warn({ err: error }, 'node delete failed; will retry');
-    } finally {
-      await locked.lock.release().catch(() => undefined);
-    }
+    const task = await NodeTask.acquire(this.context, id, {
+      purpose: 'delete',
+      blocking: false,
+      onError: (failed, error) => {
+        log.warn({ err: error }, 'node delete failed; will retry');
+        if (failed.node.state === 'deleting') this.context.nodeStates.failed(failed.node, 'delete-fail', error);
+      },
+    }).catch(() => undefined);
+    if (!task) return;
+    // The check and the `deleting` mark are the task; the cloud delete is spawned with the lock.
+    await task
+      .run(async () => {
+        const { node } = task;
+        const request = node.state === 'init' && node.allocated_to !== null ? ((await this.context.zk.getRequest(node.allocated_to)) ?? null) : undefined;
+        const reason = deletionReason(node, this.context.config(), epochSeconds(this.context.clock), request);
+        const runtime = node.provider ? this.runtimes().get(node.provider) : undefined;
+        if (!reason || !runtime) return;
+        const madeInstance = node.state !== 'init';
+        if (node.state !== 'deleting') await task.update((n) => void (n.state = 'deleting'));
+        log.info({ provider: runtime.name }, `deleting node (${reason})`);
+        task.spawn(() => this.deleteResources(task.node, runtime, madeInstance, log));
+      })
+      .catch(() => undefined);
+    await task.done();
+  }
+
+  /** Deletes a `deleting` node's cloud resources, then its record; its task holds the lock. */
+  private async deleteResources(node: NodeRecord, runtime: ProviderRuntime, madeInstance: boolean, log: Logger): Promise<void> {
+    const { id } = node;
+    const externalId = typeof node.external_id === 'string' ? node.external_id : madeInstance ? await this.findExternalId(runtime, id) : undefined;
+    if (externalId) await runtime.provider.cleanupNode(externalId);
+    await this.context.zk.deleteNode(id);
+    runtime.provider.nodeDeletedNotification({ id, externalId });
+    this.context.events.emit('nodeDeleted', { node: id, provider: runtime.name });
+    log.info('node deleted');
   }
 }

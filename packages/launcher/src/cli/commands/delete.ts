@@ -4,7 +4,7 @@ import { CliError } from '../cli-error.js';
 import { loadConfigFile, type LoadedConfig } from '../config-file.js';
 import type { CliIo } from '../io.js';
 import { commandLogger } from '../logging.js';
-import { lockExistingNode } from '../node-lock.js';
+import { existingNodeTask } from '../node-lock.js';
 import { nodeRows, nodeTable } from '../node-list.js';
 import { configPath, wantsJson, withCommonOptions } from '../options.js';
 import { printResult } from '../output.js';
@@ -15,7 +15,7 @@ import { withZooKeeper } from '../zookeeper.js';
 const LOCK_TIMEOUT_MS = 5000;
 
 /**
- * `delete <id> [--now]`, as Nodepool's: under the node lock, mark the node `deleting` for a
+ * `delete <id> [--now]`, as Nodepool's: in a node task (under the node lock), mark the node `deleting` for a
  * launcher to delete; with `--now`, delete its cloud resources through its provider and then
  * its record, here and now.
  */
@@ -27,20 +27,18 @@ export function registerDelete(program: Command, io: CliIo): void {
     .action(async (id: string, options: { now?: boolean }, command: Command) => {
       const loaded = await loadConfigFile(configPath(command), io);
       await withZooKeeper(loaded.config, async (zk) => {
-        const locked = await lockExistingNode(zk, id, { blocking: true, timeoutMs: LOCK_TIMEOUT_MS });
-        try {
-          const provider = options.now ? providerOf(locked.node, loaded) : undefined;
-          locked.node.state = 'deleting';
-          locked.node = await zk.updateNode(locked.node);
-          if (provider) await deleteNow(locked.node, provider, zk, loaded, io);
-        } finally {
-          await locked.lock.release();
-        }
+        const task = await existingNodeTask({ zk, logger: commandLogger(io) }, id, { purpose: 'delete', blocking: true, timeoutMs: LOCK_TIMEOUT_MS });
+        const marked = await task.run(async () => {
+          const provider = options.now ? providerOf(task.node, loaded) : undefined;
+          const node = await task.update((fresh) => void (fresh.state = 'deleting'));
+          if (provider) await deleteNow(node, provider, zk, loaded, io);
+          return node;
+        });
         if (options.now) {
           printResult(io, wantsJson(command), { id, state: 'deleted' }, () => `Node ${id} deleted: its cloud resources and its record are gone\n`);
           return;
         }
-        const rows = await nodeRows(zk, [locked.node], io.clock.now());
+        const rows = await nodeRows(zk, [marked], io.clock.now());
         printResult(io, wantsJson(command), rows[0], () => nodeTable(rows));
       });
     });
