@@ -69,6 +69,27 @@ describe('node notifications of a launcher', () => {
   });
 });
 
+describe('node notifications of a failed delete', () => {
+  const harness = useLauncherHarness();
+
+  it('report an ERROR delete-fail with the cloud’s error, leaving the node deleting, then the delete that worked', async () => {
+    const h = harness();
+    const launcher = await h.startLauncher(CONFIG);
+    const seen = record(launcher);
+    const [node] = (await h.waitForRequest(await h.request(['small']))).nodes;
+    const cloud = h.driver.cloud('fake-a');
+    cloud.failDeletesWith = 'permanent';
+    await h.markUsed(node!);
+    const failure = await waitFor(() => seen.find((n) => n.event === 'delete-fail'), 10_000);
+    expect(failure).toMatchObject({ node_id: node, previous_state: 'deleting', state: 'deleting', status: 'error', source: 'launcher' });
+    expect(failure.error).toBe('fake delete failure');
+    cloud.failDeletesWith = undefined;
+    await waitFor(() => seen.find((n) => n.state === 'deleted'), 10_000);
+    const lifecycle = seen.filter((n) => n.event !== 'delete-fail').map((n) => `${n.previous_state}>${n.state}`);
+    expect(lifecycle.slice(-3)).toEqual(['ready>used', 'used>deleting', 'deleting>deleted']);
+  });
+});
+
 describe('a webhook that never answers or always fails', () => {
   const harness = useLauncherHarness();
   let receiver: Receiver | undefined;
