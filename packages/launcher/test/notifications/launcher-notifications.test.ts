@@ -1,6 +1,8 @@
 import { waitFor } from '@cloudpool/common/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Launcher } from '../../src/launcher.js';
+import { LauncherMetrics } from '../../src/metrics/launcher-metrics.js';
+import { QuotaReader } from '../../src/metrics/quota-reader.js';
 import type { NodeNotification } from '../../src/notifications/node-notification.js';
 import { fakeProvider, label, useLauncherHarness } from '../support/launcher-harness.js';
 import { Receiver } from './webhook-receiver.js';
@@ -118,5 +120,11 @@ describe('a webhook that never answers or always fails', () => {
     expect(seen).toHaveLength(9);
     expect(stats).toMatchObject({ delivered: 0, failed: 0, dropped: 0, queued: 8 });
     expect(receiver.received.map((r) => r.body.id)).toEqual(receiver.received.map(() => seen[0]!.id));
+    const metrics = new LauncherMetrics(launcher, new QuotaReader(launcher));
+    const text = await metrics.text();
+    metrics.close();
+    expect(text).toContain('cloudpool_notification_webhook_queued 8');
+    expect(text).toContain('cloudpool_notification_webhook_total{outcome="delivered"} 0');
+    expect(text).toContain('cloudpool_notification_webhook_total{outcome="dropped"} 0');
   });
 });
