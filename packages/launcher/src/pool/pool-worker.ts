@@ -15,6 +15,7 @@ import {
 import type { Logger } from 'pino';
 import type { LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
+import { NodeTask } from '../tasks/node-task.js';
 import { ActiveRequest, type RequestOutcome } from './active-request.js';
 import { declineRequest, registeredPools } from './decline.js';
 import { nodesNotCached, quotaLayers } from './quota-layers.js';
@@ -239,17 +240,13 @@ export class PoolWorker {
       .filter((n) => n.state === 'ready' && n.allocated_to === null && n.provider === this.runtime.name && n.pool === this.pool.name)
       .sort((a, b) => a.state_time - b.state_time)[0];
     if (!oldest) return;
-    const locked = await this.context.zk.lockNode(oldest.id, { blocking: false }).catch(() => undefined);
-    if (!locked) return;
-    try {
-      if (locked.node.state === 'ready' && locked.node.allocated_to === null) {
-        locked.node.state = 'deleting';
-        await this.context.zk.updateNode(locked.node);
+    const task = await NodeTask.acquire(this.context, oldest.id, { purpose: 'free-room', blocking: false }).catch(() => undefined);
+    await task?.run(async () => {
+      if (task.node.state === 'ready' && task.node.allocated_to === null) {
+        await task.update((node) => void (node.state = 'deleting'));
         this.log.info({ node: oldest.id }, 'deleting oldest unused ready node to make room');
       }
-    } finally {
-      await locked.lock.release();
-    }
+    });
   }
 
   private async setPaused(paused: boolean): Promise<void> {
