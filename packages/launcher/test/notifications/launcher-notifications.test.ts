@@ -71,6 +71,22 @@ describe('node notifications of a launcher', () => {
   });
 });
 
+describe('node notifications of a paused pool freeing room', () => {
+  const harness = useLauncherHarness();
+
+  it('report the oldest unused ready node going to deleting in the free-room task, then the waiting request served', async () => {
+    const h = harness();
+    const launcher = await h.startLauncher(CONFIG.replace('max-servers: 5', 'max-servers: 1'));
+    const seen = record(launcher);
+    const spare = await h.requester.createNode({ state: 'ready', provider: 'fake-a', pool: 'main', type: ['small'], launcher: 'launcher-1', resources: { instances: 1, cores: 1, ram: 1024 } });
+    await waitFor(() => launcher.context.nodes.get(spare), 5000);
+    const request = await h.request(['small'], { reuse: false });
+    expect((await h.waitForRequest(request)).state).toBe('fulfilled');
+    const freed = seen.find((n) => n.node_id === spare && n.state === 'deleting');
+    expect(freed).toMatchObject({ previous_state: 'ready', event: 'delete', status: 'start', source: 'launcher' });
+  });
+});
+
 describe('node notifications of a failed delete', () => {
   const harness = useLauncherHarness();
 
