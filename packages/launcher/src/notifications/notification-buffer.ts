@@ -44,6 +44,11 @@ export class NotificationBuffer {
     return () => this.listeners.delete(listener);
   }
 
+  /** How many listeners follow it now. */
+  subscribers(): number {
+    return this.listeners.size;
+  }
+
   close(): void {
     this.detach();
     this.listeners.clear();

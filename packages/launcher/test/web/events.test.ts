@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
 import { waitFor } from '@cloudpool/common/testing';
 import { describe, expect, it } from 'vitest';
 import type { LauncherEvents } from '../../src/context.js';
@@ -103,6 +104,39 @@ describe('web: /events', () => {
     expect(fresh.nodes()).toEqual([]);
     expect(JSON.parse(fresh.messages.find((m) => m.event === 'status')!.data)).toMatchObject({ launcher: 'launcher-1' });
     for (const client of [resumed, byQuery, stranger, fresh]) client.close();
+  });
+});
+
+describe('web: /events with a client that stops reading', () => {
+  const harness = useLauncherHarness();
+  const startWeb = useWebServers();
+
+  it('cuts that client off once its backlog passes the bound, and keeps serving the others', async () => {
+    const h = harness();
+    const launcher = await h.startLauncher(CONFIG);
+    const web = await startWeb(launcher);
+    const reader = await SseClient.open(web, '/events');
+    const { port } = new URL(web.url);
+    const stalled = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => stalled.once('connect', resolve));
+    stalled.write('GET /events HTTP/1.1\r\nHost: test\r\n\r\n');
+    stalled.pause();
+    const ended = new Promise<void>((resolve) => stalled.once('end', () => resolve()));
+    await waitFor(() => launcher.notifications.buffer.subscribers() >= 2 || undefined, 5000);
+    // 20 MB of notifications: more than the socket buffers take, then more than the 1 MB bound.
+    const padding = 'x'.repeat(10_000);
+    const count = 2000;
+    for (let n = 1; n <= count; n++) {
+      launcher.context.events.emit('nodeState', { id: `9-${n}`, error: padding } as unknown as NodeNotification);
+      if (n % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => launcher.notifications.buffer.subscribers() === 1 || undefined, 10_000);
+    stalled.resume();
+    await ended;
+    await waitFor(() => reader.nodes().length === count || undefined, 10_000);
+    expect(reader.nodes().at(-1)!.id).toBe(`9-${count}`);
+    reader.close();
+    stalled.destroy();
   });
 });
 
