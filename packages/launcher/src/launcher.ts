@@ -112,7 +112,7 @@ export class Launcher {
     let current = config;
     const events = new EventEmitter<LauncherEvents>();
     const timers = 'setTimeout' in clock ? (clock as TimerClock) : systemClock;
-    const notifications = new LauncherNotifications({ events, clock: timers, logger, launcherId: hostname, config: () => current });
+    const notifications = new LauncherNotifications({ events, clock, timers, logger, launcherId: hostname, config: () => current });
     const zk = new NodepoolZk(client, { identifier: hostname, now: () => clock.now(), onNodeState: notifications.feed.written });
     let systemId: string;
     try {

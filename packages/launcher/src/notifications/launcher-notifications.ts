@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { NodepoolConfig, NodeRecord, TimerClock, ZkRecordCache } from '@cloudpool/common';
+import type { Clock, NodepoolConfig, NodeRecord, TimerClock, ZkRecordCache } from '@cloudpool/common';
 import type { Logger } from 'pino';
 import type { LauncherEvents } from '../context.js';
 import { logNotifications } from './log-sink.js';
@@ -9,7 +9,10 @@ import { WebhookSink, type WebhookSettings } from './webhook-sink.js';
 
 export interface LauncherNotificationsOptions {
   events: EventEmitter<LauncherEvents>;
-  clock: TimerClock;
+  /** Times the notifications. */
+  clock: Clock;
+  /** Times the webhook's retries and send timeouts. */
+  timers: TimerClock;
   logger: Logger;
   launcherId: string;
   /** The configuration in force (its `cloudpool.notifications.webhook` is read at each send). */
@@ -30,11 +33,11 @@ export class LauncherNotifications {
   private readonly stopLog: () => void;
 
   constructor(options: LauncherNotificationsOptions) {
-    const { events, clock, logger } = options;
+    const { events, clock, timers, logger } = options;
     this.feed = new NodeStateFeed({ events, clock, launcherId: options.launcherId });
     this.stopLog = logNotifications(events, logger);
     this.buffer = new NotificationBuffer(events, options.replayWindow);
-    this.webhook = new WebhookSink(events, () => options.config().cloudpool.notifications.webhook, clock, logger, options.webhook);
+    this.webhook = new WebhookSink(events, () => options.config().cloudpool.notifications.webhook, timers, logger, options.webhook);
   }
 
   /** Starts reporting other clients' changes to the nodes of the providers `runsProvider` accepts. */
