@@ -62,6 +62,8 @@ export async function startWebServer(launcher: Launcher, options: WebServerOptio
     '/ready': () => (readiness.isReady() ? textReply(200, 'OK') : notReady(readiness.waitingFor())),
     '/metrics': async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.text() }),
     '/metrics/help': () => textReply(200, `${metrics.helpText()}\n\n${statsdMappingText()}\n`),
+    // GET /events streams (below); this answers HEAD.
+    '/events': () => ({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' }, body: '' }),
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

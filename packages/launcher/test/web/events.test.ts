@@ -78,6 +78,8 @@ describe('web: /events', () => {
     const web = await startWeb(launcher);
     const live = await SseClient.open(web, '/events');
     expect(live.contentType).toBe('text/event-stream; charset=utf-8');
+    const head = await fetch(new URL('/events', web.url), { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
     const [node] = (await h.waitForRequest(await h.request(['small']))).nodes;
     await waitFor(() => live.nodes().length >= 3 || undefined, 10_000);
     const seen = live.nodes();
