@@ -20,6 +20,7 @@ export type FakeSettingTypes = {
   pool: Record<string, unknown>;
   label: FakeLabelSettings;
   cloudImage: Record<string, unknown>;
+  diskimage: Record<string, unknown>;
 };
 
 /** The CloudAdapter of the in-memory `fake` driver; the reference for what drivers must do. */
