@@ -47,6 +47,7 @@ export class FakeAdapter implements CloudAdapter<FakeSettingTypes> {
         token: `${request.nodeId}-${request.attempt}`,
         tags: request.tags,
         flavor: settings.flavor ?? 'fake-flavor',
+        image: request.upload?.externalId ?? request.label.cloudImage,
         cores: settings.cores ?? 1,
         ram: settings.ram ?? 1024,
       }),
