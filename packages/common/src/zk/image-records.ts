@@ -94,7 +94,20 @@ export interface ProviderUpload {
 const LOCK = 'lock';
 const isLock = (child: string): boolean => child === LOCK;
 
+/**
+ * An image znode without data: one a builder's lock recipe made (locking `builds/<id>` or
+ * `images/<upload>` creates the znode when it is gone). No record, and no fault: Nodepool reads
+ * it as absent, and so is it here.
+ */
+export class EmptyImageZnode extends InvalidRecordError {
+  constructor(path: string) {
+    super(path, 'no data (a lock left it)');
+    this.name = 'EmptyImageZnode';
+  }
+}
+
 function parseJsonObject(path: string, data: Buffer): Record<string, unknown> {
+  if (data.length === 0) throw new EmptyImageZnode(path);
   let value: unknown;
   try {
     value = JSON.parse(data.toString('utf8'));
@@ -201,7 +214,7 @@ export interface ImageTreeEntry {
 /**
  * Reads the whole image tree once (for the CLI), images, builds, providers and uploads sorted
  * by name. Records that do not parse are passed to `onInvalid` and left out; znodes that vanish
- * while read are left out; any other failure rejects.
+ * while read, and empty ones (`EmptyImageZnode`), are left out; any other failure rejects.
  */
 export async function readImageTree(client: ZkClient, onInvalid: (error: InvalidRecordError) => void = () => undefined): Promise<ImageTreeEntry[]> {
   const names = (await client.getChildrenOrEmpty(IMAGE_ROOT)).sort();
@@ -210,7 +223,7 @@ export async function readImageTree(client: ZkClient, onInvalid: (error: Invalid
       return parse();
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
-      onInvalid(error);
+      if (!(error instanceof EmptyImageZnode)) onInvalid(error);
       return undefined;
     }
   };
@@ -328,7 +341,10 @@ export class ImageUploadCache {
     private readonly client: ZkClient,
     options: { onError?: (error: unknown) => void } = {},
   ) {
-    this.onError = options.onError ?? ((error) => process.emitWarning(`ZooKeeper cache of ${IMAGE_ROOT}: ${String(error)}`));
+    const report = options.onError ?? ((error) => process.emitWarning(`ZooKeeper cache of ${IMAGE_ROOT}: ${String(error)}`));
+    this.onError = (error) => {
+      if (!(error instanceof EmptyImageZnode)) report(error);
+    };
     this.images = new ZkRecordCache(client, IMAGE_ROOT, (_path, id, _data, stat) => this.imageEntry(id, stat), this.cacheOptions());
     this.images.on('removed', (image) => image.builds.stop());
   }

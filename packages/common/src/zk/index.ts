@@ -40,6 +40,7 @@ export type { LockAcquireOptions, ZkLockOptions } from './lock.js';
 export {
   IMAGE_BUILD_STATES,
   IMAGE_UPLOAD_STATES,
+  EmptyImageZnode,
   ImageDeleteRefused,
   ImageUploadCache,
   buildFormats,

@@ -128,6 +128,9 @@ describe('records as nodepool-builder writes them', () => {
     const uploadId = await b.upload('ubuntu', build, 'p1', { external_id: 'ami-0123', external_name: 'ubuntu-1700000000' });
     const uuid = await b.buildWithId('ubuntu', '5d1c0e6b9a2f4c3e8d7b6a5f4e3d2c1b', { state: 'building' });
     await zk.mkdirp(`${IMAGE_ROOT}/ubuntu/builds/${uuid}/providers/p1/images/0000000007`);
+    await zk.create(`${IMAGE_ROOT}/ubuntu/builds/${uuid}/providers/p1/images/0000000008`, '{"state": "ready"');
+    // An empty build znode, as a builder's build lock leaves it when the build is gone.
+    await zk.mkdirp(`${IMAGE_ROOT}/ubuntu/builds/0000009999/lock`);
     await b.pause('ubuntu');
     const invalid: string[] = [];
     const tree = await readImageTree(zk, (error) => invalid.push(error.path));
@@ -140,8 +143,8 @@ describe('records as nodepool-builder writes them', () => {
     ]);
     expect(ubuntu!.uploads).toHaveLength(1);
     expect(ubuntu!.uploads[0]).toMatchObject({ image: 'ubuntu', buildId: build, provider: 'p1', id: uploadId, fields: { state: 'ready', external_id: 'ami-0123', external_name: 'ubuntu-1700000000', format: 'raw' } });
-    // The empty znode is no record: named, not listed.
-    expect(invalid).toEqual([`${IMAGE_ROOT}/ubuntu/builds/${uuid}/providers/p1/images/0000000007`]);
+    // Empty znodes (left by locks) are no records and no faults; a broken record is named, not listed.
+    expect(invalid).toEqual([`${IMAGE_ROOT}/ubuntu/builds/${uuid}/providers/p1/images/0000000008`]);
     expect(uploadImageId(ubuntu!.uploads[0]!)).toBe(`/nodepool/images/ubuntu/builds/${build}/providers/p1/images/${uploadId}`);
   });
 
@@ -157,6 +160,9 @@ describe('records as nodepool-builder writes them', () => {
     await b.upload('ubuntu', first, 'p2', { external_id: 'ami-p2' });
     await waitFor(() => cache.newestReady('ubuntu', 'p1')?.fields.external_id === 'ami-old');
     expect(cache.newestReady('ubuntu', 'p2')?.fields.external_id).toBe('ami-p2');
+    // An empty upload znode (a lock's) is no record and no error (onError throws here).
+    await zk.mkdirp(`${imageUploadPath('ubuntu', first, 'p1', '0000000050')}/lock`);
+    await waitFor(() => zk.exists(`${imageUploadPath('ubuntu', first, 'p1', '0000000050')}/lock`));
 
     // A newer build's upload counts only once it is ready; a paused image still serves.
     const second = await b.build('ubuntu');
