@@ -22,7 +22,7 @@ import {
 } from '@cloudpool/common';
 import type { Host, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { CloudQuota } from './quota.js';
-import type { AwsLabelSettings, AwsProviderConfig, AwsSettings } from './config.js';
+import type { AwsCloudImageSettings, AwsLabelSettings, AwsProviderConfig, AwsSettings } from './config.js';
 import type { HostAndFleetPort } from './dedicated-host-port.js';
 import { DedicatedHosts, HOST_RESOURCE_TYPE } from './dedicated-hosts.js';
 import { Ec2Calls } from './queued-calls.js';
@@ -136,12 +136,18 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
     );
   }
 
+  /** A diskimage label boots the builder's AMI (the upload's `external_id`); others their cloud image. */
+  private imageToBoot(request: CreateRequest<AwsSettings>): AwsCloudImageSettings {
+    if (request.upload) return { imageId: request.upload.externalId };
+    const cloudImage = request.label.cloudImage === undefined ? undefined : this.options.config.cloudImages.get(request.label.cloudImage);
+    if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage} is not configured`);
+    return cloudImage.settings;
+  }
+
   async createResource(request: CreateRequest<AwsSettings>, hooks: CreateHooks): Promise<string> {
     const label = request.label.settings;
     const instanceType = label.fleet ? undefined : launchableInstanceType(request.label);
-    const cloudImage = request.label.cloudImage === undefined ? undefined : this.options.config.cloudImages.get(request.label.cloudImage);
-    if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage} is not configured`);
-    const image = await this.images.resolve(cloudImage.settings);
+    const image = await this.images.resolve(this.imageToBoot(request));
     const token = clientToken({
       systemId: this.options.context.systemId,
       providerName: this.options.config.name,

@@ -136,6 +136,20 @@ export const awsProviderSchema = providerSchema({
     /** The most recent image matching every filter. */
     'image-filters': z.array(imageFilterSchema).min(1).optional(),
   },
+  // --- diskimages (uploads of nodepool-builder) ---
+  diskimage: {
+    // How nodepool-builder imports the image; a launch boots the AMI whatever they were.
+    architecture: name().optional(),
+    'ena-support': z.boolean().optional(),
+    'volume-size': count().optional(),
+    'volume-type': name().optional(),
+    'import-method': z.enum(['snapshot', 'ebs-direct', 'image']).optional(),
+    'imds-support': z.literal('v2.0').nullable().optional(),
+    iops: count().optional(),
+    throughput: count().optional(),
+    /** Tags of the uploaded image. */
+    tags: stringMap().optional(),
+  },
   rules: {
     pool: [
       atMostOneOf('availability-zone', 'availability-zones'),
@@ -191,11 +205,15 @@ export type AwsCloudImageSettings = {
   imageFilters?: Array<{ name: string; values: string[] }>;
 };
 
+/** A launch from a diskimage's upload needs nothing beyond the AMI id the upload records. */
+export type AwsDiskimageSettings = Record<string, never>;
+
 export type AwsSettings = {
   provider: AwsProviderSettings;
   pool: AwsPoolSettings;
   label: AwsLabelSettings;
   cloudImage: AwsCloudImageSettings;
+  diskimage: AwsDiskimageSettings;
 };
 
 /** The configuration of one `driver: aws` provider. `rate` is requests per second (default 2). */
@@ -257,6 +275,10 @@ export class AwsProviderConfig extends BaseProviderConfig<AwsProviderEntry, AwsS
   protected override unavailableReason(label: LabelOf<AwsProviderEntry>): string | undefined {
     if (label.fleet?.['instance-requirements'] === undefined) return super.unavailableReason(label);
     return `label "${label.name}": fleet instance-requirements are not supported by cloudpool yet (list instance-types instead)`;
+  }
+
+  protected diskimageSettings(): AwsDiskimageSettings {
+    return {};
   }
 
   protected cloudImageSettings(image: CloudImageOf<AwsProviderEntry>): AwsCloudImageSettings {

@@ -68,6 +68,29 @@ describe('AwsAdapter.createResource', () => {
     expect(volumes[0]?.SnapshotId).toMatch(/^snap-/);
   });
 
+  it("boots a diskimage label from the builder's AMI (the upload's external_id), with the image's root volume and the label's size", async () => {
+    await start();
+    // An image as nodepool-builder's import leaves it: private, tagged with the upload tags.
+    const [ami] = bed.sim.seed({
+      images: [{ name: 'fedora-1700000000', tags: { nodepool_provider_name: 'aws', nodepool_build_id: '0000000001', nodepool_upload_id: '0000000001' }, volumeSize: 10 }],
+    }).images;
+    const small = bed.request();
+    const request = bed.request('small', {
+      label: { ...small.label, cloudImage: undefined, diskimage: 'fedora' },
+      upload: { externalId: ami!, imageId: '/nodepool/images/fedora/builds/0000000001/providers/aws/images/0000000001' },
+    });
+    const instanceId = await bed.adapter.createResource(request, recordingHooks());
+    const [instance] = (await bed.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!.Instances!;
+    expect(instance).toMatchObject({ ImageId: ami, InstanceType: 't3.medium' });
+    const { Volumes: volumes = [] } = await bed.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }));
+    expect(volumes[0]).toMatchObject({ Size: 20, VolumeType: 'gp3' });
+    expect(volumes[0]?.SnapshotId).toMatch(/^snap-/);
+
+    // An upload whose AMI is gone fails the launch permanently, naming it.
+    const gone = bed.request('small', { nodeId: '0000000077', label: request.label, upload: { externalId: 'ami-0123456789abcdef0', imageId: request.upload!.imageId } });
+    await expect(bed.adapter.createResource(gone, recordingHooks())).rejects.toMatchObject({ kind: 'permanent', message: expect.stringContaining('image ami-0123456789abcdef0 does not exist') });
+  });
+
   it('repeats RunInstances with the same ClientToken after lost answers and never makes a second instance', async () => {
     await start();
     const request = bed.request();

@@ -1,5 +1,5 @@
 import type { Ownership, ProviderContext } from '@cloudpool/common';
-import type { AzureCloudImageSettings, AzurePoolSettings, AzureProviderSettings } from './config.js';
+import type { AzureCloudImageSettings, AzureDiskimageSettings, AzurePoolSettings, AzureProviderSettings } from './config.js';
 
 /** A `cloud-images` entry as the adapter uses it. */
 export interface AzureCloudImage {
@@ -17,6 +17,8 @@ export interface AzureAdapterConfig {
   settings: AzureProviderSettings;
   pools: ReadonlyMap<string, { settings: AzurePoolSettings }>;
   cloudImages: ReadonlyMap<string, AzureCloudImage>;
+  /** `diskimages` entries (absent: none): how VMs booted from the builder's uploads are reached. */
+  diskimages?: ReadonlyMap<string, { name: string; username: string; settings: AzureDiskimageSettings }>;
 }
 
 /** The logging the adapter does (a pino logger, as the provider context has, satisfies it). */

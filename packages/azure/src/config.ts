@@ -1,6 +1,7 @@
 import {
   BaseProviderConfig,
   type CloudImageOf,
+  type DiskimageOf,
   configSchema,
   type LabelOf,
   type PoolOf,
@@ -98,6 +99,16 @@ export const azureProviderSchema = providerSchema({
     'shared-gallery-image': galleryImageSchema.optional(),
     'community-gallery-image': galleryImageSchema.optional(),
   },
+  // --- diskimages (uploads of nodepool-builder) ---
+  diskimage: {
+    /** The administrator password a Windows image needs; a secret. */
+    password: z.string().min(1).optional(),
+    'generate-password': z.boolean().default(false),
+    /** The SSH public key installed on the node. */
+    key: name().optional(),
+    /** Tags of the uploaded image. */
+    tags: stringMap().optional(),
+  },
   rules: {
     provider: [atLeastOneOf('network', 'subnet-id'), imagesCanAuthenticate, noIpv6OnlyNics],
     label: [tagsWithinArmLimits],
@@ -164,11 +175,15 @@ export type AzureCloudImageSettings = {
   communityGalleryImage?: AzureGalleryImage;
 };
 
+/** How a VM booted from a diskimage's upload (the image resource id is the upload's) is reached. */
+export type AzureDiskimageSettings = Pick<AzureCloudImageSettings, 'password' | 'generatePassword' | 'sshPublicKey'>;
+
 export type AzureSettings = {
   provider: AzureProviderSettings;
   pool: AzurePoolSettings;
   label: AzureLabelSettings;
   cloudImage: AzureCloudImageSettings;
+  diskimage: AzureDiskimageSettings;
 };
 
 /** The configuration of one `driver: azure` provider. `rate` is requests per second (default 1). */
@@ -214,6 +229,10 @@ export class AzureProviderConfig extends BaseProviderConfig<AzureProviderEntry, 
       customData: label['custom-data'],
       volumeSize: label['volume-size'],
     };
+  }
+
+  protected diskimageSettings(image: DiskimageOf<AzureProviderEntry>, provider: AzureProviderEntry): AzureDiskimageSettings {
+    return { password: image.password, generatePassword: image['generate-password'], sshPublicKey: image.key ?? provider['zuul-public-key'] };
   }
 
   protected cloudImageSettings(image: CloudImageOf<AzureProviderEntry>, provider: AzureProviderEntry): AzureCloudImageSettings {

@@ -1,7 +1,7 @@
 import type { Image } from '@azure/arm-compute';
 import { CloudError, isCloudError, TAG, type CreateHooks, type CreateRequest, type DynamicValues, type TimerClock } from '@cloudpool/common';
 import type { AdapterLogger, AzureAdapterConfig } from './adapter-config.js';
-import type { AzureSettings } from './config.js';
+import type { AzureCloudImageSettings, AzureSettings } from './config.js';
 import { toCloudError } from './errors.js';
 import { deleteOnceReleased } from './held-resources.js';
 import { imageReferenceFor } from './image-reference.js';
@@ -96,10 +96,7 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
   };
 
   try {
-    const cloudImage = config.cloudImages.get(request.label.cloudImage ?? '');
-    if (!cloudImage?.username) {
-      throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage ?? '(none)'} with a username is required`);
-    }
+    const cloudImage = imageToBoot(config, request);
     const imageReference = await imageReferenceFor(cloudImage.settings, context.listImages);
     const publicIpIds: Partial<Record<IpVersion, string>> = {};
     for (const version of publicIpVersions(pool)) {
@@ -114,6 +111,24 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
     if (!signal.aborted) await compensate(context, attempted.reverse(), signal);
     throw toCloudError(error, 'createResource');
   }
+}
+
+/**
+ * What the VM boots and as whom: for a diskimage label the builder's image resource (the
+ * upload's `external_id`) with the provider's `diskimages` entry's user and credentials; else the
+ * label's cloud image, which must name a user.
+ */
+function imageToBoot(config: AzureAdapterConfig, request: CreateRequest<AzureSettings>): { username: string; settings: AzureCloudImageSettings } {
+  if (request.upload) {
+    const diskimage = config.diskimages?.get(request.label.diskimage ?? '');
+    if (!diskimage) throw new CloudError('permanent', `label ${request.label.name}: diskimage ${request.label.diskimage ?? '(none)'} is not in this provider's diskimages`);
+    return { username: diskimage.username, settings: { ...diskimage.settings, imageId: request.upload.externalId } };
+  }
+  const cloudImage = config.cloudImages.get(request.label.cloudImage ?? '');
+  if (!cloudImage?.username) {
+    throw new CloudError('permanent', `label ${request.label.name}: cloud image ${request.label.cloudImage ?? '(none)'} with a username is required`);
+  }
+  return { username: cloudImage.username, settings: cloudImage.settings };
 }
 
 /** Whether ARM refused a create-only PUT because the name exists (412, `If-None-Match: *`). */

@@ -24,7 +24,7 @@ export interface AzureDriverOptions {
 
 /** What the adapter reads of a loaded Azure provider configuration. */
 export function adapterConfigOf(config: AzureProviderConfig): AzureAdapterConfig {
-  return { providerName: config.name, settings: config.settings, pools: config.pools, cloudImages: config.cloudImages };
+  return { providerName: config.name, settings: config.settings, pools: config.pools, cloudImages: config.cloudImages, diskimages: config.diskimages };
 }
 
 /** The `azure` driver, with options that tests (or embedders) need; `azureDriver` is the launcher's. */

@@ -133,4 +133,45 @@ describe('Azure configurations ARM would refuse', () => {
       expect.stringMatching(/^providers\[0\]\.pools\[0\]\.labels\[1\]\.tags: 51 tags with cloudpool's 4 .*ARM allows 50 per resource \(line \d+\)$/),
     ]);
   });
+
+  it("loads a provider's diskimages with Nodepool's Azure keys: the user and credentials a VM from an upload gets", () => {
+    const text = `zookeeper-servers:
+  - host: zk.example.com
+labels:
+  - name: dib
+diskimages:
+  - name: windows-dib
+    elements: [windows]
+providers:
+  - name: az
+    driver: azure
+    location: centralus
+    resource-group: nodes
+    network: ci-vnet
+    zuul-public-key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtM3m4O1Pq3yXHkz7qFJfG0nQ zuul@example.com
+    diskimages:
+      - name: windows-dib
+        username: Administrator
+        password: '%(NODEPOOL_AZURE_WINDOWS_PASSWORD)s'
+        connection-type: winrm
+        tags:
+          team: ci
+    pools:
+      - name: main
+        labels:
+          - name: dib
+            diskimage: windows-dib
+            hardware-profile:
+              vm-size: Standard_D2s_v5
+`;
+    const provider = loadConfig({ text }, { drivers: { azure }, env }).providers.get('az') as AzureProviderConfig;
+    expect(provider.diskimages.get('windows-dib')).toMatchObject({
+      username: 'Administrator',
+      connectionType: 'winrm',
+      connectionPort: 5986,
+      settings: { password: WINDOWS_PASSWORD, generatePassword: false, sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtM3m4O1Pq3yXHkz7qFJfG0nQ zuul@example.com' },
+    });
+    const refused = validateConfig({ text: text.replace('connection-type: winrm', 'image-id: /subscriptions/x') }, { drivers: { azure }, env }).issues.map(describeIssue);
+    expect(refused).toEqual(['providers[0].diskimages[0].image-id: unknown key (line 19)']);
+  });
 });

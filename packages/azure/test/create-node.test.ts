@@ -3,7 +3,7 @@ import { sampleNodeRequestInfo } from '@cloudpool/common/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AzureAdapter } from '../src/adapter.js';
 import { vmNameOf } from '../src/names.js';
-import { label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, startAdapter, SYSTEM_ID, useSimulatedAzure } from '../src/testing/test-bed.js';
+import { adapterConfig, label, labelSettings, pool, PROVIDER, RecordingLogger, RecordingQueue, startAdapter, SYSTEM_ID, useSimulatedAzure } from '../src/testing/test-bed.js';
 
 /**
  * Runs queued calls one at a time and counts the simulator's calls made while each ran: if every
@@ -43,6 +43,25 @@ const hooks = (onExternalId: (id: string) => void = () => undefined) => ({ onExt
 
 describe('Azure createResource', () => {
   const azure = useSimulatedAzure();
+
+  it("boots a diskimage label from the builder's image resource (the upload's external_id), as the provider's diskimages entry's user", async () => {
+    const [imageId] = azure().sim.seed({ images: [{ name: 'fedora-1700000000', tags: { nodepool_provider_name: PROVIDER, nodepool_build_id: '0000000001', nodepool_upload_id: '0000000001' } }] }).images;
+    const config = adapterConfig(azure());
+    const adapter = await startAdapter(azure(), {
+      config: { ...config, diskimages: new Map([['fedora', { name: 'fedora', username: 'builder-user', settings: { generatePassword: false, sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtM3m4O1Pq3yXHkz7qFJfG0nQ zuul@example.com' } }]]) },
+    });
+    const base = request();
+    const req = { ...base, label: { ...label, cloudImage: undefined, diskimage: 'fedora' }, upload: { externalId: imageId!, imageId: `/nodepool/images/fedora/builds/0000000001/providers/${PROVIDER}/images/0000000001` } };
+    await adapter.createResource(req, hooks());
+    const vm = await azure().clients.compute.virtualMachines.get(azure().resourceGroup, vmName(base));
+    expect(vm.storageProfile?.imageReference?.id?.toLowerCase()).toBe(imageId!.toLowerCase());
+    expect(vm.osProfile?.adminUsername).toBe('builder-user');
+    expect(vm.osProfile?.linuxConfiguration?.ssh?.publicKeys?.[0]?.path).toBe('/home/builder-user/.ssh/authorized_keys');
+
+    // An upload whose image resource is gone is refused by ARM, named in the error.
+    const gone = { ...request(), label: req.label, upload: { externalId: `${imageId!}-gone`, imageId: req.upload.imageId } };
+    await expect(adapter.createResource(gone, hooks())).rejects.toThrow(/cannot be found/);
+  });
 
   const leftOf = async (nodeId: string) => (await azure().rawResources()).filter((r) => r.tags[TAG.nodeId] === nodeId);
 

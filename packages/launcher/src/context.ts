@@ -1,4 +1,4 @@
-import type { CleanupReport, Clock, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
+import type { CleanupReport, Clock, ImageUploadCache, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { NodeNotification } from './notifications/node-notification.js';
@@ -52,6 +52,8 @@ export interface LauncherContext {
   client: ZkClient;
   nodes: ZkRecordCache<NodeRecord>;
   requests: ZkRecordCache<NodeRequestRecord>;
+  /** nodepool-builder's uploads, followed by watches: what a diskimage label boots. */
+  images: ImageUploadCache;
   logger: Logger;
   clock: Clock;
   /** Written as the `launcher` of the nodes this process creates. */

@@ -4,6 +4,7 @@ import {
   ComponentRegistration,
   createNodeCache,
   createRequestCache,
+  ImageUploadCache,
   NodepoolZk,
   isCloudError,
   isZkError,
@@ -125,13 +126,15 @@ export class Launcher {
     // Bad records and failed background reads go to the launcher's log, not to process warnings.
     const nodes = createNodeCache(client, { onError: (error) => logger.warn({ err: error }, `node cache: ${String(error)}`) });
     const requests = createRequestCache(client, { onError: (error) => logger.warn({ err: error }, `request cache: ${String(error)}`) });
-    await Promise.all([nodes.start(), requests.start()]);
-    await Promise.all([nodes.waitForSync(), requests.waitForSync()]);
+    const images = new ImageUploadCache(client, { onError: (error) => logger.warn({ err: error }, `image cache: ${String(error)}`) });
+    await Promise.all([nodes.start(), requests.start(), images.start()]);
+    await Promise.all([nodes.waitForSync(), requests.waitForSync(), images.synced()]);
     const context: LauncherContext = {
       zk,
       client,
       nodes,
       requests,
+      images,
       logger,
       clock,
       launcherId: hostname,
@@ -266,6 +269,7 @@ export class Launcher {
     this.notifications.close();
     this.context.nodes.stop();
     this.context.requests.stop();
+    this.context.images.stop();
     await this.context.client.close();
     this.context.logger.info('launcher stopped');
   }

@@ -88,24 +88,6 @@ describe('launcher: quota', () => {
     expect((await h.waitForRequest(waiting)).state).toBe('fulfilled');
   });
 
-  it('declines requests for a label booting a Nodepool diskimage, naming the reason; other labels are served', async () => {
-    const body = `labels:
-  - name: small
-  - name: dib-label
-providers:
-${fakeProvider('fake-a', `      - name: main\n        max-servers: 5\n        labels:\n${label('small')}          - name: dib-label\n            diskimage: fedora\n            cores: 1\n            ram: 1024\n`)}`;
-    const launcher = await h.startLauncher(body);
-    const reasons: string[] = [];
-    launcher.context.events.on('request', (event: { outcome: string; reason?: string }) => {
-      if (event.outcome === 'declined' && event.reason) reasons.push(event.reason);
-    });
-    const dib = await h.waitForRequest(await h.request(['dib-label']));
-    expect(dib).toMatchObject({ state: 'failed', declined_by: ['fake-a-main'] });
-    await waitFor(() => reasons.length > 0); // emitted once the request is written
-    expect(reasons).toEqual([expect.stringContaining('boots diskimage "fedora", built by nodepool-builder: cloudpool has no image builder')]);
-    expect((await h.waitForRequest(await h.request(['small']))).state).toBe('fulfilled');
-  });
-
   it('marks a node aborted on a cloud quota error and fulfils the request once quota allows', async () => {
     await h.startLauncher(config('        max-servers: 10\n'));
     const cloud = h.driver.cloud('fake-a');

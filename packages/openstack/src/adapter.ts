@@ -17,7 +17,7 @@ import {
   type TimerClock,
 } from '@cloudpool/common';
 import type { NovaFlavor, NovaServer, OpenStackApi } from './port.js';
-import type { OpenStackCloudImageSettings, OpenStackLabelSettings, OpenStackProviderSettings, OpenStackSettings } from './config.js';
+import type { OpenStackCloudImageSettings, OpenStackDiskimageSettings, OpenStackLabelSettings, OpenStackProviderSettings, OpenStackSettings } from './config.js';
 import { COMPUTE } from './sdk/microversion.js';
 import { CloudLookups } from './lookups.js';
 import { cloudQuotaLimits } from './quota.js';
@@ -32,6 +32,8 @@ export interface OpenStackAdapterConfig {
   name: string;
   settings: OpenStackProviderSettings;
   cloudImages: ReadonlyMap<string, { settings: OpenStackCloudImageSettings }>;
+  /** `diskimages` entries (absent: none): how servers boot from the builder's uploads. */
+  diskimages?: ReadonlyMap<string, { settings: OpenStackDiskimageSettings }>;
 }
 
 export interface OpenStackAdapterOptions {
@@ -92,7 +94,7 @@ export class OpenStackAdapter implements CloudAdapter<OpenStackSettings> {
     this.quota = new SharedListCache(() => this.loadQuota(), { ttlMs: options.quotaTtlMs ?? DEFAULT_QUOTA_TTL_MS, clock });
     this.lookups = new CloudLookups(api, warn);
     this.cleaner = new NodeCleaner(api, this.owner);
-    this.launcher = new NodeLauncher({ api, lookups: this.lookups, cleaner: this.cleaner, owner: this.owner, cloudImages: config.cloudImages, warn });
+    this.launcher = new NodeLauncher({ api, lookups: this.lookups, cleaner: this.cleaner, owner: this.owner, cloudImages: config.cloudImages, diskimages: config.diskimages ?? new Map(), warn });
     this.leaks = new LeakResources(api, { providerName: config.name, systemId: options.owner.systemId, settings: config.settings, clock });
   }
 

@@ -1,6 +1,7 @@
 import {
   BaseProviderConfig,
   type CloudImageOf,
+  type DiskimageOf,
   configSchema,
   type LabelOf,
   type PoolOf,
@@ -8,7 +9,7 @@ import {
 } from '@cloudpool/common';
 import { z } from 'zod';
 
-const { atLeastOneOf, atMostOneOf, count, ignored, name, secondsOrOff, stringMap } = configSchema;
+const { atLeastOneOf, atMostOneOf, count, freeMap, ignored, name, secondsOrOff, stringMap } = configSchema;
 
 /** Nodepool's OpenStack `boot-timeout` default, seconds. */
 const OPENSTACK_BOOT_TIMEOUT = 60;
@@ -82,6 +83,13 @@ export const openstackProviderSchema = providerSchema({
     /** A name or id. */
     'image-name': name().optional(),
   },
+  // --- diskimages (uploads of nodepool-builder) ---
+  diskimage: {
+    /** Unset: the cloud's default. */
+    'config-drive': z.boolean().optional(),
+    /** Glance properties of the uploaded image (the builder's). */
+    meta: freeMap().optional(),
+  },
   rules: {
     label: [atLeastOneOf('flavor-name', 'min-ram')],
     cloudImage: [atMostOneOf('image-id', 'image-name')],
@@ -133,11 +141,17 @@ export type OpenStackCloudImageSettings = {
   imageName?: string;
 };
 
+/** How a server is booted from a diskimage's upload (its Glance id is the upload's). */
+export type OpenStackDiskimageSettings = {
+  configDrive?: boolean;
+};
+
 export type OpenStackSettings = {
   provider: OpenStackProviderSettings;
   pool: OpenStackPoolSettings;
   label: OpenStackLabelSettings;
   cloudImage: OpenStackCloudImageSettings;
+  diskimage: OpenStackDiskimageSettings;
 };
 
 /**
@@ -183,6 +197,10 @@ export class OpenStackProviderConfig extends BaseProviderConfig<OpenStackProvide
       hostKeyChecking: label['host-key-checking'] ?? pool['host-key-checking'],
       serverGroup: label['server-group'],
     };
+  }
+
+  protected diskimageSettings(image: DiskimageOf<OpenStackProviderEntry>): OpenStackDiskimageSettings {
+    return { configDrive: image['config-drive'] };
   }
 
   protected cloudImageSettings(image: CloudImageOf<OpenStackProviderEntry>): OpenStackCloudImageSettings {

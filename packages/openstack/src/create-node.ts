@@ -1,6 +1,6 @@
 import { CloudError, DynamicValues, isCloudError, isOurs, TAG, type CreateHooks, type CreateRequest, type Ownership } from '@cloudpool/common';
 import type { NeutronPort, OpenStackApi, ServerCreate } from './port.js';
-import type { OpenStackCloudImageSettings, OpenStackSettings } from './config.js';
+import type { OpenStackCloudImageSettings, OpenStackDiskimageSettings, OpenStackSettings } from './config.js';
 import { COMPUTE } from './sdk/microversion.js';
 import type { CloudLookups } from './lookups.js';
 import type { NodeCleaner } from './delete-node.js';
@@ -13,6 +13,8 @@ export interface NodeLauncherContext {
   owner: Ownership;
   /** The provider's cloud images by name. */
   cloudImages: ReadonlyMap<string, { settings: OpenStackCloudImageSettings }>;
+  /** The provider's diskimages by name. */
+  diskimages: ReadonlyMap<string, { settings: OpenStackDiskimageSettings }>;
   warn(message: string): void;
 }
 
@@ -73,13 +75,11 @@ export class NodeLauncher {
     const label = request.label.settings;
     const pool = request.pool.settings;
     this.warnUnsupported(request.label.name, label);
-    const cloudImageName = request.label.cloudImage ?? '';
-    const cloudImage = this.context.cloudImages.get(cloudImageName);
-    if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name} has no cloud-image of this provider`, { action: 'launch' });
+    const image = this.imageToBoot(request);
     const [version, flavor, imageId, networkIds, securityGroupIds, externalNetworkId] = await Promise.all([
       api.computeMicroversion(),
       lookups.flavorFor(label),
-      lookups.imageId(cloudImageName, cloudImage.settings),
+      image.imageId(),
       lookups.networkIds(label.networks),
       pool.securityGroups.length ? lookups.securityGroupIds(pool.securityGroups) : undefined,
       pool.autoFloatingIp ? lookups.externalNetworkId() : undefined,
@@ -95,7 +95,7 @@ export class NodeLauncher {
         flavorRef: flavor.id,
         portIds: ports.map(({ port }) => port.id),
         metadata: {
-          groups: [request.pool.providerName, cloudImageName, request.label.name].join(','),
+          groups: [request.pool.providerName, image.name, request.label.name].join(','),
           ...request.tags,
           ...this.dynamicProperties.of(request, label.dynamicInstanceProperties),
           [ATTEMPT_KEY]: String(request.attempt),
@@ -105,7 +105,7 @@ export class NodeLauncher {
         ...availabilityZone(request),
         ...(label.keyName ? { keyName: label.keyName } : {}),
         ...(label.userdata ? { userData: Buffer.from(label.userdata, 'utf8').toString('base64') } : {}),
-        ...(cloudImage.settings.configDrive === undefined ? {} : { configDrive: cloudImage.settings.configDrive }),
+        ...(image.configDrive === undefined ? {} : { configDrive: image.configDrive }),
       };
       return await this.createServer(request, server);
     } catch (error) {
@@ -120,6 +120,25 @@ export class NodeLauncher {
    * Label keys the driver cannot honour yet are reported once per label instead of failing its
    * launches: `server-group` (no server group lookup yet).
    */
+  /**
+   * What the server boots: for a diskimage label the builder's Glance image (the upload's
+   * `external_id`, used as is, as Nodepool does) with the provider's `diskimages` entry's
+   * config-drive; else the label's cloud image, looked up by id or name.
+   */
+  private imageToBoot(request: CreateRequest<OpenStackSettings>): { name: string; imageId: () => Promise<string>; configDrive?: boolean } {
+    if (request.upload) {
+      const name = request.label.diskimage ?? '';
+      const diskimage = this.context.diskimages.get(name);
+      if (!diskimage) throw new CloudError('permanent', `label ${request.label.name}: diskimage ${name} is not in this provider's diskimages`, { action: 'launch' });
+      const { externalId } = request.upload;
+      return { name, imageId: () => Promise.resolve(externalId), configDrive: diskimage.settings.configDrive };
+    }
+    const name = request.label.cloudImage ?? '';
+    const cloudImage = this.context.cloudImages.get(name);
+    if (!cloudImage) throw new CloudError('permanent', `label ${request.label.name} has no cloud-image of this provider`, { action: 'launch' });
+    return { name, imageId: () => this.context.lookups.imageId(name, cloudImage.settings), configDrive: cloudImage.settings.configDrive };
+  }
+
   private warnUnsupported(labelName: string, label: OpenStackSettings['label']): void {
     if (this.warnedLabels.has(labelName)) return;
     this.warnedLabels.add(labelName);

@@ -157,4 +157,38 @@ describe('OpenStack provider configuration', () => {
     expect(issues.length).toBeGreaterThan(0);
     for (const issue of issues) expect(issue).toMatch(/^YAML syntax error: .+ \(line 11\)$/);
   });
+
+  it("loads a provider's diskimages with Nodepool's OpenStack keys, config-drive kept for the boot; a diskimage label boots one", () => {
+    const text = `zookeeper-servers:
+  - host: zk.example.com
+labels:
+  - name: dib
+diskimages:
+  - name: ubuntu-noble-dib
+    username: ubuntu
+    elements: [ubuntu-minimal, vm]
+providers:
+  - name: os
+    cloud: vexxhost
+    diskimages:
+      - name: ubuntu-noble-dib
+        config-drive: true
+        meta:
+          hw_rng_model: virtio
+        pause: true
+    pools:
+      - name: main
+        labels:
+          - name: dib
+            diskimage: ubuntu-noble-dib
+            flavor-name: v3-standard-2
+`;
+    const provider = loadConfig({ text }, { drivers: { openstack }, env }).providers.get('os') as OpenStackProviderConfig;
+    expect(provider.diskimages.get('ubuntu-noble-dib')).toEqual({
+      name: 'ubuntu-noble-dib', username: 'ubuntu', pythonPath: 'auto', shellType: undefined, connectionType: 'ssh', connectionPort: 22, pause: true, settings: { configDrive: true },
+    });
+    expect(provider.pools.get('main')!.labels.get('dib')).toMatchObject({ diskimage: 'ubuntu-noble-dib', unavailable: undefined });
+    const refused = validateConfig({ text: text.replace('config-drive: true', 'config-drive: yes-please') }, { drivers: { openstack }, env }).issues.map(describeIssue);
+    expect(refused).toEqual(['providers[0].diskimages[0].config-drive: expected true or false, got "yes-please" (line 14)']);
+  });
 });

@@ -54,6 +54,29 @@ describe('node lifecycle', () => {
     expect(node?.quota?.toJSON()).toEqual({ instances: 1, cores: 1, ram: 2048 });
   });
 
+  it("boots a diskimage label from the builder's Glance image (the upload's external_id) as is, without an image lookup", async () => {
+    const [imageId] = cloud.sim.seed({
+      images: [{ name: 'fedora-1700000000', properties: { nodepool_provider_name: PROVIDER, nodepool_build_id: '0000000001', nodepool_upload_id: '0000000001' } }],
+    }).images;
+    const { adapter, queue } = cloud.adapter({ diskimages: new Map([['fedora', { settings: { configDrive: true } }]]) });
+    const base = request();
+    const req: CreateRequest<OpenStackSettings> = {
+      ...base,
+      label: { ...base.label, cloudImage: undefined, diskimage: 'fedora' },
+      upload: { externalId: imageId!, imageId: `/nodepool/images/fedora/builds/0000000001/providers/${PROVIDER}/images/0000000001` },
+    };
+    const serverId = await adapter.createResource(req, hooks());
+    const compute = await cloud.service('compute');
+    const { data } = await compute.get(`/servers/${serverId}`);
+    expect(data.server.image.id).toBe(imageId);
+    expect(data.server.metadata.groups).toBe(`${PROVIDER},fedora,small`);
+    const glanceCalls = () => queue.actions.filter((action) => action.startsWith('glance.')).length;
+    expect(glanceCalls()).toBe(0);
+    // A cloud-image label, by contrast, looks its image up by name.
+    await adapter.createResource(request(), hooks());
+    expect(glanceCalls()).toBeGreaterThan(0);
+  });
+
   it('writes the dynamic instance properties formatted with the node request into the server metadata, after the instance properties', async () => {
     const warnings: string[] = [];
     const { adapter } = cloud.adapter({ logger: { warn: (_details: unknown, message?: string) => void warnings.push(String(message)) } });

@@ -3,7 +3,7 @@ import type { Driver } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
 import { Ec2Simulator, PUBLIC_IMAGES } from '@cloudpool/simulator';
 import { vi } from 'vitest';
-import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The simulator's Ubuntu 22.04 amd64 image. */
 const JAMMY_IMAGE_ID = PUBLIC_IMAGES.find((image) => image.name.includes('jammy-22.04-amd64'))!.id;
@@ -32,9 +32,11 @@ export class AwsCloud extends CloudUnderTest<Ec2Simulator> {
     return awsDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
+  providerYaml(options: ProviderOptions = {}): string {
+    const { maxServers = 10, launchRetries = 3 } = options;
     const label = (name: string, instanceType: string) =>
-      `          - name: ${name}\n            cloud-image: ubuntu\n            instance-type: ${instanceType}\n            key-name: zuul\n`;
+      `          - name: ${name}\n            ${labelImage(options)}\n            instance-type: ${instanceType}\n            key-name: zuul\n`;
+    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        import-method: snapshot\n        volume-type: gp3\n` : '';
     return `  - name: ${this.providerName}
     driver: aws
     region-name: ${this.sim.region}
@@ -45,11 +47,20 @@ export class AwsCloud extends CloudUnderTest<Ec2Simulator> {
       - name: ubuntu
         image-id: ${JAMMY_IMAGE_ID}
         username: ${this.username}
-    pools:
+${diskimages}    pools:
       - name: main
         max-servers: ${maxServers}
         labels:
 ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
+  }
+
+  async seedBuilderImage(name: string): Promise<string> {
+    return this.sim.seed({ images: [{ name, tags: { nodepool_provider_name: this.providerName, nodepool_build_id: '0000000001', nodepool_upload_id: '0000000001' } }] }).images[0]!;
+  }
+
+  async bootedImage(instanceId: string): Promise<string | undefined> {
+    const page = await this.ec2.describeInstances({ InstanceIds: [instanceId] });
+    return page.Reservations?.[0]?.Instances?.[0]?.ImageId;
   }
 
   async instances(): Promise<HeldResource[]> {

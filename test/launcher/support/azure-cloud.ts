@@ -5,7 +5,7 @@ import { ArmClientRegistry, createAzureDriver, openSdkPort, type AzurePort, type
 import type { Driver } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
 import { AzureSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The resource types of a node, by their ARM type (lower case). */
 const NODE_TYPES: Readonly<Record<string, string>> = {
@@ -38,10 +38,12 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     return this.azureDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
+  providerYaml(options: ProviderOptions = {}): string {
+    const { maxServers = 10, launchRetries = 3 } = options;
     const { resourceGroup, location } = this.sim;
     const label = (name: string, vmSize: string) =>
-      `          - name: ${name}\n            cloud-image: ubuntu\n            hardware-profile:\n              vm-size: ${vmSize}\n`;
+      `          - name: ${name}\n            ${labelImage(options)}\n            hardware-profile:\n              vm-size: ${vmSize}\n`;
+    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        key: ${SSH_KEY}\n` : '';
     return `  - name: ${this.providerName}
     driver: azure
     location: ${location}
@@ -62,11 +64,20 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
           offer: ubuntu-24_04-lts
           sku: server
           version: latest
-    pools:
+${diskimages}    pools:
       - name: main
         max-servers: ${maxServers}
         labels:
 ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
+  }
+
+  async seedBuilderImage(name: string): Promise<string> {
+    return this.sim.seed({ images: [{ name, tags: { nodepool_provider_name: this.providerName, nodepool_build_id: '0000000001', nodepool_upload_id: '0000000001' } }] }).images[0]!;
+  }
+
+  async bootedImage(instanceId: string): Promise<string | undefined> {
+    const name = instanceId.slice(instanceId.lastIndexOf('/') + 1);
+    return (await this.armPort.getVirtualMachine(this.sim.resourceGroup, name)).storageProfile?.imageReference?.id;
   }
 
   async instances(): Promise<HeldResource[]> {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { configText, FAST_TIMINGS, LauncherHarness } from '../../../packages/launcher/test/support/launcher-harness.js';
 import { AwsCloud } from './aws-cloud.js';
 import { AzureCloud } from './azure-cloud.js';
-import type { CloudUnderTest, HeldResource, ProviderOptions } from './cloud-under-test.js';
+import { DISKIMAGE, type CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 import { OpenStackCloud } from './openstack-cloud.js';
 import { testLogger } from './test-logger.js';
 
@@ -48,7 +48,8 @@ export class CloudHarness {
   /** Starts a launcher whose `nodepool.yaml` has labels `small` and `large` and the cloud's provider. */
   async startLauncher(options: ProviderOptions = {}, name = `launcher-${this.zk.launchers.length + 1}`): Promise<Launcher> {
     const { cloud } = this;
-    const body = `labels:\n  - name: small\n  - name: large\nproviders:\n${cloud.providerYaml(options)}`;
+    const diskimages = options.diskimage ? `diskimages:\n  - name: ${DISKIMAGE}\n    username: ${cloud.username}\n    elements: [vm]\n` : '';
+    const body = `labels:\n  - name: small\n  - name: large\n${diskimages}providers:\n${cloud.providerYaml(options)}`;
     const launcher = await Launcher.start({
       config: loadConfig({ text: configText(this.zk.chroot, body), path: 'nodepool.yaml' }, { drivers: { [cloud.name]: cloud.driver } }),
       drivers: new Map([[cloud.name, cloud.driver]]),

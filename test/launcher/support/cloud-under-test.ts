@@ -19,6 +19,16 @@ export interface ProviderOptions {
   maxServers?: number;
   /** The provider's `launch-retries` (default 3). */
   launchRetries?: number;
+  /** The labels boot nodepool-builder's image `dib` (a `diskimages` entry of the provider) instead of the cloud image. */
+  diskimage?: boolean;
+}
+
+/** The builder image `dib` of `ProviderOptions.diskimage`, as the top-level `diskimages` entry names it. */
+export const DISKIMAGE = 'dib';
+
+/** A label's image key: the cloud image `ubuntu`, or the builder image. */
+export function labelImage(options: ProviderOptions): string {
+  return options.diskimage ? `diskimage: ${DISKIMAGE}` : 'cloud-image: ubuntu';
 }
 
 /**
@@ -65,6 +75,13 @@ export abstract class CloudUnderTest<S extends SimulatedCloud = SimulatedCloud> 
   abstract get driver(): Driver;
   /** The provider's entry under `providers:` (after `start`). */
   abstract providerYaml(options?: ProviderOptions): string;
+  /**
+   * Plants an image in the cloud as nodepool-builder's upload leaves it (private, with the
+   * upload tags) and returns its id, the upload record's `external_id`.
+   */
+  abstract seedBuilderImage(name: string): Promise<string>;
+  /** The id of the image an instance was booted from. */
+  abstract bootedImage(instanceId: string): Promise<string | undefined>;
   /** Every instance the cloud holds that is not gone yet (booting, failed or being deleted included). */
   abstract instances(): Promise<HeldResource[]>;
   /** Every resource of a kind the driver makes (instances as in `instances()`), with its tags. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Driver } from '@cloudpool/common';
 import { ConnectionRegistry, createOpenStackDriver, fromNeutronTags } from '@cloudpool/openstack';
 import { OpenStackSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** What Nova says when the scheduler finds no host; the OpenStack driver maps it to `capacity`. */
 const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
@@ -39,8 +39,10 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
     return this.openstackDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
-    const label = (name: string, flavor: string) => `          - name: ${name}\n            cloud-image: ubuntu\n            flavor-name: ${flavor}\n`;
+  providerYaml(options: ProviderOptions = {}): string {
+    const { maxServers = 10, launchRetries = 3 } = options;
+    const label = (name: string, flavor: string) => `          - name: ${name}\n            ${labelImage(options)}\n            flavor-name: ${flavor}\n`;
+    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        config-drive: false\n` : '';
     return `  - name: ${this.providerName}
     driver: openstack
     cloud: ${this.sim.connectionInfo().cloudName}
@@ -50,12 +52,21 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
       - name: ubuntu
         image-name: ubuntu-jammy
         username: ${this.username}
-    pools:
+${diskimages}    pools:
       - name: main
         max-servers: ${maxServers}
         networks: [private]
         labels:
 ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
+  }
+
+  async seedBuilderImage(name: string): Promise<string> {
+    return this.sim.seed({ images: [{ name, properties: { nodepool_provider_name: this.providerName, nodepool_build_id: '0000000001', nodepool_upload_id: '0000000001' } }] }).images[0]!;
+  }
+
+  async bootedImage(instanceId: string): Promise<string | undefined> {
+    const response = await fetch(`${this.sim.url}/compute/v2.1/servers/${instanceId}`, { headers: { 'X-Auth-Token': await this.authToken() } });
+    return ((await response.json()) as { server?: { image?: { id?: string } } }).server?.image?.id;
   }
 
   async instances(): Promise<HeldResource[]> {

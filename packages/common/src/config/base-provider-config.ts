@@ -6,6 +6,7 @@ import type {
   PoolLabelConfig,
   ProviderCommonSettings,
   ProviderConfig,
+  ProviderDiskimageConfig,
 } from '../driver/config-model.js';
 import { QuotaSet } from '../quota/quota-set.js';
 import { effectiveRatePerSecond } from '../ratelimit/nodepool-rate.js';
@@ -20,6 +21,7 @@ export interface DriverSettingTypes {
   pool: Record<string, unknown>;
   label: Record<string, unknown>;
   cloudImage: Record<string, unknown>;
+  diskimage: Record<string, unknown>;
 }
 
 /** A pool whose labels' settings are typed too. */
@@ -31,6 +33,8 @@ export type PoolOf<P extends CommonProviderOutput> = P['pools'][number];
 export type LabelOf<P extends CommonProviderOutput> = PoolOf<P>['labels'][number];
 /** A `cloud-images` entry of a driver's parsed provider entry `P`. */
 export type CloudImageOf<P extends CommonProviderOutput> = P['cloud-images'][number];
+/** A `diskimages` entry of a driver's parsed provider entry `P`. */
+export type DiskimageOf<P extends CommonProviderOutput> = P['diskimages'][number];
 
 /** Nodepool's default connection ports: WinRM over HTTPS for `winrm`, SSH for anything else. */
 const WINRM_PORT = 5986;
@@ -51,6 +55,7 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
   readonly fingerprint: string;
   readonly pools = new Map<string, TypedPoolConfig<T['pool'], T['label']>>();
   readonly cloudImages = new Map<string, CloudImageConfig<T['cloudImage']>>();
+  readonly diskimages = new Map<string, ProviderDiskimageConfig<T['diskimage']>>();
   private loaded: { common: ProviderCommonSettings; settings: T['provider'] } | undefined;
 
   /** `raw` is the provider's entry as written (after environment substitution), not yet validated. */
@@ -80,15 +85,25 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
   /**
    * Fills the provider from its parsed entry (`getSchema()`'s output) and adds each pool to the
    * `pools` of the top-level labels it serves. Throws a ConfigError listing every pool label that
-   * is not a top-level label or names a cloud image the provider does not have (paths relative to
-   * the provider's entry); `config` is then left unchanged.
+   * is not a top-level label or names a cloud image or diskimage the provider does not have, and
+   * every provider diskimage that is not a top-level diskimage (paths relative to the provider's
+   * entry); `config` is then left unchanged.
    */
   load(parsed: unknown, config: NodepoolConfig): void {
     const provider = parsed as P;
     this.pools.clear();
     this.cloudImages.clear();
+    this.diskimages.clear();
     for (const image of provider['cloud-images']) this.cloudImages.set(image.name, this.cloudImageConfig(image, provider));
     const issues: ConfigIssue[] = [];
+    provider.diskimages.forEach((image: DiskimageOf<P>, index: number) => {
+      const built = config.diskimages.get(image.name);
+      if (!built) {
+        issues.push({ path: ['diskimages', index, 'name'], message: `diskimage "${image.name}" is not in the top-level diskimages` });
+        return;
+      }
+      this.diskimages.set(image.name, this.diskimageConfig(image, built, provider));
+    });
     provider.pools.forEach((pool, index) => this.pools.set(pool.name, this.poolConfig(provider, pool, index, config, issues)));
     if (issues.length > 0) throw new ConfigError(issues, `provider ${this.name}`);
 
@@ -106,6 +121,8 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
   protected abstract labelSettings(label: LabelOf<P>, pool: PoolOf<P>, provider: P): T['label'];
   /** The driver's settings of one cloud image. */
   protected abstract cloudImageSettings(image: CloudImageOf<P>, provider: P): T['cloudImage'];
+  /** The driver's settings of one `diskimages` entry (what a launch from its uploads needs). */
+  protected abstract diskimageSettings(image: DiskimageOf<P>, provider: P): T['diskimage'];
   /** The user tags (or metadata) the label puts on its resources. */
   protected abstract labelTags(label: LabelOf<P>): Record<string, string>;
 
@@ -113,9 +130,8 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
    * Why this pool cannot launch `label` although the file is valid, or undefined. Drivers that
    * accept keys they cannot act on yet add their own reasons.
    */
-  protected unavailableReason(label: LabelOf<P>): string | undefined {
-    if (label.diskimage === undefined) return undefined;
-    return `label "${label.name}" boots diskimage "${label.diskimage}", built by nodepool-builder: cloudpool has no image builder (boot it from a cloud-image)`;
+  protected unavailableReason(_label: LabelOf<P>): string | undefined {
+    return undefined;
   }
 
   /** Limits each pool starts from, before its own `max-*` keys (quota keys, as in `PoolConfig.limits`). */
@@ -164,6 +180,20 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
     };
   }
 
+  private diskimageConfig(image: DiskimageOf<P>, built: NodepoolConfig['diskimages'] extends Map<string, infer D> ? D : never, provider: P): ProviderDiskimageConfig<T['diskimage']> {
+    const connectionType = image['connection-type'];
+    return {
+      name: image.name,
+      username: image.username ?? built.username,
+      pythonPath: image['python-path'] ?? built.pythonPath,
+      shellType: image['shell-type'] ?? built.shellType,
+      connectionType,
+      connectionPort: image['connection-port'] ?? (connectionType === 'winrm' ? WINRM_PORT : SSH_PORT),
+      pause: image.pause,
+      settings: this.diskimageSettings(image, provider),
+    };
+  }
+
   private poolConfig(
     provider: P,
     pool: PoolOf<P>,
@@ -183,6 +213,9 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
           path: [...at, 'cloud-image'],
           message: `cloud-image "${cloudImage}" is not in this provider's cloud-images`,
         });
+      }
+      if (label.diskimage !== undefined && !this.diskimages.has(label.diskimage)) {
+        issues.push({ path: [...at, 'diskimage'], message: `diskimage "${label.diskimage}" is not in this provider's diskimages` });
       }
       labels.set(label.name, {
         name: label.name,

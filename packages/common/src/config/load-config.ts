@@ -1,3 +1,4 @@
+import { diskimagesOf } from './diskimages.js';
 import { readFileSync } from 'node:fs';
 import type { NodepoolConfig, ProviderConfig } from '../driver/config-model.js';
 import type { Driver } from '../driver/driver.js';
@@ -179,6 +180,7 @@ function configFromTopLevel(top: TopLevelConfig): NodepoolConfig {
     maxHoldAge: top['max-hold-age'],
     tenantResourceLimits: new Map(top['tenant-resource-limits'].map((entry) => [entry['tenant-name'], tenantLimits(entry)])),
     webapp: { port: top.webapp.port, listenAddress: top.webapp.listen_address },
+    diskimages: diskimagesOf(top.diskimages),
     providers: new Map(),
     cloudpool: {
       systemId: top.cloudpool['system-id'],

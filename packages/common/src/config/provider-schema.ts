@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LAUNCH_RETRIES } from '../errors/retry-policy.js';
-import { count, exactlyOneOf, freeMap, ignored, type KeyRule, name, port, seconds, wholeNumber, withRules } from './schema-helpers.js';
+import { count, exactlyOneOf, freeMap, type KeyRule, name, port, seconds, wholeNumber, withRules } from './schema-helpers.js';
 
 type Shape = z.core.$ZodLooseShape;
 type NoKeys = Record<never, never>;
@@ -19,16 +19,32 @@ const commonCloudImageSchema = z.strictObject({
   'connection-port': port().optional(),
 });
 
+// --- diskimages (images of nodepool-builder) ---
+
+/**
+ * Keys of a provider's `diskimages` entry that every driver has (Nodepool's per-driver schemas
+ * share these). `name` is a top-level `diskimages` entry; `username`, `python-path` and
+ * `shell-type` default to that entry's.
+ */
+const commonDiskimageSchema = z.strictObject({
+  name: name(),
+  /** Stops nodepool-builder's uploads to this provider; a launcher still boots ready uploads. */
+  pause: z.boolean().default(false),
+  username: name().optional(),
+  'python-path': name().optional(),
+  'shell-type': name().optional(),
+  'connection-type': name().default('ssh'),
+  /** Default: 5986 for `winrm`, 22 otherwise. */
+  'connection-port': port().optional(),
+});
+
 /** Keys of a pool's `labels` entry that every driver has. */
 const commonLabelSchema = z.strictObject({
   /** Must be declared in the top-level `labels`. */
   name: name(),
   /** The `cloud-images` entry of this provider that the label boots. */
   'cloud-image': name().optional(),
-  /**
-   * Nodepool's image built by nodepool-builder. cloudpool has no builder: the file loads, and
-   * requests for the label are declined with that reason (see `PoolLabelConfig.unavailable`).
-   */
+  /** An entry of this provider's `diskimages`: the label boots its newest ready upload. */
   diskimage: name().optional(),
 });
 
@@ -70,8 +86,6 @@ const commonProviderSchema = z.strictObject({
   'max-concurrency': wholeNumber().min(-1).default(0),
   /** The default `priority` of the provider's pools. */
   priority: wholeNumber().default(100),
-  /** Images for nodepool-builder to upload: cloudpool has no builder. */
-  diskimages: ignored(),
 });
 
 /**
@@ -79,12 +93,14 @@ const commonProviderSchema = z.strictObject({
  * level (e.g. "exactly one of image-id, image-filters"). A driver key with the name of a common
  * key replaces it (e.g. to make `username` required).
  */
-export interface ProviderSchemaExtension<P extends Shape, PL extends Shape, L extends Shape, I extends Shape> {
+export interface ProviderSchemaExtension<P extends Shape, PL extends Shape, L extends Shape, I extends Shape, D extends Shape = NoKeys> {
   provider: P;
   pool: PL;
   label: L;
   cloudImage: I;
-  rules?: { provider?: KeyRule[]; pool?: KeyRule[]; label?: KeyRule[]; cloudImage?: KeyRule[] };
+  /** The driver's keys of a `diskimages` entry (upload keys of nodepool-builder among them). */
+  diskimage?: D;
+  rules?: { provider?: KeyRule[]; pool?: KeyRule[]; label?: KeyRule[]; cloudImage?: KeyRule[]; diskimage?: KeyRule[] };
 }
 
 /**
@@ -92,11 +108,12 @@ export interface ProviderSchemaExtension<P extends Shape, PL extends Shape, L ex
  * pool, label and cloud-image levels. Every level is strict: an unknown key is an error, as in
  * Nodepool's own schemas.
  */
-export function providerSchema<P extends Shape, PL extends Shape, L extends Shape, I extends Shape>(
-  extension: ProviderSchemaExtension<P, PL, L, I>,
+export function providerSchema<P extends Shape, PL extends Shape, L extends Shape, I extends Shape, D extends Shape = NoKeys>(
+  extension: ProviderSchemaExtension<P, PL, L, I, D>,
 ) {
   const { rules = {} } = extension;
   const cloudImage = withRules(commonCloudImageSchema.extend(extension.cloudImage), rules.cloudImage);
+  const diskimage = withRules(commonDiskimageSchema.extend((extension.diskimage ?? {}) as D), rules.diskimage);
   const label = withRules(commonLabelSchema.extend(extension.label), [...commonLabelRules, ...(rules.label ?? [])]);
   const pool = withRules(
     commonPoolSchema.extend(extension.pool).extend({ labels: z.array(label).default([]) }),
@@ -105,6 +122,7 @@ export function providerSchema<P extends Shape, PL extends Shape, L extends Shap
   return withRules(
     commonProviderSchema.extend(extension.provider).extend({
       'cloud-images': z.array(cloudImage).default([]),
+      diskimages: z.array(diskimage).default([]),
       pools: z.array(pool).default([]),
     }),
     rules.provider,
@@ -112,4 +130,4 @@ export function providerSchema<P extends Shape, PL extends Shape, L extends Shap
 }
 
 /** A provider entry as every driver's schema outputs it (the common keys, defaults applied). */
-export type CommonProviderOutput = z.output<ReturnType<typeof providerSchema<NoKeys, NoKeys, NoKeys, NoKeys>>>;
+export type CommonProviderOutput = z.output<ReturnType<typeof providerSchema<NoKeys, NoKeys, NoKeys, NoKeys, NoKeys>>>;

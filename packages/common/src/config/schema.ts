@@ -103,6 +103,21 @@ const notificationsSchema = z.strictObject({
   webhook: httpUrl().optional(),
 });
 
+/**
+ * A top-level `diskimages` entry. The keys a launcher uses are checked; the build keys
+ * (`elements`, `env-vars`, `formats`, `rebuild-age`, ...) are nodepool-builder's and pass.
+ */
+const diskimageSchema = z.looseObject({
+  name: name(),
+  /** Another entry whose keys this one inherits. */
+  parent: name().optional(),
+  abstract: z.boolean().optional(),
+  username: name().optional(),
+  'python-path': name().optional(),
+  'shell-type': name().optional(),
+  pause: z.boolean().optional(),
+});
+
 /** The `cloudpool:` section: cloudpool's own settings; a plain `nodepool.yaml` has none. */
 const cloudpoolSchema = z.strictObject({
   /** Pins the installation id written as `cloudpool_system_id` (otherwise kept in ZooKeeper). */
@@ -141,8 +156,9 @@ export const topLevelSchema = z.strictObject({
     .prefault({}),
   providers: z.array(z.record(z.string(), z.unknown())).default([]),
   cloudpool: cloudpoolSchema.prefault({}),
-  // nodepool-builder's settings, often in the same file; cloudpool has no builder.
-  diskimages: ignored(),
+  /** nodepool-builder's images: the launcher reads what nodes booted from their uploads need. */
+  diskimages: z.array(diskimageSchema).default([]),
+  // nodepool-builder's settings, often in the same file.
   'elements-dir': ignored(),
   'images-dir': ignored(),
   'images-dir-required-free-space': ignored(),

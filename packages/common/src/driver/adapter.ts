@@ -99,6 +99,17 @@ export interface CloudAdapter<T extends DriverSettingTypes = DriverSettingTypes>
   stop?(): Promise<void>;
 }
 
+/**
+ * The upload of nodepool-builder a diskimage label boots, chosen when the launch was handed
+ * over (the newest `ready` one then): the adapter boots `externalId` as is.
+ */
+export interface BootUpload {
+  /** The cloud's image id: an AMI id (AWS), an image resource id (Azure), a Glance image id (OpenStack). */
+  externalId: string;
+  /** The upload's znode path, written as the node's `image_id` (as Nodepool does). */
+  imageId: string;
+}
+
 export interface CreateRequest<T extends DriverSettingTypes = DriverSettingTypes> {
   /** ZooKeeper node id, e.g. `0000000042`. */
   nodeId: string;
@@ -124,6 +135,8 @@ export interface CreateRequest<T extends DriverSettingTypes = DriverSettingTypes
   hostname: string;
   label: PoolLabelConfig<T['label']>;
   pool: PoolConfig<T['pool']>;
+  /** Set exactly when the label boots a diskimage (`label.diskimage`): the upload to boot. */
+  upload?: BootUpload;
   /** Complete tags for every resource: user tags, then the nodepool_* and cloudpool_* tags. */
   tags: Record<string, string>;
   /** Availability zone to use, if the pool restricts them. */

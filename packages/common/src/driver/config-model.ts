@@ -19,6 +19,8 @@ export interface NodepoolConfig {
   /** Per tenant name: limits such as `{ cores: 100, instances: 10, ram: 1024 }`. */
   tenantResourceLimits: Map<string, QuotaSet>;
   webapp: { port: number; listenAddress: string };
+  /** The top-level `diskimages` (nodepool-builder's images), by name. */
+  diskimages: Map<string, DiskimageConfig>;
   providers: Map<string, ProviderConfig>;
   cloudpool: CloudpoolSettings;
 }
@@ -50,11 +52,14 @@ export interface PoolLabelConfig<S = Record<string, unknown>> {
   poolName: string;
   /** The `cloud-images` entry it boots, if any. */
   cloudImage?: string;
-  /** Nodepool's `diskimage` (an image of nodepool-builder) it boots instead, if any. */
+  /**
+   * The `diskimages` entry of this provider it boots instead, if any: the newest `ready` upload
+   * nodepool-builder recorded for it (see `ProviderConfig.diskimages`).
+   */
   diskimage?: string;
   /**
-   * Why this pool cannot launch the label although the file is valid (e.g. it boots a diskimage
-   * and cloudpool has no image builder). Requests for it are declined with this reason.
+   * Why this pool cannot launch the label although the file is valid (a key the driver accepts
+   * but cannot act on yet). Requests for it are declined with this reason.
    */
   unavailable?: string;
   /** User tags from the label config (applied before ours). */
@@ -101,6 +106,30 @@ export interface CloudImageConfig<S = Record<string, unknown>> {
   settings: S;
 }
 
+/**
+ * A top-level `diskimages` entry: an image nodepool-builder builds. Only what a launcher uses is
+ * kept (the build keys are the builder's); `parent` entries are already merged in.
+ */
+export interface DiskimageConfig {
+  name: string;
+  /** Nodepool's default is `zuul`. */
+  username: string;
+  pythonPath: string;
+  shellType?: string;
+  /** The builder does not build it (the launcher still boots its uploads). */
+  pause: boolean;
+}
+
+/**
+ * A provider's `diskimages` entry: which builder image the provider gets and how nodes booted
+ * from its uploads are reached. `pause` stops the builder's uploads to this provider only;
+ * uploads already `ready` are still booted, as by Nodepool's launcher.
+ */
+export interface ProviderDiskimageConfig<S = Record<string, unknown>> extends Omit<CloudImageConfig<S>, 'username'> {
+  username: string;
+  pause: boolean;
+}
+
 /** Settings every provider has, whatever its driver. Durations in seconds. */
 export interface ProviderCommonSettings {
   /** Nodepool's `rate` as written (its unit depends on the driver). */
@@ -131,6 +160,8 @@ export interface ProviderConfig<S = Record<string, unknown>> {
   readonly pools: Map<string, PoolConfig>;
   /** `cloud-images` by name: what a label boots, and how to connect to it (username, port...). */
   readonly cloudImages: Map<string, CloudImageConfig>;
+  /** `diskimages` by name: builder images this provider boots uploads of (see `PoolLabelConfig.diskimage`). */
+  readonly diskimages: Map<string, ProviderDiskimageConfig>;
   readonly common: ProviderCommonSettings;
   readonly settings: S;
   /** A stable serialisation of the raw entry: a provider whose fingerprint changed is restarted on reload. */

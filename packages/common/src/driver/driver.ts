@@ -3,7 +3,7 @@ import type { CleanupPassOptions, CleanupReport } from '../cleanup/leak-cleanup-
 import type { ZooKeeperReferences } from '../cleanup/leak-rules.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { Clock } from '../time/clock.js';
-import type { CloudInstance, TaggedInstance } from './adapter.js';
+import type { BootUpload, CloudInstance, TaggedInstance } from './adapter.js';
 import type { CleanupSettings, PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 import type { NodeRequestInfo } from './request-format.js';
 
@@ -128,8 +128,9 @@ export interface NodeRequestHandler extends NodeRequestHandlerNotifications {
    * once. `nonce` is the record's `cloudpool_node_nonce` (see `NODE_NONCE_FIELD`): it goes into
    * the cloud names and idempotency tokens of the node's resources; when not given (a record
    * written without one) a fresh one is made for this launch.
+   * `upload` is the builder's upload a diskimage label boots (see `CreateRequest.upload`).
    */
-  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener, nonce?: string): void;
+  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener, nonce?: string, upload?: BootUpload): void;
   /** True when every launch has ended; their outcomes are in `results()`. */
   launchesComplete(): boolean;
   results(): LaunchResult[];

@@ -1,5 +1,5 @@
 import { CloudError, isCloudError } from '../errors/cloud-error.js';
-import type { CloudAdapter } from './adapter.js';
+import type { BootUpload, CloudAdapter } from './adapter.js';
 import type { PoolConfig, PoolLabelConfig, ProviderCommonSettings } from './config-model.js';
 import { NodeRequestHandlerNotifications, type LaunchListener, type LaunchResult, type NodeRequestHandler } from './driver.js';
 import { CreateNodeStateMachine, DeleteNodeStateMachine } from './node-state-machines.js';
@@ -13,6 +13,7 @@ interface Launch {
   /** The node record's nonce (see `CreateRequest.nonce`). */
   nonce: string;
   label: PoolLabelConfig;
+  upload?: BootUpload;
   listener: LaunchListener;
   /** Tries so far, bounded by launch-retries. */
   attempt: number;
@@ -62,8 +63,8 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     super();
   }
 
-  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener, nonce: string = newNodeNonce()): void {
-    const launch: Launch = { nodeId, nonce, label, listener, attempt: 1, cloudAttempt: 1, sentCloudAttempt: 0, startedAt: this.context.clock.now(), create: undefined! };
+  launch(nodeId: string, label: PoolLabelConfig, listener: LaunchListener, nonce: string = newNodeNonce(), upload?: BootUpload): void {
+    const launch: Launch = { nodeId, nonce, label, upload, listener, attempt: 1, cloudAttempt: 1, sentCloudAttempt: 0, startedAt: this.context.clock.now(), create: undefined! };
     launch.create = this.createMachine(launch);
     this.launches.push(launch);
   }
@@ -147,7 +148,7 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     launch.sentCloudAttempt = launch.cloudAttempt;
     return new CreateNodeStateMachine(
       adapter,
-      { nodeId: launch.nodeId, nonce: launch.nonce, attempt: launch.cloudAttempt, resend, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags, request: this.request },
+      { nodeId: launch.nodeId, nonce: launch.nonce, attempt: launch.cloudAttempt, resend, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags, request: this.request, ...(launch.upload ? { upload: launch.upload } : {}) },
       { clock, bootTimeoutMs: adapter.readyWaitBound === 'launch-timeout' ? Infinity : settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
     );
   }

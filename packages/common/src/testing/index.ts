@@ -11,3 +11,4 @@ export * from './node-request-info.js';
 export * from './proxy-process.js';
 export * from './script-process.js';
 export * from './tcp-proxy.js';
+export * from './nodepool-builder.js';

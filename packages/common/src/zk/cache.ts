@@ -25,6 +25,14 @@ export type RecordParser<T> = (path: string, id: string, data: Buffer, stat: ZkS
 export interface RecordCacheOptions {
   /** Receives failures of background reads (bad records, unexpected ZooKeeper errors). Default: a process warning. */
   onError?: BackgroundErrorHandler;
+  /**
+   * Whether a missing root is created (the default: the trees launchers own). When false, a
+   * missing root is followed as empty (an exists watch) until someone creates it, and is never
+   * made by the cache: for trees another component writes and deletes (a builder's images).
+   */
+  createRoot?: boolean;
+  /** Children that are no records (e.g. a `lock` znode), left out of the cache. */
+  skipChild?: (id: string) => boolean;
 }
 
 /**
@@ -45,6 +53,8 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
   private running = false;
   private initialLoad: Promise<void> | undefined;
   private readonly onError: BackgroundErrorHandler;
+  private readonly createRoot: boolean;
+  private readonly skipChild: (id: string) => boolean;
 
   constructor(
     private readonly client: ZkClient,
@@ -54,6 +64,8 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
   ) {
     super();
     this.onError = options.onError ?? warnBackgroundError(`ZooKeeper cache of ${root}`);
+    this.createRoot = options.createRoot ?? true;
+    this.skipChild = options.skipChild ?? (() => false);
   }
 
   /**
@@ -64,7 +76,7 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
     if (this.running) throw new Error(`the cache of ${this.root} is already started`);
     this.running = true;
     this.client.on('connected', this.onNewSession);
-    await this.client.retryOnConnectionLoss(() => this.client.mkdirp(this.root));
+    if (this.createRoot) await this.client.retryOnConnectionLoss(() => this.client.mkdirp(this.root));
     this.initialLoad = this.load();
     this.initialLoad.catch(() => undefined);
   }
@@ -133,11 +145,19 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
         break;
       } catch (error) {
         if (!isZkError(error, 'NoNode') || epoch !== this.epoch) throw error;
+        if (!this.createRoot) {
+          // Followed as empty until it is created (the exists watch fires then).
+          const stat = await this.client.retryOnConnectionLoss(() => this.client.exists(this.root, () => this.onChildrenChanged(epoch)));
+          if (stat !== undefined) continue;
+          children = [];
+          break;
+        }
         // The tree is gone (ZooKeeper was wiped or replaced): make it again, and follow it.
         await this.client.retryOnConnectionLoss(() => this.client.mkdirp(this.root));
       }
     }
     if (epoch !== this.epoch) return;
+    children = children.filter((id) => !this.skipChild(id));
     const present = new Set(children);
     for (const id of this.records.keys()) if (!present.has(id)) this.remove(id);
     const added = children.filter((id) => !this.watched.has(id));

@@ -37,8 +37,32 @@ export { compareRequestIds, parseRequestId, sortRequestsForService } from './req
 export type { RequestIdParts } from './request-order.js';
 export { ZkLock } from './lock.js';
 export type { LockAcquireOptions, ZkLockOptions } from './lock.js';
-export { listProviderUploads } from './image-uploads.js';
-export type { ProviderUpload } from './image-uploads.js';
+export {
+  IMAGE_BUILD_STATES,
+  IMAGE_UPLOAD_STATES,
+  EmptyImageZnode,
+  ImageDeleteRefused,
+  ImageUploadCache,
+  buildFormats,
+  listProviderUploads,
+  markBuildDeleting,
+  markUploadDeleting,
+  newestReadyUpload,
+  parseImageBuild,
+  parseImageUpload,
+  readImageTree,
+  uploadImageId,
+} from './image-records.js';
+export type {
+  ImageBuildFields,
+  ImageBuildRecord,
+  ImageBuildState,
+  ImageTreeEntry,
+  ImageUploadFields,
+  ImageUploadRecord,
+  ImageUploadState,
+  ProviderUpload,
+} from './image-records.js';
 export { NodepoolZk } from './nodepool-zk.js';
 export type { LockedNode, NodepoolZkOptions, NodeStateWritten } from './nodepool-zk.js';
 export { ComponentRegistration, listComponents } from './components.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ZkClient } from './client.js';
 import { ZkError, isZkError } from './errors.js';
-import { listProviderUploads, type ProviderUpload } from './image-uploads.js';
+import { listProviderUploads, type ProviderUpload } from './image-records.js';
 import { ZkLock, type LockAcquireOptions } from './lock.js';
 import {
   NODE_ROOT,

@@ -48,14 +48,33 @@ export const componentRoot = (kind: ComponentKind): string => under(COMPONENTS_R
 /** `/nodepool/elections/<name>`. */
 export const electionPath = (name: string): string => under(ELECTION_ROOT, name, 'election name');
 
+/** `/nodepool/images/<image>`. */
+export const imagePath = (image: string): string => under(IMAGE_ROOT, image, 'image name');
+
+/** `/nodepool/images/<image>/pause`: present while the image's builds are paused (`nodepool image-pause`). */
+export const imagePausePath = (image: string): string => `${imagePath(image)}/pause`;
+
+/** `/nodepool/images/<image>/request-build`: present while a build was asked for (`nodepool image-build`). */
+export const imageBuildRequestPath = (image: string): string => `${imagePath(image)}/request-build`;
+
 /** `/nodepool/images/<image>/builds`: an image's builds (and the builders' `lock`). */
-export const imageBuildsPath = (image: string): string => `${under(IMAGE_ROOT, image, 'image name')}/builds`;
+export const imageBuildsPath = (image: string): string => `${imagePath(image)}/builds`;
+
+/** `/nodepool/images/<image>/builds/<build>`: one build's record. */
+export const imageBuildPath = (image: string, build: string): string => under(imageBuildsPath(image), build, 'build id');
+
+/** `/nodepool/images/<image>/builds/<build>/providers`: the providers a build was uploaded to. */
+export const imageProvidersPath = (image: string, build: string): string => `${imageBuildPath(image, build)}/providers`;
 
 /**
  * `/nodepool/images/<image>/builds/<build>/providers/<provider>/images`: the uploads of one
  * build to one provider (and the uploaders' `lock`).
  */
 export function imageUploadsPath(image: string, build: string, provider: string): string {
-  assertZnodeName(provider, 'provider name');
-  return `${under(imageBuildsPath(image), build, 'build id')}/providers/${provider}/images`;
+  return `${under(imageProvidersPath(image, build), provider, 'provider name')}/images`;
+}
+
+/** `/nodepool/images/<image>/builds/<build>/providers/<provider>/images/<upload>`: one upload's record. */
+export function imageUploadPath(image: string, build: string, provider: string, upload: string): string {
+  return under(imageUploadsPath(image, build, provider), upload, 'upload id');
 }

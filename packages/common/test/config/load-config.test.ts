@@ -210,6 +210,55 @@ providers:
     ]);
   });
 
+  it('diskimages: a label naming none of the provider\'s, a provider entry naming no top-level one, bad keys', () => {
+    const text = `${MINIMAL}    diskimages:
+      - name: ubuntu
+      - name: unbuilt
+        connection-port: none
+        elements: [vm]
+diskimages:
+  - name: ubuntu
+    elements: [ubuntu-minimal]
+`.replace('cloud-image: image\n', 'diskimage: debian\n');
+    expect(problems(text)).toEqual([
+      'providers[0].diskimages[1].connection-port: expected a number, got "none" (line 20)',
+      'providers[0].diskimages[1].elements: unknown key (line 21)',
+    ]);
+    expect(problems(text.replace('        connection-port: none\n        elements: [vm]\n', ''))).toEqual([
+      `providers[0].pools[0].labels[0].diskimage: diskimage "debian" is not in this provider's diskimages (line 16)`,
+      'providers[0].diskimages[1].name: diskimage "unbuilt" is not in the top-level diskimages (line 19)',
+    ]);
+  });
+
+  it("diskimages: the provider's entry over the top-level one over its parents, Nodepool's defaults last", () => {
+    const text = `${MINIMAL}    diskimages:
+      - name: ubuntu
+        python-path: /usr/bin/python3
+      - name: windows
+        connection-type: winrm
+        username: Administrator
+diskimages:
+  - name: base
+    abstract: true
+    username: ci
+    shell-type: sh
+  - name: ubuntu
+    parent: base
+    python-path: /usr/libexec/python
+    pause: true
+  - name: windows
+`.replace('cloud-image: image\n', 'diskimage: ubuntu\n');
+    const config = loadConfig({ text }, options());
+    expect([...config.diskimages.keys()]).toEqual(['ubuntu', 'windows']);
+    const provider = config.providers.get('fake-1')!;
+    expect(provider.pools.get('main')!.labels.get('small')).toMatchObject({ diskimage: 'ubuntu', unavailable: undefined });
+    expect(provider.diskimages.get('ubuntu')).toEqual({
+      name: 'ubuntu', username: 'ci', pythonPath: '/usr/bin/python3', shellType: 'sh', connectionType: 'ssh', connectionPort: 22, pause: false, settings: {},
+    });
+    expect(provider.diskimages.get('windows')).toMatchObject({ username: 'Administrator', pythonPath: 'auto', shellType: undefined, connectionType: 'winrm', connectionPort: 5986 });
+    expect(config.diskimages.get('ubuntu')!.pause).toBe(true);
+  });
+
   it('a top level that is not a mapping', () => {
     expect(problems('')).toEqual(['expected a mapping, got nothing']);
     expect(problems('- a\n- b\n')).toEqual(['expected a mapping, got a list']);

@@ -37,6 +37,7 @@ function providerConfig(overrides: Partial<ProviderConfig['common']> = {}): Prov
     load: () => undefined,
     pools: new Map([['main', pool]]),
     cloudImages: new Map(),
+    diskimages: new Map(),
     common: { ratePerSecond: 10, launchRetries: 3, launchTimeout: 600, bootTimeout: 120, maxConcurrency: 0, priority: 100, ...overrides },
     settings: {},
     fingerprint: 'x',

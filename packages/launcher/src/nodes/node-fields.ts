@@ -1,8 +1,24 @@
-import type { CloudInstance, NodeRecord, PoolConfig, PoolLabelConfig, ProviderConfig } from '@cloudpool/common';
+import type { BootUpload, CloudInstance, NodeRecord, PoolConfig, PoolLabelConfig, ProviderConfig } from '@cloudpool/common';
 
-/** Writes what the cloud says of a ready instance, and how to connect to it, onto its node record. */
-export function applyReadyInstance(node: NodeRecord, instance: CloudInstance, provider: ProviderConfig, pool: PoolConfig, label: PoolLabelConfig): void {
-  const image = label.cloudImage === undefined ? undefined : provider.cloudImages.get(label.cloudImage);
+/**
+ * Writes what the cloud says of a ready instance, and how to connect to it, onto its node record.
+ * A diskimage node is reached as the provider's `diskimages` entry says and gets the upload's
+ * znode path as `image_id`, as Nodepool writes them; a cloud-image node its entry's name.
+ */
+export function applyReadyInstance(
+  node: NodeRecord,
+  instance: CloudInstance,
+  provider: ProviderConfig,
+  pool: PoolConfig,
+  label: PoolLabelConfig,
+  upload?: BootUpload,
+): void {
+  const image =
+    label.diskimage !== undefined
+      ? provider.diskimages.get(label.diskimage)
+      : label.cloudImage === undefined
+        ? undefined
+        : provider.cloudImages.get(label.cloudImage);
   node.state = 'ready';
   node.external_id = instance.externalId;
   node.public_ipv4 = instance.publicIpv4 ?? null;
@@ -21,6 +37,6 @@ export function applyReadyInstance(node: NodeRecord, instance: CloudInstance, pr
     node.shell_type = image.shellType ?? null;
     node.connection_type = image.connectionType;
     node.connection_port = image.connectionPort;
-    node.image_id = image.name;
+    node.image_id = upload?.imageId ?? image.name;
   }
 }

@@ -1,6 +1,8 @@
 import {
   isZkError,
   nodeNonce,
+  uploadImageId,
+  type BootUpload,
   nodeRequestInfo,
   type LaunchResult,
   type LockedNode,
@@ -24,6 +26,8 @@ export type RequestOutcome = 'fulfilled' | 'declined' | 'requeued' | 'lost';
 interface LaunchingNode {
   index: number;
   label: PoolLabelConfig;
+  /** What a diskimage label boots: the newest ready upload when the node was created. */
+  upload?: BootUpload;
   locked: LockedNode;
   /** Changes to this node's record not yet confirmed written, in order; a failed write leaves them here. */
   unwritten: Array<(node: NodeRecord) => void>;
@@ -102,9 +106,11 @@ export class ActiveRequest {
       });
       const locked = await this.context.zk.lockNode(nodeId, { blocking: false });
       if (!locked) throw new Error(`could not lock new node ${nodeId}`);
-      const launching: LaunchingNode = { index, label, locked, unwritten: [], writes: Promise.resolve(), startedAt: this.context.clock.now() };
+      const upload = label.diskimage === undefined ? undefined : this.uploadToBoot(label.diskimage);
+      const launching: LaunchingNode = { index, label, upload, locked, unwritten: [], writes: Promise.resolve(), startedAt: this.context.clock.now() };
       this.launching.push(launching);
       locked.node.state = 'building';
+      if (upload) locked.node.image_id = upload.imageId;
       locked.node = await this.context.zk.updateNode(locked.node);
     }
     // Every launch is handed over in one synchronous block: the provider loop treats a handler
@@ -118,8 +124,18 @@ export class ActiveRequest {
       handler.launch(nodeId, launching.label, {
         externalId: (_node, externalId) => this.write(launching, (node) => void (node.external_id = externalId)),
         retrying: (_node, attempt, reason) => this.log.warn({ node: nodeId, attempt }, `launch attempt failed, retrying: ${reason}`),
-      }, nodeNonce(launching.locked.node));
+      }, nodeNonce(launching.locked.node), launching.upload);
     }
+  }
+
+  /**
+   * The upload a node of `diskimage` boots: the newest ready one now (from the watched records).
+   * Throws when there is none (one that vanished since the request was checked).
+   */
+  private uploadToBoot(diskimage: string): BootUpload {
+    const upload = this.context.images.newestReady(diskimage, this.runtime.name);
+    if (!upload?.fields.external_id) throw new Error(`diskimage ${diskimage} has no ready upload to provider ${this.runtime.name}`);
+    return { externalId: upload.fields.external_id, imageId: uploadImageId(upload) };
   }
 
   /** Whether every launch has ended. */
@@ -220,7 +236,7 @@ export class ActiveRequest {
     const { config } = this.runtime;
     this.write(launching, (node) => {
       if (result.status === 'ready') {
-        applyReadyInstance(node, result.instance, config, this.pool, launching.label);
+        applyReadyInstance(node, result.instance, config, this.pool, launching.label, launching.upload);
       } else {
         node.state = result.status === 'aborted' ? 'aborted' : 'failed';
         if (result.externalId) node.external_id = result.externalId;

@@ -20,7 +20,7 @@ import { ActiveRequest, type RequestOutcome } from './active-request.js';
 import { declineRequest, registeredPools } from './decline.js';
 import { nodesNotCached, quotaLayers } from './quota-layers.js';
 import { releaseReservedNodes, reserveReadyNodes } from './ready-node-reservation.js';
-import { shouldYield, staticDeclineReason, type PoolComponentView } from './request-routing.js';
+import { imagesUnavailableReason, shouldYield, staticDeclineReason, type PoolComponentView } from './request-routing.js';
 
 /** Nodepool's requestor name for the requests a launcher makes to keep `min-ready` nodes. */
 export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
@@ -104,7 +104,9 @@ export class PoolWorker {
     for (const request of waiting) {
       if (this.active.has(request.id) || request.declined_by.includes(this.id)) continue;
       if (this.refuseOversized(request)) continue;
-      const staticReason = staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: this.pool.labels });
+      const staticReason =
+        staticDeclineReason(request, { maxServers: this.pool.limits.get('instances'), labels: this.pool.labels }) ??
+        imagesUnavailableReason(request, this.pool, (image) => this.context.images.newestReady(image, this.runtime.name));
       if (!staticReason && !pausedNow && shouldYield(request, me, pools)) continue;
       const handling = await this.handle(request, staticReason, pausedNow).catch((error: unknown) => {
         this.log.error({ request: request.id, err: error }, 'could not handle request');

@@ -50,6 +50,25 @@ export function declinedByAll(request: RoutedRequest, pools: PoolComponentView[]
   return pools.every((p) => request.declined_by.includes(p.id));
 }
 
+/**
+ * Nodepool's "images are not available": a label of the request boots a diskimage of which no
+ * upload to this provider is `ready` yet (`newestReady` reads the watched image records). The
+ * pool declines, as Nodepool's launcher does; once an upload is ready, new requests are served.
+ */
+export function imagesUnavailableReason(
+  request: RoutedRequest,
+  pool: { labels: ReadonlyMap<string, { diskimage?: string }> },
+  newestReady: (diskimage: string) => unknown,
+): string | undefined {
+  for (const name of request.node_types) {
+    const diskimage = pool.labels.get(name)?.diskimage;
+    if (diskimage !== undefined && newestReady(diskimage) === undefined) {
+      return `images are not available: diskimage "${diskimage}" of label "${name}" has no ready upload to this provider`;
+    }
+  }
+  return undefined;
+}
+
 /** Nodepool's reasons for a pool to decline, checked before quota. */
 export function staticDeclineReason(
   request: RoutedRequest,

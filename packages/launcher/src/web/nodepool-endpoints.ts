@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { readImageTree } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
 import { wantsJson } from './accept.js';
+import { dibImageList, imageList, imageStatus } from './image-status.js';
 import { labelList, nodeList, requestList, type StatusList } from './nodepool-status.js';
 import type { Reply } from './reply.js';
 import { renderTable } from './text-table.js';
@@ -9,7 +11,16 @@ const LISTS: Record<string, (context: LauncherContext, query: URLSearchParams) =
   '/node-list': (context, query) => nodeList(context, query.get('node_id') || undefined),
   '/request-list': (context) => requestList(context),
   '/label-list': (context) => labelList(context),
+  // nodepool-builder's records, read from ZooKeeper per rendering (each kept a second, below).
+  '/image-list': async (context) => imageList(await readImageTree(context.client, imageRecordWarning(context)), context.clock.now()),
+  '/dib-image-list': async (context) => dibImageList(await readImageTree(context.client, imageRecordWarning(context)), context.clock.now()),
+  '/image-status': async (context) => imageStatus(await readImageTree(context.client, imageRecordWarning(context))),
 };
+
+/** A builder record that does not parse is left out of the lists and named in the log. */
+function imageRecordWarning(context: LauncherContext): (error: Error) => void {
+  return (error) => context.logger.warn({ err: error }, error.message);
+}
 
 /** Seconds a rendered list is served again, as Nodepool's webapp `cache_expiry`. */
 const CACHE_EXPIRY_SECONDS = 1;
@@ -40,7 +51,7 @@ export class NodepoolEndpoints {
     if (!entry) {
       const result = await list(this.context, url.searchParams);
       const fields = url.searchParams.get('fields')?.split(',');
-      entry = { at: now, body: json ? JSON.stringify(result.rows) : renderTable(result.columns, result.rows, fields) };
+      entry = { at: now, body: json ? JSON.stringify(result.rows) : renderTable(result.columns, result.tableRows ?? result.rows, fields) };
       this.cache.set(key, entry);
     }
     const lastModified = Math.floor(entry.at / 1000) * 1000;

@@ -6,7 +6,10 @@ import type { Column } from './text-table.js';
 /** A status list as Nodepool's `status.py` makes it: its columns, and one record per row keyed by column. */
 export interface StatusList {
   columns: readonly Column[];
+  /** The JSON form's records. */
   rows: Array<Record<string, unknown>>;
+  /** The text table's records, where they differ from `rows` (Nodepool formats `age` only in its tables). */
+  tableRows?: Array<Record<string, unknown>>;
 }
 
 const columns = (pairs: Array<[string, string]>): Column[] => pairs.map(([key, header]) => ({ key, header }));

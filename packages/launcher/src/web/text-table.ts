@@ -17,7 +17,7 @@ export interface Column {
  *
  * `fields` keeps only those columns, in the table's own order (unknown names are ignored;
  * naming none of the columns gives an empty string, as in Nodepool). Lists are joined with
- * commas, null shows as `None` (Python's rendering), objects as JSON, and line breaks inside a
+ * commas, null shows as `None` and booleans as `True`/`False` (Python's rendering), objects as JSON, and line breaks inside a
  * value as spaces. No trailing newline.
  */
 export function renderTable(columns: readonly Column[], rows: ReadonlyArray<Record<string, unknown>>, fields?: readonly string[]): string {
@@ -33,6 +33,7 @@ export function renderTable(columns: readonly Column[], rows: ReadonlyArray<Reco
 function cellText(value: unknown): string {
   let text: string;
   if (value === null || value === undefined) text = 'None';
+  else if (typeof value === 'boolean') text = value ? 'True' : 'False';
   else if (Array.isArray(value)) text = value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(',');
   else if (typeof value === 'object') text = JSON.stringify(value);
   else text = String(value);

@@ -89,6 +89,12 @@ describe("Nodepool's own configuration fixtures", () => {
     expect(result.config?.providers.size).toBeGreaterThan(0);
   });
 
+  it("aws/diskimage.yaml: the label boots the provider's diskimage, reached as the top-level entry says", () => {
+    const provider = validate(setupConfig('aws/diskimage.yaml')).config!.providers.get('ec2-us-west-2')!;
+    expect(provider.pools.get('main')!.labels.get('diskimage')).toMatchObject({ diskimage: 'fake-image', cloudImage: undefined, unavailable: undefined });
+    expect(provider.diskimages.get('fake-image')).toMatchObject({ username: 'another_user', pythonPath: 'auto', connectionType: 'ssh', connectionPort: 22, pause: false });
+  });
+
   it.each(REFUSED)('%s is refused, naming the offending paths', (name, paths) => {
     const result = validate(setupConfig(name));
     expect(result.config).toBeUndefined();

@@ -129,7 +129,7 @@ describe("web: Nodepool's status endpoints", () => {
   it('answers 404 for other paths, 405 for other methods, and 304 to a revalidation within the cache time', async () => {
     const h = harness();
     const web = await startWeb(await h.startLauncher(CONFIG));
-    expect((await get(web, '/image-list')).status).toBe(404);
+    expect((await get(web, '/image-upload')).status).toBe(404);
     expect((await get(web, '/node-list/')).status).toBe(404);
     expect((await fetch(new URL('/node-list', web.url), { method: 'POST' })).status).toBe(405);
     const first = await get(web, '/label-list');

@@ -37,6 +37,8 @@ export interface AdapterOptions {
   cloudName?: string;
   settings?: Partial<OpenStackAdapterConfig['settings']>;
   adoptNodepoolResources?: boolean;
+  /** The provider's `diskimages` entries (default: none). */
+  diskimages?: OpenStackAdapterConfig['diskimages'];
   /** Receives the adapter's warnings (default: dropped). */
   logger?: OpenStackAdapterOptions['logger'];
 }
@@ -76,6 +78,7 @@ export class SimulatedOpenStack {
       name: PROVIDER,
       settings: { cloud: cloud.name, regionName: info.regionName, cleanFloatingIps: false, portCleanupInterval: 0, ...options.settings },
       cloudImages: new Map([['ubuntu', { settings: { imageName: 'ubuntu-jammy' } }]]),
+      ...(options.diskimages ? { diskimages: options.diskimages } : {}),
     };
     const adapter = new OpenStackAdapter({
       config,

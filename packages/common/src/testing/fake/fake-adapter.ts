@@ -20,6 +20,7 @@ export type FakeSettingTypes = {
   pool: Record<string, unknown>;
   label: FakeLabelSettings;
   cloudImage: Record<string, unknown>;
+  diskimage: Record<string, unknown>;
 };
 
 /** The CloudAdapter of the in-memory `fake` driver; the reference for what drivers must do. */
@@ -46,6 +47,7 @@ export class FakeAdapter implements CloudAdapter<FakeSettingTypes> {
         token: `${request.nodeId}-${request.attempt}`,
         tags: request.tags,
         flavor: settings.flavor ?? 'fake-flavor',
+        image: request.upload?.externalId ?? request.label.cloudImage,
         cores: settings.cores ?? 1,
         ram: settings.ram ?? 1024,
       }),

@@ -5,6 +5,8 @@ export interface FakeInstance {
   id: string;
   tags: Record<string, string>;
   flavor: string;
+  /** What it boots: the builder upload's image id, or the cloud image's name. */
+  image?: string;
   cores: number;
   ram: number;
   createdAt: number;
@@ -76,7 +78,7 @@ export class FakeCloud {
   }
 
   /** Creates an instance and its volume, or returns the one made with the same token. */
-  createInstance(input: { token: string; tags: Record<string, string>; flavor: string; cores: number; ram: number }): FakeInstance {
+  createInstance(input: { token: string; tags: Record<string, string>; flavor: string; image?: string; cores: number; ram: number }): FakeInstance {
     this.count('create');
     const existing = [...this.instances.values()].find((i) => i.token === input.token);
     if (existing) return existing;
@@ -88,6 +90,7 @@ export class FakeCloud {
       id: `fake-${this.nextId++}`,
       tags: { ...input.tags },
       flavor: input.flavor,
+      ...(input.image === undefined ? {} : { image: input.image }),
       cores: input.cores,
       ram: input.ram,
       createdAt: now,

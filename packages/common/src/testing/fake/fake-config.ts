@@ -23,6 +23,7 @@ const fakeProviderSchema = providerSchema({
     flavor: z.string().min(1).optional(),
   },
   cloudImage: {},
+  diskimage: {},
 });
 
 type FakeProviderEntry = z.output<typeof fakeProviderSchema>;
@@ -39,6 +40,7 @@ export type FakeConfigSettings = {
   pool: Record<string, never>;
   label: { cores: number; ram: number; flavor?: string };
   cloudImage: Record<string, never>;
+  diskimage: Record<string, never>;
 };
 
 /** Seconds; Nodepool has no fake driver to follow, so AWS's default. */
@@ -64,6 +66,10 @@ export class FakeProviderConfig extends BaseProviderConfig<FakeProviderEntry, Fa
 
   protected labelSettings(label: LabelOf<FakeProviderEntry>): FakeConfigSettings['label'] {
     return { cores: label.cores, ram: label.ram, flavor: label.flavor };
+  }
+
+  protected diskimageSettings(): FakeConfigSettings['diskimage'] {
+    return {};
   }
 
   protected cloudImageSettings(): FakeConfigSettings['cloudImage'] {

@@ -3,8 +3,13 @@ import type { CliIo } from '../io.js';
 import { cleanupCommand } from './cleanup.js';
 import { registerConfigValidate } from './config-validate.js';
 import { registerDelete } from './delete.js';
+import { registerDibImageDelete } from './dib-image-delete.js';
+import { registerDibImageList } from './dib-image-list.js';
 import { registerErase } from './erase.js';
 import { registerHold } from './hold.js';
+import { registerImageDelete } from './image-delete.js';
+import { registerImageList } from './image-list.js';
+import { registerImageStatus } from './image-status.js';
 import { registerInfo } from './info.js';
 import { registerLauncher } from './launcher.js';
 import { registerList } from './list.js';
@@ -26,6 +31,11 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerDelete,
   registerHold,
   registerRequestList,
+  registerImageList,
+  registerDibImageList,
+  registerImageStatus,
+  registerImageDelete,
+  registerDibImageDelete,
   registerInfo,
   registerErase,
   registerConfigValidate,
