@@ -1,5 +1,6 @@
 import { AwsClientRegistry, sdkEc2Port, type AwsClientLease, type Ec2Port } from '@cloudpool/aws';
 import { AwsCloud } from '../../launcher/support/aws-cloud.js';
+import { passthroughQueue } from '@cloudpool/common/testing';
 import type { LeakCloud, PlantOptions } from './leak-cloud.js';
 
 /**
@@ -48,28 +49,27 @@ export class AwsLeaks implements LeakCloud {
 
   async present(): Promise<Set<string>> {
     const [instances, volumes, images, snapshots, addresses, networkInterfaces] = await Promise.all([
-      this.ec2.describeInstances({}),
-      this.ec2.describeVolumes({}),
+      this.ec2.describeInstances([]),
+      this.ec2.describeVolumes([]),
       this.ec2.describeImages({ Owners: ['self'] }),
       this.ec2.describeSnapshots({ OwnerIds: ['self'] }),
-      this.ec2.describeAddresses({}),
-      this.ec2.describeNetworkInterfaces({}),
+      this.ec2.describeAddresses([]),
+      this.ec2.describeNetworkInterfaces([]),
     ]);
     return new Set([
-      ...(instances.Reservations ?? [])
-        .flatMap((reservation) => reservation.Instances ?? [])
+      ...instances
         .filter((instance) => !['shutting-down', 'terminated'].includes(instance.State?.Name ?? ''))
         .map((instance) => `instance:${instance.InstanceId}`),
-      ...(volumes.Volumes ?? []).filter((volume) => volume.State !== 'deleting').map((volume) => `volume:${volume.VolumeId}`),
-      ...(images.Images ?? []).map((image) => `image:${image.ImageId}`),
-      ...(snapshots.Snapshots ?? []).map((snapshot) => `snapshot:${snapshot.SnapshotId}`),
-      ...(addresses.Addresses ?? []).map((address) => `public-ip:${address.AllocationId}`),
-      ...(networkInterfaces.NetworkInterfaces ?? []).map((networkInterface) => `nic:${networkInterface.NetworkInterfaceId}`),
+      ...volumes.filter((volume) => volume.State !== 'deleting').map((volume) => `volume:${volume.VolumeId}`),
+      ...images.map((image) => `image:${image.ImageId}`),
+      ...snapshots.map((snapshot) => `snapshot:${snapshot.SnapshotId}`),
+      ...addresses.map((address) => `public-ip:${address.AllocationId}`),
+      ...networkInterfaces.map((networkInterface) => `nic:${networkInterface.NetworkInterfaceId}`),
     ]);
   }
 
   private get ec2(): Ec2Port {
     if (!this.lease) throw new Error('aws: cloud not started');
-    return sdkEc2Port(this.lease.ec2);
+    return sdkEc2Port(this.lease.ec2, passthroughQueue);
   }
 }
