@@ -6,7 +6,7 @@ import { toCloudError } from './errors.js';
 import { deleteOnceReleased } from './held-resources.js';
 import { imageReferenceFor } from './image-reference.js';
 import { type IpVersion, resourceNamesOf, vmNameOf } from './names.js';
-import type { ArmOperations } from './queued-calls.js';
+import type { ArmOperations } from './operations.js';
 import { canonicalVmId } from './vm-identity.js';
 import type { ArmAcceptance, ArmCollection, AzurePort } from './port.js';
 import { nicBody, type NodePlacement, publicIpBody, vmBody } from './resource-bodies.js';

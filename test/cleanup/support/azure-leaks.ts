@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ArmClientRegistry, openSdkPort, type AzurePort } from '@cloudpool/azure';
 import { AzureCloud } from '../../launcher/support/azure-cloud.js';
 import type { LeakCloud } from './leak-cloud.js';
+import { passthroughQueue } from '@cloudpool/common/testing';
 
 /** The leak-cleanup type of each ARM type a node (or an upload) is made of. */
 const TYPES: Readonly<Record<string, string>> = {
@@ -40,7 +41,7 @@ export class AzureLeaks implements LeakCloud {
     this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-cleanup-azure-'));
     const authPath = path.join(this.directory, 'credentials.json');
     await writeFile(authPath, JSON.stringify(authFile), { mode: 0o600 });
-    this.port = await openSdkPort({ authPath, ca, registry: new ArmClientRegistry() });
+    this.port = await openSdkPort({ authPath, ca, registry: new ArmClientRegistry(), queue: passthroughQueue });
   }
 
   async stop(): Promise<void> {
@@ -60,15 +61,10 @@ export class AzureLeaks implements LeakCloud {
 
   async present(): Promise<Set<string>> {
     if (!this.port) throw new Error('azure: cloud not started');
-    const reader = this.port.listResources(this.base.sim.resourceGroup);
     const keys = new Set<string>();
-    for (let last = false; !last; ) {
-      const page = await reader.nextPage();
-      for (const resource of page.items) {
-        const type = TYPES[resource.type?.toLowerCase() ?? ''];
-        if (type) keys.add(`${type}:${resource.id}`);
-      }
-      last = page.last;
+    for (const resource of await this.port.listResources(this.base.sim.resourceGroup)) {
+      const type = TYPES[resource.type?.toLowerCase() ?? ''];
+      if (type) keys.add(`${type}:${resource.id}`);
     }
     return keys;
   }

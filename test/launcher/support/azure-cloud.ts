@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ArmClientRegistry, createAzureDriver, openSdkPort, type AzurePort, type PageReader } from '@cloudpool/azure';
+import { ArmClientRegistry, createAzureDriver, openSdkPort, type AzurePort } from '@cloudpool/azure';
 import type { Driver } from '@cloudpool/common';
-import { waitFor } from '@cloudpool/common/testing';
+import { passthroughQueue, waitFor } from '@cloudpool/common/testing';
 import { AzureSimulator } from '@cloudpool/simulator';
 import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
@@ -74,7 +74,7 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   }
 
   async resources(): Promise<HeldResource[]> {
-    const all = await readAll(this.armPort.listResources(this.sim.resourceGroup));
+    const all = await this.armPort.listResources(this.sim.resourceGroup);
     return all.flatMap((resource) => {
       const type = NODE_TYPES[resource.type?.toLowerCase() ?? ''];
       return type ? [{ type, id: resource.id ?? '', tags: { ...resource.tags } }] : [];
@@ -96,7 +96,7 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
     this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-azure-'));
     await writeFile(this.authPath, JSON.stringify(authFile), { mode: 0o600 });
     this.azureDriver = createAzureDriver({ ca, adapter: { pollIntervalMs: 20, listTtlMs: 100 } });
-    this.port = await openSdkPort({ authPath: this.authPath, ca, registry: new ArmClientRegistry() });
+    this.port = await openSdkPort({ authPath: this.authPath, ca, registry: new ArmClientRegistry(), queue: passthroughQueue });
     return sim;
   }
 
@@ -113,15 +113,5 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   private get armPort(): AzurePort {
     if (!this.port) throw new Error('azure: cloud not started');
     return this.port;
-  }
-}
-
-/** Every item of an ARM list, page after page. */
-async function readAll<T>(reader: PageReader<T>): Promise<T[]> {
-  const items: T[] = [];
-  for (;;) {
-    const page = await reader.nextPage();
-    items.push(...page.items);
-    if (page.last) return items;
   }
 }
