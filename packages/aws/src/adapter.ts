@@ -62,7 +62,7 @@ export interface AwsAdapterOptions {
   serviceQuotas: ServiceQuotasPort;
   /** The calls of `dedicated-host` and `fleet` labels. */
   hostsAndFleets: HostAndFleetPort;
-  context: Pick<ProviderContext, 'queue' | 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
+  context: Pick<ProviderContext, 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
   /** Whose resources are ours (common's `providerOwnership`): listed, and left out of the unmanaged usage. */
   owner: Ownership;
   timings?: Partial<AwsAdapterTimings>;
@@ -83,7 +83,7 @@ const DEFAULT_TIMINGS: AwsAdapterTimings = {
  * The CloudAdapter of EC2. One RunInstances per node, tagging instance, volumes and interface
  * in that call, idempotent through a ClientToken of (installation, provider, node, attempt);
  * one shared, paged DescribeInstances filtered on the provider tag for every reader; batched
- * TerminateInstances; limits from Service Quotas. Every call goes through the provider's queue.
+ * TerminateInstances; limits from Service Quotas. Every request is paced by the ports (the provider's queue).
  */
 export class AwsAdapter implements CloudAdapter<AwsSettings> {
   private readonly calls: Ec2Port;

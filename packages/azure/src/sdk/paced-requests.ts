@@ -55,7 +55,8 @@ export function pacingPolicy(): PipelinePolicy {
       const action = kind === pacing.kind ? pacing.action : `${pacing.action}.poll`;
       return pacedRequest(pacing.queue, { action, kind }, () => next(request), {
         ofError: (error) => toCloudError(error, action),
-        ofAnswer: (response) => (response.status >= 400 ? errorOfAnswer(response, action) : undefined),
+        // A HEAD's 404 is its answer (`checkExistence`: no such resource group), not a failure.
+        ofAnswer: (response) => (response.status >= 400 && !(request.method === 'HEAD' && response.status === 404) ? errorOfAnswer(response, action) : undefined),
       });
     },
   };
