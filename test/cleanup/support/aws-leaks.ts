@@ -1,27 +1,22 @@
-import { AwsClientRegistry, sdkEc2Port, type AwsClientLease, type Ec2Port } from '@cloudpool/aws';
+import type { Ec2Port } from '@cloudpool/aws';
 import { AwsCloud } from '../../launcher/support/aws-cloud.js';
-import { passthroughQueue } from '@cloudpool/common/testing';
 import type { LeakCloud, PlantOptions } from './leak-cloud.js';
 
 /**
  * EC2: a leaked node is an instance (its root volume and interface go with it), a detached
  * volume, a detached network interface, or an Elastic IP; image uploads are an AMI and its
- * snapshot. Read around the driver with EC2 clients of the test's own (one page of each
- * Describe call).
+ * snapshot. Read around the driver with the EC2 port of the launcher tests' cloud (clients of
+ * the test's own, every page of each Describe call).
  */
 export class AwsLeaks implements LeakCloud {
   readonly base = new AwsCloud();
   readonly nodeTypes = ['instance', 'volume', 'nic', 'public-ip'];
-  private lease: AwsClientLease | undefined;
 
   async start(): Promise<void> {
     await this.base.start();
-    const { region, endpoint } = this.base.sim.connectionInfo();
-    this.lease = new AwsClientRegistry().acquire({ region, endpoint });
   }
 
   async stop(): Promise<void> {
-    this.lease?.release();
     await this.base.stop();
   }
 
@@ -69,7 +64,6 @@ export class AwsLeaks implements LeakCloud {
   }
 
   private get ec2(): Ec2Port {
-    if (!this.lease) throw new Error('aws: cloud not started');
-    return sdkEc2Port(this.lease.ec2, passthroughQueue);
+    return this.base.ec2;
   }
 }

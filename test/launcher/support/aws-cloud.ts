@@ -99,7 +99,7 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   }
 
   /** The test's own EC2 calls, through the driver's SDK port on clients of its own (unpaced). */
-  private get ec2(): Ec2Port {
+  get ec2(): Ec2Port {
     if (!this.port) throw new Error('aws: cloud not started');
     return this.port;
   }
