@@ -69,7 +69,7 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
     attempted.push(entry);
     let accepted: ArmAcceptance;
     try {
-      accepted = await operations.put(collection, send, signal);
+      accepted = await operations.put(send, signal);
     } catch (error) {
       if (!isPreconditionFailed(error)) throw error;
       const existing = await operations.read(collection, { resourceGroup, name }, signal);

@@ -55,7 +55,7 @@ export class ArmOperations {
   ) {}
 
   /** Sends a PUT (one write, `send`); resolves with ARM's acceptance, the operation possibly still running. */
-  put(_collection: ArmCollection, send: () => Promise<ArmAcceptance>, signal?: AbortSignal): Promise<ArmAcceptance> {
+  put(send: () => Promise<ArmAcceptance>, signal?: AbortSignal): Promise<ArmAcceptance> {
     throwIfAborted(signal);
     return send();
   }
