@@ -25,7 +25,6 @@ import { CloudQuota } from './quota.js';
 import type { AwsCloudImageSettings, AwsLabelSettings, AwsProviderConfig, AwsSettings } from './config.js';
 import type { HostAndFleetPort } from './dedicated-host-port.js';
 import { DedicatedHosts, HOST_RESOURCE_TYPE } from './dedicated-hosts.js';
-import { Ec2Calls } from './queued-calls.js';
 import { ImageResolver } from './image-resolver.js';
 import { toCloudInstance } from './instances.js';
 import { InstanceTypeCatalog } from './instance-types.js';
@@ -63,7 +62,7 @@ export interface AwsAdapterOptions {
   serviceQuotas: ServiceQuotasPort;
   /** The calls of `dedicated-host` and `fleet` labels. */
   hostsAndFleets: HostAndFleetPort;
-  context: Pick<ProviderContext, 'queue' | 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
+  context: Pick<ProviderContext, 'systemId' | 'clock'> & { logger: Pick<ProviderContext['logger'], 'warn'> };
   /** Whose resources are ours (common's `providerOwnership`): listed, and left out of the unmanaged usage. */
   owner: Ownership;
   timings?: Partial<AwsAdapterTimings>;
@@ -84,10 +83,10 @@ const DEFAULT_TIMINGS: AwsAdapterTimings = {
  * The CloudAdapter of EC2. One RunInstances per node, tagging instance, volumes and interface
  * in that call, idempotent through a ClientToken of (installation, provider, node, attempt);
  * one shared, paged DescribeInstances filtered on the provider tag for every reader; batched
- * TerminateInstances; limits from Service Quotas. Every call goes through the provider's queue.
+ * TerminateInstances; limits from Service Quotas. Every request is paced by the ports (the provider's queue).
  */
 export class AwsAdapter implements CloudAdapter<AwsSettings> {
-  private readonly calls: Ec2Calls;
+  private readonly calls: Ec2Port;
   private readonly instances: SharedListCache<CloudInstance[]>;
   private readonly instanceTypes: InstanceTypeCatalog;
   private readonly images: ImageResolver;
@@ -105,7 +104,7 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
   constructor(private readonly options: AwsAdapterOptions) {
     const { config, context } = options;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.calls = new Ec2Calls(options.ec2, options.serviceQuotas, context.queue);
+    this.calls = options.ec2;
     this.instances = new SharedListCache(() => this.loadNodes(), {
       ttlMs: this.timings.listTtlMs,
       clock: context.clock,
@@ -120,6 +119,7 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
     });
     this.cloudQuota = new CloudQuota({
       calls: this.calls,
+      serviceQuotas: options.serviceQuotas,
       instanceTypes: this.instanceTypes,
       codes: quotaCodesOfLabels(labelSettingsOf(config)),
       owner: options.owner,
@@ -128,9 +128,9 @@ export class AwsAdapter implements CloudAdapter<AwsSettings> {
       ttlMs: this.timings.quotaTtlMs,
     });
     this.leaks = new LeakResources(this.calls, config.name);
-    this.hosts = new DedicatedHosts(options.hostsAndFleets, context.queue, config.name);
+    this.hosts = new DedicatedHosts(options.hostsAndFleets, config.name);
     this.usesHosts = labelSettingsOf(config).some((label) => label.dedicatedHost);
-    this.fleets = new FleetLaunch(options.hostsAndFleets, context.queue, { [TAG.providerName]: config.name, [TAG.systemId]: context.systemId });
+    this.fleets = new FleetLaunch(options.hostsAndFleets, { [TAG.providerName]: config.name, [TAG.systemId]: context.systemId });
     this.dynamicTags = new DynamicValues('dynamic tag', ({ label, key, request, error, message }) =>
       context.logger.warn({ label, tag: key, request, error }, message),
     );

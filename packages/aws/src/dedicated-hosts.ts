@@ -1,11 +1,9 @@
 import type { Host } from '@aws-sdk/client-ec2';
-import { CloudError, type CloudCallQueue, type CloudResource } from '@cloudpool/common';
+import { CloudError, type CloudResource } from '@cloudpool/common';
 import type { HostAndFleetPort } from './dedicated-host-port.js';
-import { readAllPages } from './paging.js';
 import { providerTagFilter, tagList, tagRecord } from './tags.js';
 
 /** The largest page DescribeHosts serves. */
-const MAX_HOSTS_PAGE = 500;
 
 /** Leak cleanup's type for hosts; released after instances (a host with an instance cannot be). */
 export const HOST_RESOURCE_TYPE = 'dedicated-host';
@@ -18,12 +16,11 @@ const GONE = new Set(['released', 'released-permanent-failure']);
  * The EC2 Dedicated Hosts of `dedicated-host` labels, as Nodepool uses them: one host per
  * node, allocated for the label's instance type in the pool's zone, without auto-placement,
  * recovery or maintenance, tagged like the node; released once its instance is terminated.
- * Every call goes through the provider's queue.
+ * Every request is paced by the port (the provider's queue).
  */
 export class DedicatedHosts {
   constructor(
     private readonly port: Pick<HostAndFleetPort, 'allocateHosts' | 'releaseHosts' | 'describeHosts'>,
-    private readonly queue: CloudCallQueue,
     private readonly providerName: string,
   ) {}
 
@@ -35,8 +32,7 @@ export class DedicatedHosts {
     host: { availabilityZone: string; instanceType: string; tags: Record<string, string>; clientToken: string },
     signal: AbortSignal,
   ): Promise<string> {
-    const output = await this.queue.run({ action: 'AllocateHosts', kind: 'write' }, (queueSignal) =>
-      this.port.allocateHosts(
+    const output = await this.port.allocateHosts(
         {
           AvailabilityZone: host.availabilityZone,
           InstanceType: host.instanceType,
@@ -47,8 +43,7 @@ export class DedicatedHosts {
           ClientToken: host.clientToken,
           TagSpecifications: [{ ResourceType: 'dedicated-host', Tags: tagList(host.tags) }],
         },
-        AbortSignal.any([queueSignal, signal]),
-      ),
+        signal,
     );
     const hostId = output.HostIds?.[0];
     if (!hostId) throw new CloudError('transient', 'AllocateHosts: the answer names no host', { action: 'AllocateHosts' });
@@ -60,9 +55,7 @@ export class DedicatedHosts {
    * still has an instance is a `transient` CloudError (released once the instance is gone).
    */
   async release(hostId: string): Promise<void> {
-    const output = await this.queue.run({ action: 'ReleaseHosts', kind: 'write' }, (signal) =>
-      this.port.releaseHosts({ HostIds: [hostId] }, signal),
-    );
+    const output = await this.port.releaseHosts({ HostIds: [hostId] });
     const failure = output.Unsuccessful?.find((item) => item.ResourceId === hostId)?.Error;
     if (!failure || failure.Code === 'Client.InvalidHostID.NotFound') return;
     const kind = failure.Code === 'Client.InvalidHost.Occupied' ? 'transient' : 'rejected';
@@ -71,12 +64,7 @@ export class DedicatedHosts {
 
   /** The provider's hosts that are not released (DescribeHosts filtered on the provider tag, every page). */
   async list(): Promise<Host[]> {
-    const hosts = await readAllPages((NextToken) =>
-      this.queue.run({ action: 'DescribeHosts', kind: 'read' }, async (signal) => {
-        const page = await this.port.describeHosts({ Filter: [providerTagFilter(this.providerName)], MaxResults: MAX_HOSTS_PAGE, NextToken }, signal);
-        return { items: page.Hosts, nextToken: page.NextToken };
-      }),
-    );
+    const hosts = await this.port.describeHosts([providerTagFilter(this.providerName)]);
     return hosts.filter((host) => !GONE.has(host.State ?? ''));
   }
 

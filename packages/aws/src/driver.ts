@@ -34,9 +34,9 @@ export function createAwsDriver(options: AwsDriverOptions = {}): Driver {
       const clients = (options.registry ?? awsClients).acquire({ region: regionName, profile: profileName, endpoint });
       const adapter = new AwsAdapter({
         config,
-        ec2: sdkEc2Port(clients.ec2),
-        serviceQuotas: sdkServiceQuotasPort(clients.serviceQuotas),
-        hostsAndFleets: sdkHostAndFleetPort(clients.ec2),
+        ec2: sdkEc2Port(clients.ec2, context.queue),
+        serviceQuotas: sdkServiceQuotasPort(clients.serviceQuotas, context.queue),
+        hostsAndFleets: sdkHostAndFleetPort(clients.ec2, context.queue),
         context,
         owner: providerOwnership(config.name, context),
         ...(options.timings === undefined ? {} : { timings: options.timings }),

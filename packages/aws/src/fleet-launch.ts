@@ -5,7 +5,7 @@ import type {
   FleetBlockDeviceMappingRequest,
   RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
-import { CloudError, isCloudError, type CloudCallQueue } from '@cloudpool/common';
+import { CloudError, isCloudError } from '@cloudpool/common';
 import type { AwsLabelSettings, AwsPoolSettings } from './config.js';
 import type { HostAndFleetPort } from './dedicated-host-port.js';
 import type { LaunchPlan } from './create-node.js';
@@ -29,7 +29,6 @@ export class FleetLaunch {
 
   constructor(
     private readonly port: Pick<HostAndFleetPort, 'createLaunchTemplate' | 'createFleet'>,
-    private readonly queue: CloudCallQueue,
     private readonly providerTags: Record<string, string>,
   ) {}
 
@@ -37,9 +36,7 @@ export class FleetLaunch {
   async launch(plan: LaunchPlan & { fleet: NonNullable<AwsLabelSettings['fleet']> }, signal: AbortSignal): Promise<string> {
     const templateName = await this.template(plan.label, plan.pool);
     const input = createFleetInput(plan, templateName);
-    const output = await this.queue.run({ action: 'CreateFleet', kind: 'write' }, (queueSignal) =>
-      this.port.createFleet(input, AbortSignal.any([queueSignal, signal])),
-    );
+    const output = await this.port.createFleet(input, signal);
     const instanceId = output.Instances?.flatMap((instance) => instance.InstanceIds ?? [])[0];
     if (instanceId) return instanceId;
     const error = output.Errors?.[0];
@@ -62,12 +59,11 @@ export class FleetLaunch {
 
   private async createTemplate(name: string, data: RequestLaunchTemplateData): Promise<string> {
     try {
-      await this.queue.run({ action: 'CreateLaunchTemplate', kind: 'write' }, (signal) =>
-        this.port.createLaunchTemplate(
-          { LaunchTemplateName: name, LaunchTemplateData: data, TagSpecifications: [{ ResourceType: 'launch-template', Tags: tagList(this.providerTags) }] },
-          signal,
-        ),
-      );
+      await this.port.createLaunchTemplate({
+        LaunchTemplateName: name,
+        LaunchTemplateData: data,
+        TagSpecifications: [{ ResourceType: 'launch-template', Tags: tagList(this.providerTags) }],
+      });
     } catch (error) {
       // Made before (by this provider or an earlier run): the name is the content's hash.
       if (!(isCloudError(error) && error.code === 'InvalidLaunchTemplateName.AlreadyExistsException')) throw error;

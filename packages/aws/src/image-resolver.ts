@@ -1,7 +1,7 @@
 import type { BlockDeviceMapping, Image } from '@aws-sdk/client-ec2';
 import { CloudError, isCloudError, SharedListCache, type Clock } from '@cloudpool/common';
 import type { AwsCloudImageSettings } from './config.js';
-import type { Ec2Calls } from './queued-calls.js';
+import type { Ec2Port } from './port.js';
 
 /** The AMI a launch boots, and its own mapping of its root device (see root-volume.ts). */
 export interface ResolvedImage {
@@ -21,7 +21,7 @@ export class ImageResolver {
   private readonly cache = new Map<string, SharedListCache<ResolvedImage>>();
 
   constructor(
-    private readonly calls: Pick<Ec2Calls, 'describeImages'>,
+    private readonly calls: Pick<Ec2Port, 'describeImages'>,
     private readonly options: { ttlMs: number; clock: Clock },
   ) {}
 

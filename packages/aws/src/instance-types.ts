@@ -1,5 +1,5 @@
 import { CloudError } from '@cloudpool/common';
-import type { Ec2Calls } from './queued-calls.js';
+import type { Ec2Port } from './port.js';
 import type { InstanceSize } from './quota-needs.js';
 
 /**
@@ -10,7 +10,7 @@ import type { InstanceSize } from './quota-needs.js';
 export class InstanceTypeCatalog {
   private readonly sizes = new Map<string, Promise<InstanceSize>>();
 
-  constructor(private readonly calls: Pick<Ec2Calls, 'describeInstanceType'>) {}
+  constructor(private readonly calls: Pick<Ec2Port, 'describeInstanceType'>) {}
 
   sizeOf(instanceType: string): Promise<InstanceSize> {
     let size = this.sizes.get(instanceType);

@@ -1,5 +1,5 @@
 import { CloudError, isCloudError, type CloudResource } from '@cloudpool/common';
-import type { Ec2Calls } from './queued-calls.js';
+import type { Ec2Port } from './port.js';
 import { providerTagFilter, tagRecord } from './tags.js';
 
 /** The resource types `listResources` reports, besides instances (which `listNodes` covers). */
@@ -39,7 +39,7 @@ const DELETION_ORDER: Readonly<Record<string, number>> = {
 export class LeakResources {
   constructor(
     private readonly calls: Pick<
-      Ec2Calls,
+      Ec2Port,
       | 'describeVolumes'
       | 'describeImages'
       | 'describeSnapshots'

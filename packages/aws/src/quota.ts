@@ -1,6 +1,6 @@
 import type { Instance, Volume } from '@aws-sdk/client-ec2';
 import { isOurs, QuotaSet, SharedListCache, sumQuota, type Clock, type Ownership, type ProviderContext } from '@cloudpool/common';
-import type { Ec2Calls } from './queued-calls.js';
+import type { Ec2Port, ServiceQuotasPort } from './port.js';
 import type { InstanceTypeCatalog } from './instance-types.js';
 import { INSTANCE_QUOTA_CODES, STORAGE_QUOTA_CODES } from './quota-codes.js';
 import { instanceQuota, volumeQuota } from './quota-needs.js';
@@ -13,7 +13,8 @@ const QUOTA_CALL_PRIORITY = -10;
 const GIB_PER_TIB = 1024;
 
 export interface CloudQuotaOptions {
-  calls: Pick<Ec2Calls, 'listServiceQuotas' | 'describeInstances' | 'describeVolumes'>;
+  calls: Pick<Ec2Port, 'describeInstances' | 'describeVolumes'>;
+  serviceQuotas: ServiceQuotasPort;
   instanceTypes: Pick<InstanceTypeCatalog, 'sizeOf'>;
   /** The quota codes this provider's labels use (see quota-needs.ts); limits hold only these. */
   codes: ReadonlySet<string>;
@@ -71,10 +72,10 @@ export class CloudQuota {
   }
 
   private async serviceQuotas(): Promise<QuotaSet> {
-    const { codes, calls } = this.options;
+    const { codes, serviceQuotas } = this.options;
     const services = [...codes].some((code) => INSTANCE_QUOTA_CODES.has(code)) ? ['ec2'] : [];
     if ([...codes].some((code) => !INSTANCE_QUOTA_CODES.has(code))) services.push('ebs');
-    const quotas = (await Promise.all(services.map((service) => calls.listServiceQuotas(service, QUOTA_CALL_PRIORITY)))).flat();
+    const quotas = (await Promise.all(services.map((service) => serviceQuotas.listServiceQuotas(service, QUOTA_CALL_PRIORITY)))).flat();
     const values: Record<string, number> = {};
     for (const { QuotaCode, Value } of quotas) {
       if (QuotaCode === undefined || Value === undefined || !codes.has(QuotaCode)) continue;

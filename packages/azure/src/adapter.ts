@@ -1,6 +1,7 @@
 import type { Image } from '@azure/arm-compute';
 import {
   type CloudAdapter,
+  type CloudCallQueue,
   CloudError,
   type CloudInstance,
   type CloudResource,
@@ -22,8 +23,7 @@ import { indexNetwork, toCloudInstance } from './instances.js';
 import { type ArmResourceRef, parseResourceId, subnetId } from './names.js';
 import { cleanupNode } from './delete-node.js';
 import { createNode, publicIpVersions } from './create-node.js';
-import { ArmOperations } from './queued-calls.js';
-import { readAllPages } from './paging.js';
+import { ArmOperations } from './operations.js';
 import type { AzurePort } from './port.js';
 import { networkQuotaOf, quotaOfSize, regionalLimits, type VmSize, vmSizesOf } from './quota.js';
 import { collectionOf, toCloudResource } from './leak-resources.js';
@@ -31,8 +31,8 @@ import { SubnetCheck } from './subnet-check.js';
 import { canonicalVmId } from './vm-identity.js';
 
 export interface AzureAdapterOptions {
-  /** Opens the port to ARM; called once, by `start()`. */
-  openPort(): Promise<AzurePort>;
+  /** Opens the port to ARM, its requests paced on `queue` (the provider's); called once, by `start()`. */
+  openPort(queue: CloudCallQueue): Promise<AzurePort>;
   /** Ms between polls of a running ARM operation (default 5 s). */
   pollIntervalMs?: number;
   /** Ms after which a running ARM operation is given up (default 15 min). */
@@ -57,9 +57,9 @@ interface Connected {
 
 /**
  * The CloudAdapter of Azure: nodes are a public IP, a NIC and a VM with its OS disk in the
- * provider's resource group (see create-node.ts and delete-node.ts). Every ARM call goes
- * through the provider's queue, one request per queued call: each page of a list, each PUT and
- * DELETE, each poll of a running operation.
+ * provider's resource group (see create-node.ts and delete-node.ts). Every ARM request goes
+ * through the provider's queue, one queued call per request, where the SDK sends it (the port's
+ * pipeline policy): each page of a list, each PUT and DELETE, each poll of a running operation.
  *
  * Listing: VMs, then (when any is ours) the group's NICs and public IPs, joined for addresses;
  * cached `listTtlMs` and shared. Quota: regional usages minus other users' share, with VM sizes
@@ -95,18 +95,14 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
   /** Opens the port and makes sure the resource group exists (created at `resource-group-location` if not). */
   async start(): Promise<void> {
     if (this.connected) return;
-    const port = await this.options.openPort();
+    const port = await this.options.openPort(this.context.queue);
     const { settings } = this.config;
-    const { queue } = this.context;
     const subnet = settings.subnetId ?? (settings.network && subnetId(port.subscriptionId, settings.network));
     if (!subnet) throw new Error(`azure provider ${this.config.providerName}: neither subnet-id nor network is configured`);
-    const exists = await queue.run({ action: 'resourceGroups.checkExistence', kind: 'read' }, () => port.resourceGroupExists(settings.resourceGroup));
-    if (!exists) {
-      await queue.run({ action: 'resourceGroups.createOrUpdate', kind: 'write' }, () =>
-        port.createResourceGroup(settings.resourceGroup, settings.resourceGroupLocation),
-      );
+    if (!(await port.resourceGroupExists(settings.resourceGroup))) {
+      await port.createResourceGroup(settings.resourceGroup, settings.resourceGroupLocation);
     }
-    const operations = new ArmOperations(port, queue, {
+    const operations = new ArmOperations(port, {
       pollIntervalMs: this.options.pollIntervalMs ?? 5_000,
       timeoutMs: this.options.operationTimeoutMs ?? 15 * 60_000,
       timers: this.options.timers ?? systemClock,
@@ -124,7 +120,7 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
 
   async createResource(request: CreateRequest<AzureSettings>, hooks: CreateHooks): Promise<string> {
     const { port, operations, subnetId: subnet, subnetCheck } = this.connection();
-    await subnetCheck.ensure(port, this.context.queue);
+    await subnetCheck.ensure(port);
     try {
       return await createNode(
         {
@@ -151,7 +147,7 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
 
   async listProviderInstances(): Promise<TaggedInstance[]> {
     const { port } = this.connection();
-    const vms = await readAllPages(this.context.queue, port.listVirtualMachines(this.config.settings.resourceGroup));
+    const vms = await port.listVirtualMachines(this.config.settings.resourceGroup);
     return vms
       .filter((vm) => vm.tags?.[TAG.providerName] === this.config.providerName)
       .map((vm) => ({ externalId: vm.id ?? '', tags: { ...vm.tags } }));
@@ -165,7 +161,6 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
           resourceGroup: this.config.settings.resourceGroup,
           port,
           operations,
-          queue: this.context.queue,
           logger: this.context.logger,
           timers: this.timers,
           untilVmGone: (ref) => this.untilVmGone(ref),
@@ -183,7 +178,7 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
 
   async listResources(): Promise<CloudResource[]> {
     const { port } = this.connection();
-    const resources = await readAllPages(this.context.queue, port.listResources(this.config.settings.resourceGroup));
+    const resources = await port.listResources(this.config.settings.resourceGroup);
     return resources.flatMap((resource) => toCloudResource(resource) ?? []);
   }
 
@@ -242,13 +237,12 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
 
   private async loadInstances(): Promise<CloudInstance[]> {
     const { port } = this.connection();
-    const { queue } = this.context;
     const { resourceGroup } = this.config.settings;
-    const vms = (await readAllPages(queue, port.listVirtualMachines(resourceGroup))).filter((vm) => isOurs(vm.tags ?? {}, this.context.owner));
+    const vms = (await port.listVirtualMachines(resourceGroup)).filter((vm) => isOurs(vm.tags ?? {}, this.context.owner));
     if (vms.length === 0) return [];
     const [nics, publicIps, sizes] = await Promise.all([
-      readAllPages(queue, port.listNetworkInterfaces(resourceGroup)),
-      readAllPages(queue, port.listPublicIpAddresses(resourceGroup)),
+      port.listNetworkInterfaces(resourceGroup),
+      port.listPublicIpAddresses(resourceGroup),
       this.vmSizes.get(),
     ]);
     const network = indexNetwork(nics, publicIps);
@@ -267,10 +261,9 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
   private async loadLimits(): Promise<QuotaSet> {
     const { port } = this.connection();
     const { location } = this.config.settings;
-    const { queue } = this.context;
     const [compute, network, instances] = await Promise.all([
-      readAllPages(queue, port.listUsages(location)),
-      readAllPages(queue, port.listNetworkUsages(location)),
+      port.listUsages(location),
+      port.listNetworkUsages(location),
       this.listNodes(),
     ]);
     const usages = [...compute, ...network];
@@ -282,11 +275,11 @@ export class AzureAdapter implements CloudAdapter<AzureSettings> {
 
   private async loadVmSizes(): Promise<Map<string, VmSize>> {
     const { port } = this.connection();
-    return vmSizesOf(await readAllPages(this.context.queue, port.listVirtualMachineSkus(this.config.settings.location)));
+    return vmSizesOf(await port.listVirtualMachineSkus(this.config.settings.location));
   }
 
   private listImages(): Promise<Image[]> {
-    return readAllPages(this.context.queue, this.connection().port.listImages(this.config.settings.resourceGroup));
+    return this.connection().port.listImages(this.config.settings.resourceGroup);
   }
 }
 

@@ -6,7 +6,7 @@ import { toCloudError } from './errors.js';
 import { deleteOnceReleased } from './held-resources.js';
 import { imageReferenceFor } from './image-reference.js';
 import { type IpVersion, resourceNamesOf, vmNameOf } from './names.js';
-import type { ArmOperations } from './queued-calls.js';
+import type { ArmOperations } from './operations.js';
 import { canonicalVmId } from './vm-identity.js';
 import type { ArmAcceptance, ArmCollection, AzurePort } from './port.js';
 import { nicBody, type NodePlacement, publicIpBody, vmBody } from './resource-bodies.js';
@@ -69,7 +69,7 @@ export async function createNode(context: NodeCreationContext, request: CreateRe
     attempted.push(entry);
     let accepted: ArmAcceptance;
     try {
-      accepted = await operations.put(collection, send, signal);
+      accepted = await operations.put(send, signal);
     } catch (error) {
       if (!isPreconditionFailed(error)) throw error;
       const existing = await operations.read(collection, { resourceGroup, name }, signal);

@@ -1,17 +1,16 @@
 import type { VirtualMachine } from '@azure/arm-compute';
-import { type CloudCallQueue, isCloudError, TAG, type TimerClock } from '@cloudpool/common';
+import { isCloudError, TAG, type TimerClock } from '@cloudpool/common';
 import type { AdapterLogger } from './adapter-config.js';
 import { RETRY_LATER_CODES } from './errors.js';
 import { deleteOnceReleased } from './held-resources.js';
 import { type ArmResourceRef, type IpVersion, resourceNamesOf, vmOfExternalId } from './names.js';
-import type { ArmOperations } from './queued-calls.js';
+import type { ArmOperations } from './operations.js';
 import type { ArmCollection, AzurePort } from './port.js';
 
 export interface NodeCleanupContext {
   resourceGroup: string;
   port: AzurePort;
   operations: ArmOperations;
-  queue: CloudCallQueue;
   logger: AdapterLogger;
   /** Resolves once the VM is no longer in the shared listing (its deletion and cascade done). */
   untilVmGone(ref: ArmResourceRef): Promise<void>;
@@ -78,7 +77,7 @@ function partsGoWith(vm: VirtualMachine): boolean {
 
 async function existingVm(context: NodeCleanupContext, ref: ArmResourceRef): Promise<VirtualMachine | undefined> {
   try {
-    return await context.queue.run({ action: 'virtualMachines.get', kind: 'read' }, () => context.port.getVirtualMachine(ref.resourceGroup, ref.name));
+    return await context.port.getVirtualMachine(ref.resourceGroup, ref.name);
   } catch (error) {
     if (isCloudError(error, 'not-found')) return undefined;
     throw error;

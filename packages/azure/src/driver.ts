@@ -1,4 +1,4 @@
-import { type Driver, providerOwnership, StateMachineProvider } from '@cloudpool/common';
+import { type CloudCallQueue, type Driver, providerOwnership, StateMachineProvider } from '@cloudpool/common';
 import { AzureAdapter, type AzureAdapterOptions } from './adapter.js';
 import type { AzureAdapterConfig } from './adapter-config.js';
 import { AzureProviderConfig } from './config.js';
@@ -35,9 +35,10 @@ export function createAzureDriver(options: AzureDriverOptions = {}): Driver {
     getProvider(config, context) {
       if (!(config instanceof AzureProviderConfig)) throw new Error(`provider ${config.name}: not an Azure provider configuration`);
       const { settings } = config;
-      const openPort = async () => {
+      const openPort = async (queue: CloudCallQueue) => {
         const ca = await trustedCaBundle({ ca: options.ca, caFile: settings.caFile });
         return openSdkPort({
+          queue,
           ...(settings.authPath === undefined ? {} : { authPath: settings.authPath }),
           ...(ca === undefined ? {} : { ca }),
           ...(options.env === undefined ? {} : { env: options.env }),

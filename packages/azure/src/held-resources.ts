@@ -1,7 +1,7 @@
 import { isCloudError, type TimerClock } from '@cloudpool/common';
 import { RETRY_LATER_CODES } from './errors.js';
 import type { ArmResourceRef } from './names.js';
-import type { ArmOperations } from './queued-calls.js';
+import type { ArmOperations } from './operations.js';
 import type { ArmCollection } from './port.js';
 
 /**

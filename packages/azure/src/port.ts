@@ -26,25 +26,14 @@ export interface ProvisioningSnapshot {
   tags?: Record<string, string>;
 }
 
-/** One page of an ARM list; `last` when no `nextLink` follows it. */
-export interface ArmPage<T> {
-  items: T[];
-  last: boolean;
-}
-
-/** An ARM list read one page (one request) at a time, until a page says it is the last. */
-export interface PageReader<T> {
-  /** The queue action of each page request, e.g. `virtualMachines.list`. */
-  readonly action: string;
-  nextPage(): Promise<ArmPage<T>>;
-}
-
 /**
- * The ARM operations the Azure driver uses, and no others. Every method makes ONE HTTP request
- * (a page reader one per page), so the adapter can send each through the provider's queue, and
- * rejects only with CloudErrors (mapped at the SDK boundary; a missing resource is `not-found`).
- * Writes resolve once ARM has accepted them: the adapter follows the operation with
- * `readProvisioning`.
+ * The ARM operations the Azure driver uses, and no others. Each HTTP request an operation makes
+ * goes through the provider's queue (the SDK port paces them in a pipeline policy, see
+ * sdk/paced-requests.ts), counted under the operation's action (`virtualMachines.list`,
+ * `disks.delete`, ...): one request per method, except lists, which read every page (one
+ * request each; all or nothing). Methods reject only with CloudErrors (mapped at the SDK
+ * boundary; a missing resource is `not-found`). Writes resolve once ARM has accepted them: the
+ * adapter follows the operation with `readProvisioning`.
  */
 export interface AzurePort {
   readonly subscriptionId: string;
@@ -67,16 +56,16 @@ export interface AzurePort {
   getVirtualMachine(resourceGroup: string, name: string): Promise<VirtualMachine>;
   getSubnet(resourceGroup: string, network: string, name: string): Promise<Subnet>;
 
-  listVirtualMachines(resourceGroup: string): PageReader<VirtualMachine>;
-  listNetworkInterfaces(resourceGroup: string): PageReader<NetworkInterface>;
-  listPublicIpAddresses(resourceGroup: string): PageReader<PublicIPAddress>;
-  listImages(resourceGroup: string): PageReader<Image>;
+  listVirtualMachines(resourceGroup: string): Promise<VirtualMachine[]>;
+  listNetworkInterfaces(resourceGroup: string): Promise<NetworkInterface[]>;
+  listPublicIpAddresses(resourceGroup: string): Promise<PublicIPAddress[]>;
+  listImages(resourceGroup: string): Promise<Image[]>;
   /** Every resource of the group, of every type, with its tags and `createdTime`. */
-  listResources(resourceGroup: string): PageReader<GenericResourceExpanded>;
+  listResources(resourceGroup: string): Promise<GenericResourceExpanded[]>;
   /** Compute usages and limits of a region (`Microsoft.Compute/locations/{location}/usages`). */
-  listUsages(location: string): PageReader<Usage>;
+  listUsages(location: string): Promise<Usage[]>;
   /** Network usages and limits of a region (`Microsoft.Network/locations/{location}/usages`): public IPs, NICs. */
-  listNetworkUsages(location: string): PageReader<NetworkUsage>;
+  listNetworkUsages(location: string): Promise<NetworkUsage[]>;
   /** The virtual machine sizes offered in a region, with their capabilities. */
-  listVirtualMachineSkus(location: string): PageReader<ResourceSku>;
+  listVirtualMachineSkus(location: string): Promise<ResourceSku[]>;
 }

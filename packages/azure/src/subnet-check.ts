@@ -1,5 +1,5 @@
 import type { Subnet } from '@azure/arm-network';
-import { type CloudCallQueue, CloudError, isCloudError } from '@cloudpool/common';
+import { CloudError, isCloudError } from '@cloudpool/common';
 import type { AdapterLogger } from './adapter-config.js';
 import type { AzurePoolSettings } from './config.js';
 import type { AzurePort } from './port.js';
@@ -23,21 +23,21 @@ export class SubnetCheck {
     private readonly logger: AdapterLogger,
   ) {}
 
-  ensure(port: AzurePort, queue: CloudCallQueue): Promise<void> {
-    this.checked ??= this.check(port, queue).catch((error: unknown) => {
+  ensure(port: AzurePort): Promise<void> {
+    this.checked ??= this.check(port).catch((error: unknown) => {
       this.checked = undefined;
       throw error;
     });
     return this.checked;
   }
 
-  private async check(port: AzurePort, queue: CloudCallQueue): Promise<void> {
+  private async check(port: AzurePort): Promise<void> {
     const match = SUBNET_ID.exec(this.subnetId);
     if (!match) throw new CloudError('permanent', `the subnet id ${this.subnetId} is not a subnet's resource id`, { action: 'subnets.get' });
     const [, resourceGroup, network, name] = match as unknown as [string, string, string, string];
     let subnet: Subnet;
     try {
-      subnet = await queue.run({ action: 'subnets.get', kind: 'read' }, () => port.getSubnet(resourceGroup, network, name));
+      subnet = await port.getSubnet(resourceGroup, network, name);
     } catch (error) {
       if (!isCloudError(error, 'not-found')) throw error;
       throw new CloudError('permanent', `the nodes' subnet ${this.subnetId} does not exist: ${error.message}`, { action: 'subnets.get', code: error.code });

@@ -1,26 +1,22 @@
-import { AwsClientRegistry, sdkEc2Port, type AwsClientLease, type Ec2Port } from '@cloudpool/aws';
+import type { Ec2Port } from '@cloudpool/aws';
 import { AwsCloud } from '../../launcher/support/aws-cloud.js';
 import type { LeakCloud, PlantOptions } from './leak-cloud.js';
 
 /**
  * EC2: a leaked node is an instance (its root volume and interface go with it), a detached
  * volume, a detached network interface, or an Elastic IP; image uploads are an AMI and its
- * snapshot. Read around the driver with EC2 clients of the test's own (one page of each
- * Describe call).
+ * snapshot. Read around the driver with the EC2 port of the launcher tests' cloud (clients of
+ * the test's own, every page of each Describe call).
  */
 export class AwsLeaks implements LeakCloud {
   readonly base = new AwsCloud();
   readonly nodeTypes = ['instance', 'volume', 'nic', 'public-ip'];
-  private lease: AwsClientLease | undefined;
 
   async start(): Promise<void> {
     await this.base.start();
-    const { region, endpoint } = this.base.sim.connectionInfo();
-    this.lease = new AwsClientRegistry().acquire({ region, endpoint });
   }
 
   async stop(): Promise<void> {
-    this.lease?.release();
     await this.base.stop();
   }
 
@@ -48,28 +44,26 @@ export class AwsLeaks implements LeakCloud {
 
   async present(): Promise<Set<string>> {
     const [instances, volumes, images, snapshots, addresses, networkInterfaces] = await Promise.all([
-      this.ec2.describeInstances({}),
-      this.ec2.describeVolumes({}),
+      this.ec2.describeInstances([]),
+      this.ec2.describeVolumes([]),
       this.ec2.describeImages({ Owners: ['self'] }),
       this.ec2.describeSnapshots({ OwnerIds: ['self'] }),
-      this.ec2.describeAddresses({}),
-      this.ec2.describeNetworkInterfaces({}),
+      this.ec2.describeAddresses([]),
+      this.ec2.describeNetworkInterfaces([]),
     ]);
     return new Set([
-      ...(instances.Reservations ?? [])
-        .flatMap((reservation) => reservation.Instances ?? [])
+      ...instances
         .filter((instance) => !['shutting-down', 'terminated'].includes(instance.State?.Name ?? ''))
         .map((instance) => `instance:${instance.InstanceId}`),
-      ...(volumes.Volumes ?? []).filter((volume) => volume.State !== 'deleting').map((volume) => `volume:${volume.VolumeId}`),
-      ...(images.Images ?? []).map((image) => `image:${image.ImageId}`),
-      ...(snapshots.Snapshots ?? []).map((snapshot) => `snapshot:${snapshot.SnapshotId}`),
-      ...(addresses.Addresses ?? []).map((address) => `public-ip:${address.AllocationId}`),
-      ...(networkInterfaces.NetworkInterfaces ?? []).map((networkInterface) => `nic:${networkInterface.NetworkInterfaceId}`),
+      ...volumes.filter((volume) => volume.State !== 'deleting').map((volume) => `volume:${volume.VolumeId}`),
+      ...images.map((image) => `image:${image.ImageId}`),
+      ...snapshots.map((snapshot) => `snapshot:${snapshot.SnapshotId}`),
+      ...addresses.map((address) => `public-ip:${address.AllocationId}`),
+      ...networkInterfaces.map((networkInterface) => `nic:${networkInterface.NetworkInterfaceId}`),
     ]);
   }
 
   private get ec2(): Ec2Port {
-    if (!this.lease) throw new Error('aws: cloud not started');
-    return sdkEc2Port(this.lease.ec2);
+    return this.base.ec2;
   }
 }

@@ -1,7 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { ArmClientRegistry, openSdkPort, type AzurePort } from '@cloudpool/azure';
 import { AzureCloud } from '../../launcher/support/azure-cloud.js';
 import type { LeakCloud } from './leak-cloud.js';
 
@@ -26,25 +22,17 @@ const COLLECTIONS: Readonly<Record<string, 'virtualMachines' | 'networkInterface
  * Azure: a leaked node is a VM (planted with its NIC and OS disk, which go with it), a NIC, a
  * public IP or a disk; an image upload is a managed image. Resources are planted in the
  * simulator's resource group (as created now: ARM seeds have no age) and read around the
- * driver through an SDK port of the test's own.
+ * driver on the driver test bed's own clients (`@cloudpool/azure/testing`).
  */
 export class AzureLeaks implements LeakCloud {
   readonly base = new AzureCloud();
   readonly nodeTypes = ['instance', 'nic', 'public-ip', 'disk'];
-  private directory: string | undefined;
-  private port: AzurePort | undefined;
 
   async start(): Promise<void> {
     await this.base.start();
-    const { authFile, ca } = this.base.sim.connectionInfo();
-    this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-cleanup-azure-'));
-    const authPath = path.join(this.directory, 'credentials.json');
-    await writeFile(authPath, JSON.stringify(authFile), { mode: 0o600 });
-    this.port = await openSdkPort({ authPath, ca, registry: new ArmClientRegistry() });
   }
 
   async stop(): Promise<void> {
-    if (this.directory) await rm(this.directory, { recursive: true, force: true });
     await this.base.stop();
   }
 
@@ -59,16 +47,10 @@ export class AzureLeaks implements LeakCloud {
   }
 
   async present(): Promise<Set<string>> {
-    if (!this.port) throw new Error('azure: cloud not started');
-    const reader = this.port.listResources(this.base.sim.resourceGroup);
     const keys = new Set<string>();
-    for (let last = false; !last; ) {
-      const page = await reader.nextPage();
-      for (const resource of page.items) {
-        const type = TYPES[resource.type?.toLowerCase() ?? ''];
-        if (type) keys.add(`${type}:${resource.id}`);
-      }
-      last = page.last;
+    for (const resource of await this.base.groupResources()) {
+      const type = TYPES[resource.type?.toLowerCase() ?? ''];
+      if (type) keys.add(`${type}:${resource.id}`);
     }
     return keys;
   }

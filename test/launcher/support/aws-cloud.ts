@@ -1,6 +1,6 @@
 import { awsDriver, AwsClientRegistry, sdkEc2Port, type AwsClientLease, type Ec2Port } from '@cloudpool/aws';
 import type { Driver } from '@cloudpool/common';
-import { waitFor } from '@cloudpool/common/testing';
+import { passthroughQueue, waitFor } from '@cloudpool/common/testing';
 import { Ec2Simulator, PUBLIC_IMAGES } from '@cloudpool/simulator';
 import { vi } from 'vitest';
 import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
@@ -59,14 +59,12 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   }
 
   async bootedImage(instanceId: string): Promise<string | undefined> {
-    const page = await this.ec2.describeInstances({ InstanceIds: [instanceId] });
-    return page.Reservations?.[0]?.Instances?.[0]?.ImageId;
+    const [instance] = await this.ec2.describeInstances([{ Name: 'instance-id', Values: [instanceId] }]);
+    return instance?.ImageId;
   }
 
   async instances(): Promise<HeldResource[]> {
-    const reservations = await this.pages((NextToken) => this.ec2.describeInstances({ NextToken }), (page) => page.Reservations);
-    return reservations
-      .flatMap((reservation) => reservation.Instances ?? [])
+    return (await this.ec2.describeInstances([]))
       .filter((instance) => instance.State?.Name !== 'terminated')
       .map((instance) => ({ type: 'instance', id: instance.InstanceId ?? '', tags: tagRecord(instance.Tags) }));
   }
@@ -74,8 +72,8 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   async resources(): Promise<HeldResource[]> {
     const [instances, volumes, interfaces] = await Promise.all([
       this.instances(),
-      this.pages((NextToken) => this.ec2.describeVolumes({ NextToken }), (page) => page.Volumes),
-      this.pages((NextToken) => this.ec2.describeNetworkInterfaces({ NextToken }), (page) => page.NetworkInterfaces),
+      this.ec2.describeVolumes([]),
+      this.ec2.describeNetworkInterfaces([]),
     ]);
     return [
       ...instances,
@@ -88,10 +86,10 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   async failNextBoot(): Promise<void> {
     this.sim.setKnobs({ bootTimeMs: 3_600_000 });
     const pending = await waitFor(async () => {
-      const page = await this.ec2.describeInstances({ Filters: [{ Name: 'instance-state-name', Values: ['pending'] }] });
-      return page.Reservations?.[0]?.Instances?.[0]?.InstanceId;
+      const [instance] = await this.ec2.describeInstances([{ Name: 'instance-state-name', Values: ['pending'] }]);
+      return instance?.InstanceId;
     });
-    await this.ec2.terminateInstances({ InstanceIds: [pending] });
+    await this.ec2.terminateInstances([pending]);
     this.sim.setKnobs({ bootTimeMs: BOOT_TIME_MS });
   }
 
@@ -102,7 +100,7 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
     vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
     this.lease = new AwsClientRegistry().acquire({ region, endpoint });
-    this.port = sdkEc2Port(this.lease.ec2);
+    this.port = sdkEc2Port(this.lease.ec2, passthroughQueue);
     return sim;
   }
 
@@ -111,21 +109,9 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
     vi.unstubAllEnvs();
   }
 
-  /** The test's own EC2 calls, through the driver's SDK port on clients of its own. */
-  private get ec2(): Ec2Port {
+  /** The test's own EC2 calls, through the driver's SDK port on clients of its own (unpaced). */
+  get ec2(): Ec2Port {
     if (!this.port) throw new Error('aws: cloud not started');
     return this.port;
-  }
-
-  /** Every item of a paged Describe call. */
-  private async pages<P extends { NextToken?: string }, T>(call: (token: string | undefined) => Promise<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
-    const all: T[] = [];
-    let token: string | undefined;
-    do {
-      const page = await call(token);
-      all.push(...(items(page) ?? []));
-      token = page.NextToken;
-    } while (token);
-    return all;
   }
 }

@@ -1,10 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { ArmClientRegistry, createAzureDriver, openSdkPort, type AzurePort, type PageReader } from '@cloudpool/azure';
+import { createAzureDriver } from '@cloudpool/azure';
+import { SimulatedAzure } from '@cloudpool/azure/testing';
 import type { Driver } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
-import { AzureSimulator } from '@cloudpool/simulator';
+import type { AzureSimulator } from '@cloudpool/simulator';
 import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The resource types of a node, by their ARM type (lower case). */
@@ -14,6 +12,13 @@ const NODE_TYPES: Readonly<Record<string, string>> = {
   'microsoft.network/networkinterfaces': 'nic',
   'microsoft.network/publicipaddresses': 'public-ip',
 };
+
+/** What the tests read of a listed ARM resource. */
+interface GroupResource {
+  type?: string;
+  id?: string;
+  tags?: Record<string, string>;
+}
 
 /** Any SSH public key: the simulator installs nothing. */
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtM3m4O1Pq3yXHkz7qFJfG0nQ zuul@example.com';
@@ -29,8 +34,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
   readonly username = 'zuul';
   readonly nodeResourceTypes = ['disk', 'instance', 'nic', 'public-ip'];
   readonly createAction = 'virtualMachines.createOrUpdate';
-  private directory: string | undefined;
-  private port: AzurePort | undefined;
+  private simulated: SimulatedAzure | undefined;
   private azureDriver: Driver | undefined;
 
   get driver(): Driver {
@@ -77,7 +81,7 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
 
   async bootedImage(instanceId: string): Promise<string | undefined> {
     const name = instanceId.slice(instanceId.lastIndexOf('/') + 1);
-    return (await this.armPort.getVirtualMachine(this.sim.resourceGroup, name)).storageProfile?.imageReference?.id;
+    return (await this.bed.clients.compute.virtualMachines.get(this.sim.resourceGroup, name)).storageProfile?.imageReference?.id;
   }
 
   async instances(): Promise<HeldResource[]> {
@@ -85,8 +89,7 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   }
 
   async resources(): Promise<HeldResource[]> {
-    const all = await readAll(this.armPort.listResources(this.sim.resourceGroup));
-    return all.flatMap((resource) => {
+    return (await this.groupResources()).flatMap((resource) => {
       const type = NODE_TYPES[resource.type?.toLowerCase() ?? ''];
       return type ? [{ type, id: resource.id ?? '', tags: { ...resource.tags } }] : [];
     });
@@ -101,38 +104,30 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   }
 
   protected async startSimulator(): Promise<AzureSimulator> {
-    // The launcher tests time boots themselves (BOOT_TIME_MS); everything else instant.
-    const sim = await new AzureSimulator({ timing: 'fast', knobs: { bootTimeMs: BOOT_TIME_MS, azure: { lroRetryAfterSeconds: 0, nicReservationMs: 1_000 } } }).start();
-    const { authFile, ca } = sim.connectionInfo();
-    this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-azure-'));
-    await writeFile(this.authPath, JSON.stringify(authFile), { mode: 0o600 });
-    this.azureDriver = createAzureDriver({ ca, adapter: { pollIntervalMs: 20, listTtlMs: 100 } });
-    this.port = await openSdkPort({ authPath: this.authPath, ca, registry: new ArmClientRegistry() });
-    return sim;
+    // The driver's test bed: the simulator (fast, the launcher tests time boots themselves:
+    // BOOT_TIME_MS), its auth file and clients of the test's own.
+    this.simulated = await SimulatedAzure.start({ knobs: { bootTimeMs: BOOT_TIME_MS, azure: { nicReservationMs: 1_000 } } });
+    this.azureDriver = createAzureDriver({ ca: this.simulated.sim.ca, adapter: { pollIntervalMs: 20, listTtlMs: 100 } });
+    return this.simulated.sim;
   }
 
   protected async release(): Promise<void> {
-    if (this.directory) await rm(this.directory, { recursive: true, force: true });
+    await this.simulated?.stop();
+  }
+
+  /** Every resource of the simulator's resource group, read around the driver on the test bed's own clients. */
+  async groupResources(): Promise<GroupResource[]> {
+    const all: GroupResource[] = [];
+    for await (const resource of this.bed.clients.resources.resources.listByResourceGroup(this.sim.resourceGroup)) all.push(resource);
+    return all;
   }
 
   private get authPath(): string {
-    if (!this.directory) throw new Error('azure: cloud not started');
-    return path.join(this.directory, 'credentials.json');
+    return this.bed.authPath;
   }
 
-  /** The test's own ARM calls, through the driver's SDK port on clients of its own. */
-  private get armPort(): AzurePort {
-    if (!this.port) throw new Error('azure: cloud not started');
-    return this.port;
-  }
-}
-
-/** Every item of an ARM list, page after page. */
-async function readAll<T>(reader: PageReader<T>): Promise<T[]> {
-  const items: T[] = [];
-  for (;;) {
-    const page = await reader.nextPage();
-    items.push(...page.items);
-    if (page.last) return items;
+  private get bed(): SimulatedAzure {
+    if (!this.simulated) throw new Error('azure: cloud not started');
+    return this.simulated;
   }
 }

@@ -2,21 +2,33 @@ import {
   AllocateHostsCommand,
   CreateFleetCommand,
   CreateLaunchTemplateCommand,
-  DescribeHostsCommand,
+  paginateDescribeHosts,
   ReleaseHostsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
+import type { CloudCallQueue } from '@cloudpool/common';
 import type { HostAndFleetPort } from '../dedicated-host-port.js';
-import { mapped, options } from './sdk-port.js';
+import { paced } from './paced-requests.js';
+import { allPages, mapped, options } from './sdk-port.js';
 
-/** HostAndFleetPort over the AWS SDK's EC2 client (the provider's one client). */
-export function sdkHostAndFleetPort(client: EC2Client): HostAndFleetPort {
+/** The largest page of DescribeHosts. */
+const MAX_HOSTS_PAGE = 500;
+
+/** HostAndFleetPort over the AWS SDK's EC2 client (the provider's one client), each request paced on `queue`. */
+export function sdkHostAndFleetPort(client: EC2Client, queue: CloudCallQueue): HostAndFleetPort {
+  const pacing = { queue };
   return {
-    allocateHosts: (input, signal) => mapped('AllocateHosts', () => client.send(new AllocateHostsCommand(input), options(signal))),
-    releaseHosts: (input, signal) => mapped('ReleaseHosts', () => client.send(new ReleaseHostsCommand(input), options(signal))),
-    describeHosts: (input, signal) => mapped('DescribeHosts', () => client.send(new DescribeHostsCommand(input), options(signal))),
+    allocateHosts: (input, signal) => mapped('AllocateHosts', () => client.send(paced(new AllocateHostsCommand(input), pacing), options(signal))),
+    releaseHosts: (input, signal) => mapped('ReleaseHosts', () => client.send(paced(new ReleaseHostsCommand(input), pacing), options(signal))),
+    describeHosts: (filters) =>
+      mapped('DescribeHosts', () =>
+        allPages(
+          paginateDescribeHosts({ client, pageSize: MAX_HOSTS_PAGE, withCommand: (command) => paced(command, pacing) }, { Filter: filters }),
+          (page) => page.Hosts,
+        ),
+      ),
     createLaunchTemplate: (input, signal) =>
-      mapped('CreateLaunchTemplate', () => client.send(new CreateLaunchTemplateCommand(input), options(signal))),
-    createFleet: (input, signal) => mapped('CreateFleet', () => client.send(new CreateFleetCommand(input), options(signal))),
+      mapped('CreateLaunchTemplate', () => client.send(paced(new CreateLaunchTemplateCommand(input), pacing), options(signal))),
+    createFleet: (input, signal) => mapped('CreateFleet', () => client.send(paced(new CreateFleetCommand(input), pacing), options(signal))),
   };
 }

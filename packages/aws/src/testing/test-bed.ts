@@ -62,9 +62,9 @@ export async function startAwsTestBed(options: AwsTestBedOptions = {}) {
   const context = { queue, systemId: SYSTEM_ID, clock, logger: logger as unknown as ProviderContext['logger'] };
   const adapter = new AwsAdapter({
     config,
-    ec2: sdkEc2Port(ec2),
-    serviceQuotas: sdkServiceQuotasPort(serviceQuotas),
-    hostsAndFleets: sdkHostAndFleetPort(ec2),
+    ec2: sdkEc2Port(ec2, queue),
+    serviceQuotas: sdkServiceQuotasPort(serviceQuotas, queue),
+    hostsAndFleets: sdkHostAndFleetPort(ec2, queue),
     context,
     owner: providerOwnership(config.name, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options.adoptNodepoolResources ?? false } }),
     timings: { terminateWindowMs: 5, ...options.timings },

@@ -4,6 +4,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import { SharedByLease } from '@cloudpool/common';
+import { pacingPolicy } from './paced-requests.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutPolicy } from './request-timeout.js';
 
 /** Where and as whom the driver talks to Azure Resource Manager. */
@@ -41,13 +42,17 @@ export function tlsOptionsFor(ca: string | undefined): { tlsOptions?: { ca: stri
 function makeClients(connection: ArmConnection): ArmClients {
   const { credential, subscriptionId, endpoint } = connection;
   const scope = armScope(endpoint);
-  // No SDK retries: they would wait out any Retry-After unbounded; the provider's queue owns retries.
+  // No SDK retries: they would wait out any Retry-After unbounded; the provider's queue owns retries
+  // (RETRY_POLICY). Each request the SDK sends is paced below its retry policy (paced-requests.ts).
   const timeout = requestTimeoutPolicy(connection.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const options = {
     endpoint,
     credentials: { scopes: [scope] },
     retryOptions: { maxRetries: 0 },
-    additionalPolicies: [{ policy: timeout, position: 'perCall' as const }],
+    additionalPolicies: [
+      { policy: timeout, position: 'perCall' as const },
+      { policy: pacingPolicy(), position: 'perRetry' as const },
+    ],
     ...tlsOptionsFor(connection.ca),
   };
   return {

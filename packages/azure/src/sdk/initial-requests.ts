@@ -12,7 +12,10 @@ type OnResponse = (response: FirstResponse) => void;
  * Sends the initial request of a long-running operation and returns its answer, as ONE request.
  * The SDKs' pollers (core-lro 3) send the request as soon as they are made; `submitted()` waits
  * for the answer (and rejects with the RestError of a refused request). The poller is then
- * dropped unpolled: the adapter follows the operation itself, one queued GET per poll.
+ * dropped unpolled: the adapter follows the operation itself (operations.ts), one GET of the
+ * resource per poll, on injected timers (the SDK's poller sleeps on the system's), reading a
+ * failed VM's code from its instance view. A poller that is polled is paced like any request
+ * (sdk/paced-requests.ts counts its GETs as `<action>.poll`).
  */
 export async function initialRequest(start: (onResponse: OnResponse) => { submitted(): Promise<void> }): Promise<FirstResponse> {
   let first: FirstResponse | undefined;

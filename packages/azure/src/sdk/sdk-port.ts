@@ -2,29 +2,17 @@ import type { Image, InstanceViewStatus, ResourceSku, Usage, VirtualMachine } fr
 import type { NetworkInterface, PublicIPAddress, Subnet, Usage as NetworkUsage } from '@azure/arm-network';
 import type { GenericResourceExpanded } from '@azure/arm-resources';
 import { mapped } from '../errors.js';
-import type { ArmAcceptance, ArmCollection, AzurePort, PageReader, ProvisioningSnapshot } from '../port.js';
+import type { ApiCallKind, CloudCallQueue } from '@cloudpool/common';
+import type { ArmAcceptance, ArmCollection, AzurePort, ProvisioningSnapshot } from '../port.js';
 import type { ArmClients } from './client-registry.js';
 import { acceptanceOf, initialRequest } from './initial-requests.js';
+import { pacedOperation } from './paced-requests.js';
 
-/** What the SDKs' list methods return: items, or pages of items through `byPage()`. */
-interface Pageable<T> {
-  byPage(): AsyncIterableIterator<T[]>;
-}
-
-/** The SDKs mark each page with its continuation (the `nextLink`). */
-const nextLinkOf = (page: unknown[]) => (page as { continuationToken?: string }).continuationToken;
-
-/** Reads a list page by page, each page one request, errors mapped as `action`; a page's `nextLink` tells whether one follows. */
-function pages<T>(action: string, list: Pageable<T>): PageReader<T> {
-  const iterator = list.byPage();
-  return {
-    action,
-    nextPage: () =>
-      mapped(action, async () => {
-        const page = await iterator.next();
-        return page.done ? { items: [], last: true } : { items: page.value, last: !nextLinkOf(page.value) };
-      }),
-  };
+/** Every item of an SDK list, page after page (each page one request, following `nextLink`), through the SDK's pager. */
+async function allItems<T>(list: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of list) items.push(item);
+  return items;
 }
 
 /** The code and message of a failed VM provisioning, from its instance view (`ProvisioningState/failed/<code>`). */
@@ -34,10 +22,11 @@ function provisioningFailure(statuses: InstanceViewStatus[] | undefined): Provis
   return { code: failed.code.split('/')[2] ?? 'Failed', message: failed.message ?? failed.displayStatus ?? 'provisioning failed' };
 }
 
-/** The AzurePort over the official SDK clients of one connection. */
+/** The AzurePort over the official SDK clients of one connection, each request paced on the provider's `queue`. */
 export class SdkAzurePort implements AzurePort {
   constructor(
     private readonly clients: ArmClients,
+    private readonly queue: CloudCallQueue,
     /** Gives the client set back to its registry. */
     private readonly onClose: () => void = () => undefined,
   ) {}
@@ -51,17 +40,17 @@ export class SdkAzurePort implements AzurePort {
   }
 
   resourceGroupExists(resourceGroup: string): Promise<boolean> {
-    return mapped('resourceGroups.checkExistence', async () => (await this.clients.resources.resourceGroups.checkExistence(resourceGroup)).body);
+    return this.run('resourceGroups.checkExistence', 'read', async () => (await this.clients.resources.resourceGroups.checkExistence(resourceGroup)).body);
   }
 
   createResourceGroup(resourceGroup: string, location: string): Promise<void> {
-    return mapped('resourceGroups.createOrUpdate', async () => {
+    return this.run('resourceGroups.createOrUpdate', 'write', async () => {
       await this.clients.resources.resourceGroups.createOrUpdate(resourceGroup, { location });
     });
   }
 
   putPublicIpAddress(resourceGroup: string, name: string, body: PublicIPAddress): Promise<ArmAcceptance> {
-    return mapped('publicIPAddresses.createOrUpdate', async () => {
+    return this.run('publicIPAddresses.createOrUpdate', 'write', async () => {
       const answer = await initialRequest((onResponse) =>
         this.clients.network.publicIPAddresses.createOrUpdate(resourceGroup, name, body, createOnly({ onResponse })),
       );
@@ -70,7 +59,7 @@ export class SdkAzurePort implements AzurePort {
   }
 
   putNetworkInterface(resourceGroup: string, name: string, body: NetworkInterface): Promise<ArmAcceptance> {
-    return mapped('networkInterfaces.createOrUpdate', async () => {
+    return this.run('networkInterfaces.createOrUpdate', 'write', async () => {
       const answer = await initialRequest((onResponse) =>
         this.clients.network.networkInterfaces.createOrUpdate(resourceGroup, name, body, createOnly({ onResponse })),
       );
@@ -79,7 +68,7 @@ export class SdkAzurePort implements AzurePort {
   }
 
   putVirtualMachine(resourceGroup: string, name: string, body: VirtualMachine): Promise<ArmAcceptance> {
-    return mapped('virtualMachines.createOrUpdate', async () => {
+    return this.run('virtualMachines.createOrUpdate', 'write', async () => {
       const answer = await initialRequest((onResponse) =>
         this.clients.compute.virtualMachines.createOrUpdate(resourceGroup, name, body, { onResponse, ifNoneMatch: '*' }),
       );
@@ -88,7 +77,7 @@ export class SdkAzurePort implements AzurePort {
   }
 
   deleteResource(collection: ArmCollection, resourceGroup: string, name: string): Promise<ArmAcceptance> {
-    return mapped(`${collection}.delete`, async () => {
+    return this.run(`${collection}.delete`, 'write', async () => {
       const { compute, network } = this.clients;
       switch (collection) {
         case 'virtualMachines':
@@ -106,7 +95,7 @@ export class SdkAzurePort implements AzurePort {
   }
 
   readProvisioning(collection: ArmCollection, resourceGroup: string, name: string): Promise<ProvisioningSnapshot> {
-    return mapped(`${collection}.get`, async () => {
+    return this.run(`${collection}.get`, 'read', async () => {
       const { compute, network } = this.clients;
       switch (collection) {
         case 'virtualMachines': {
@@ -127,43 +116,52 @@ export class SdkAzurePort implements AzurePort {
   }
 
   getVirtualMachine(resourceGroup: string, name: string): Promise<VirtualMachine> {
-    return mapped('virtualMachines.get', () => this.clients.compute.virtualMachines.get(resourceGroup, name));
+    return this.run('virtualMachines.get', 'read', () => this.clients.compute.virtualMachines.get(resourceGroup, name));
   }
 
   getSubnet(resourceGroup: string, network: string, name: string): Promise<Subnet> {
-    return mapped('subnets.get', () => this.clients.network.subnets.get(resourceGroup, network, name));
+    return this.run('subnets.get', 'read', () => this.clients.network.subnets.get(resourceGroup, network, name));
   }
 
-  listVirtualMachines(resourceGroup: string): PageReader<VirtualMachine> {
-    return pages('virtualMachines.list', this.clients.compute.virtualMachines.list(resourceGroup));
+  listVirtualMachines(resourceGroup: string): Promise<VirtualMachine[]> {
+    return this.list('virtualMachines.list', () => this.clients.compute.virtualMachines.list(resourceGroup));
   }
 
-  listNetworkInterfaces(resourceGroup: string): PageReader<NetworkInterface> {
-    return pages('networkInterfaces.list', this.clients.network.networkInterfaces.list(resourceGroup));
+  listNetworkInterfaces(resourceGroup: string): Promise<NetworkInterface[]> {
+    return this.list('networkInterfaces.list', () => this.clients.network.networkInterfaces.list(resourceGroup));
   }
 
-  listPublicIpAddresses(resourceGroup: string): PageReader<PublicIPAddress> {
-    return pages('publicIPAddresses.list', this.clients.network.publicIPAddresses.list(resourceGroup));
+  listPublicIpAddresses(resourceGroup: string): Promise<PublicIPAddress[]> {
+    return this.list('publicIPAddresses.list', () => this.clients.network.publicIPAddresses.list(resourceGroup));
   }
 
-  listImages(resourceGroup: string): PageReader<Image> {
-    return pages('images.list', this.clients.compute.images.listByResourceGroup(resourceGroup));
+  listImages(resourceGroup: string): Promise<Image[]> {
+    return this.list('images.list', () => this.clients.compute.images.listByResourceGroup(resourceGroup));
   }
 
-  listResources(resourceGroup: string): PageReader<GenericResourceExpanded> {
-    return pages('resources.list', this.clients.resources.resources.listByResourceGroup(resourceGroup, { expand: 'createdTime' }));
+  listResources(resourceGroup: string): Promise<GenericResourceExpanded[]> {
+    return this.list('resources.list', () => this.clients.resources.resources.listByResourceGroup(resourceGroup, { expand: 'createdTime' }));
   }
 
-  listUsages(location: string): PageReader<Usage> {
-    return pages('usage.list', this.clients.compute.usage.list(location));
+  listUsages(location: string): Promise<Usage[]> {
+    return this.list('usage.list', () => this.clients.compute.usage.list(location));
   }
 
-  listNetworkUsages(location: string): PageReader<NetworkUsage> {
-    return pages('networkUsages.list', this.clients.network.usages.list(location));
+  listNetworkUsages(location: string): Promise<NetworkUsage[]> {
+    return this.list('networkUsages.list', () => this.clients.network.usages.list(location));
   }
 
-  listVirtualMachineSkus(location: string): PageReader<ResourceSku> {
-    return pages('resourceSkus.list', this.clients.compute.resourceSkus.list({ filter: `location eq '${location}'` }));
+  listVirtualMachineSkus(location: string): Promise<ResourceSku[]> {
+    return this.list('resourceSkus.list', () => this.clients.compute.resourceSkus.list({ filter: `location eq '${location}'` }));
+  }
+
+  /** One port operation: its requests paced as `action` (see paced-requests.ts), what it throws mapped once. */
+  private run<T>(action: string, kind: ApiCallKind, operation: () => Promise<T>): Promise<T> {
+    return mapped(action, () => pacedOperation({ queue: this.queue, action, kind }, operation));
+  }
+
+  private list<T>(action: string, list: () => AsyncIterable<T>): Promise<T[]> {
+    return this.run(action, 'read', () => allItems(list()));
   }
 }
 

@@ -175,7 +175,8 @@ export async function startAdapter(azure: SimulatedAzure, options: TestAdapterOp
       owner: providerOwnership(config.providerName, { systemId: SYSTEM_ID, cleanup: { adoptNodepoolResources: options.adoptNodepoolResources ?? false } }),
     },
     {
-      openPort: () => openSdkPort({ ...(config.settings.authPath === undefined ? {} : { authPath: config.settings.authPath }), ca, registry: new ArmClientRegistry() }),
+      openPort: (queue) =>
+        openSdkPort({ ...(config.settings.authPath === undefined ? {} : { authPath: config.settings.authPath }), ca, registry: new ArmClientRegistry(), queue }),
       pollIntervalMs: options.pollIntervalMs ?? 5,
       listTtlMs: options.listTtlMs ?? 1_000,
       ...(options.listRefreshGapMs === undefined ? {} : { listRefreshGapMs: options.listRefreshGapMs }),

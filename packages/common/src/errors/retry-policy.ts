@@ -18,7 +18,10 @@ export interface RetryLayer {
  * Layers, innermost first:
  * - `throttledCall`: a throttled answer is sent again by the provider's ApiQueue, 8 times at
  *   most, after the cloud's Retry-After (else the queue's `throttlePauseMs`, 1 s); the whole
- *   queue pauses meanwhile and an adaptive rate slows down.
+ *   queue pauses meanwhile and an adaptive rate slows down. The queue sees each HTTP request
+ *   where the SDK sends it (`pacedRequest`), so this layer repeats one request, never a whole
+ *   listing or operation. The SDKs' own retries are off (AWS `maxAttempts: 1`, ARM
+ *   `maxRetries: 0`; OpenStack has no SDK): no layer hides inside them.
  * - `reauthentication`: an `auth` answer of an OpenStack call makes the Keystone session forget
  *   its token; the call is sent once more with a new one.
  * - `createSend`: one attempt's create (AWS RunInstances) is sent again at once, with the same

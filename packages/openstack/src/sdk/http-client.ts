@@ -1,5 +1,5 @@
-import { CloudError, mayRetry, RETRY_POLICY, type CloudCallQueue, type Clock } from '@cloudpool/common';
-import type { AxiosResponse } from 'axios';
+import { CloudError, mayRetry, pacedRequest, RETRY_POLICY, type CloudCallQueue, type Clock } from '@cloudpool/common';
+import axios, { type AxiosAdapter, type AxiosResponse } from 'axios';
 import { cloudErrorFromAnswer, cloudErrorFromNetworkFailure } from '../errors.js';
 import type { OpenStackConnection } from './client-registry.js';
 import type { KeystoneToken } from './keystone-session.js';
@@ -27,10 +27,16 @@ export interface ServiceAnswer<T> {
   data: T;
 }
 
+/** axios's own transport (Node's http), below its interceptors and transforms. */
+const transport: AxiosAdapter = axios.getAdapter(axios.defaults.adapter);
+
 /**
- * Calls the services of one connection for one provider. Every call, the token request
- * included, goes through the provider's queue, one queued call per HTTP request; the token is
- * obtained before a call is queued, so a call never waits in the queue for another. A 401 makes
+ * Calls the services of one connection for one provider. Every HTTP request, the token request
+ * included, goes through the provider's queue, one queued call per request: a service call is
+ * paced in axios's transport (a per-request adapter around axios's own; the connection's axios
+ * instance follows no redirects, so one request is one call), classified there for the queue
+ * (a throttle pauses it and is sent again, `RETRY_POLICY.throttledCall`). The token is
+ * obtained before a call is sent, so a call never waits in the queue for another. A 401 makes
  * the session forget the token and the call is repeated with a new one (`RETRY_POLICY.reauthentication`: once); a second 401 is an
  * `auth` CloudError. Errors are CloudErrors made from the status and the service's message only.
  */
@@ -57,7 +63,7 @@ export class OpenStackClient {
     for (let reauthentications = 0; ; reauthentications++) {
       const token = await session.token(this.queue);
       try {
-        return await this.queue.run({ action: call.action, kind: call.kind }, (signal) => this.send<T>(call, token, signal));
+        return await this.send<T>(call, token);
       } catch (error) {
         if (!mayRetry(RETRY_POLICY.reauthentication, error, reauthentications)) throw error;
         session.forget(token);
@@ -87,7 +93,7 @@ export class OpenStackClient {
     }
   }
 
-  private async send<T>(call: ServiceCall, token: KeystoneToken, signal: AbortSignal): Promise<ServiceAnswer<T>> {
+  private async send<T>(call: ServiceCall, token: KeystoneToken): Promise<ServiceAnswer<T>> {
     const { cloud, region, http } = this.connection;
     const endpoint = requireServiceEndpoint(token.catalog, call.service, region, cloud.interface);
     const root = call.versionDocument ? endpoint.replace(PROJECT_ID_SEGMENT, '') : endpoint;
@@ -99,13 +105,34 @@ export class OpenStackClient {
         params: call.params,
         data: call.body,
         headers: { ...call.headers, 'X-Auth-Token': token.value },
-        signal,
+        adapter: this.paced(call),
       });
     } catch (error) {
       throw cloudErrorFromNetworkFailure(call.action, error);
     }
     if (response.status >= 400) throw cloudErrorFromAnswer(call.action, response, () => this.clock.now());
     return { status: response.status, data: response.data as T };
+  }
+
+  /** axios's transport for one call's request, paced on the provider's queue (common's `pacedRequest`). */
+  private paced(call: ServiceCall): AxiosAdapter {
+    return (config) =>
+      pacedRequest(this.queue, { action: call.action, kind: call.kind }, () => transport(config), {
+        ofError: (error) => cloudErrorFromNetworkFailure(call.action, error),
+        // The transport's body is still text (axios parses it after): parsed here the same way for the classification.
+        ofAnswer: (response) =>
+          response.status >= 400 ? cloudErrorFromAnswer(call.action, { ...response, data: parsedBody(response.data) }, () => this.clock.now()) : undefined,
+      });
+  }
+}
+
+/** A JSON body as axios would parse it; anything else as it is. */
+function parsedBody(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
   }
 }
 

@@ -1,4 +1,4 @@
-import { type CloudCallQueue, CloudError, isCloudError, mayRetry, RETRY_POLICY, type TimerClock } from '@cloudpool/common';
+import { CloudError, isCloudError, mayRetry, RETRY_POLICY, type TimerClock } from '@cloudpool/common';
 import { classifyArmError } from './errors.js';
 import type { ArmResourceRef } from './names.js';
 import type { ArmAcceptance, ArmCollection, AzurePort, ProvisioningSnapshot } from './port.js';
@@ -11,8 +11,6 @@ export interface OperationSettings {
   /** Waits between polls (and the time the timeout is measured on). */
   timers: TimerClock;
 }
-
-/** Polls that may fail in a row (throttled or transient) before following an operation gives up. */
 
 const ENDED = new Set(['Succeeded', 'Failed', 'Canceled']);
 
@@ -42,32 +40,31 @@ function sleep(timers: TimerClock, ms: number, signal: AbortSignal | undefined):
 }
 
 /**
- * Sends ARM writes through the provider's queue and follows the long-running operations they
- * start. Following does not use the SDKs' pollers: each poll is ONE queued GET of the resource,
+ * Sends ARM writes and follows the long-running operations they start (every request paced by
+ * the port). Following does not use the SDKs' pollers: each poll is ONE GET of the resource,
  * whose provisioning state ARM keeps in step with the operation (`Creating`/`Updating`/`Deleting`
- * until it ends; a deleted resource answers 404). So every poll is paced and counted like any other
- * call, and a failed VM tells its failure code in its instance view rather than in the text of a
- * poller's error. Polls that fail retryably
- * (throttled, transient) are repeated, up to a few in a row.
+ * until it ends; a deleted resource answers 404), every `pollIntervalMs` on injected timers. So a
+ * failed VM tells its failure code in its instance view rather than in the text of a poller's
+ * error, and a delete whose answer says it is done costs no poll at all. Polls that fail
+ * retryably (throttled, transient) are repeated, `RETRY_POLICY.failedPoll` in a row at most.
  */
 export class ArmOperations {
   constructor(
     private readonly port: AzurePort,
-    private readonly queue: CloudCallQueue,
     private readonly settings: OperationSettings,
   ) {}
 
-  /** Sends a PUT (one queued write); resolves with ARM's acceptance, the operation possibly still running. */
-  put(collection: ArmCollection, send: () => Promise<ArmAcceptance>, signal?: AbortSignal): Promise<ArmAcceptance> {
+  /** Sends a PUT (one write, `send`); resolves with ARM's acceptance, the operation possibly still running. */
+  put(send: () => Promise<ArmAcceptance>, signal?: AbortSignal): Promise<ArmAcceptance> {
     throwIfAborted(signal);
-    return this.queue.run({ action: `${collection}.createOrUpdate`, kind: 'write' }, send);
+    return send();
   }
 
-  /** Reads a resource once (one queued read); undefined when it is not there. */
+  /** Reads a resource once (one read); undefined when it is not there. */
   async read(collection: ArmCollection, ref: ArmResourceRef, signal?: AbortSignal): Promise<ProvisioningSnapshot | undefined> {
     throwIfAborted(signal);
     try {
-      return await this.queue.run({ action: `${collection}.get`, kind: 'read' }, () => this.port.readProvisioning(collection, ref.resourceGroup, ref.name));
+      return await this.port.readProvisioning(collection, ref.resourceGroup, ref.name);
     } catch (error) {
       if (isCloudError(error, 'not-found')) return undefined;
       throw error;
@@ -87,7 +84,7 @@ export class ArmOperations {
     if (snapshot.provisioningState !== 'Succeeded') throw provisioningError(collection, ref, snapshot);
   }
 
-  /** Deletes a resource (one queued write) and waits until it is gone. A resource that is not there counts as deleted. */
+  /** Deletes a resource (one write) and waits until it is gone. A resource that is not there counts as deleted. */
   async delete(collection: ArmCollection, ref: ArmResourceRef, signal?: AbortSignal): Promise<void> {
     const accepted = await this.startDelete(collection, ref, signal);
     if (accepted?.status !== 202) return;
@@ -97,13 +94,13 @@ export class ArmOperations {
   }
 
   /**
-   * Sends a resource's DELETE (one queued write) and resolves with ARM's acceptance, the
+   * Sends a resource's DELETE (one write) and resolves with ARM's acceptance, the
    * operation possibly still running (202); undefined when the resource was not there.
    */
   async startDelete(collection: ArmCollection, ref: ArmResourceRef, signal?: AbortSignal): Promise<ArmAcceptance | undefined> {
     throwIfAborted(signal);
     try {
-      return await this.queue.run({ action: `${collection}.delete`, kind: 'write' }, () => this.port.deleteResource(collection, ref.resourceGroup, ref.name));
+      return await this.port.deleteResource(collection, ref.resourceGroup, ref.name);
     } catch (error) {
       if (isCloudError(error, 'not-found')) return undefined;
       throw error;
@@ -124,7 +121,7 @@ export class ArmOperations {
       await sleep(timers, wait, signal);
       let snapshot: ProvisioningSnapshot | undefined;
       try {
-        snapshot = await this.queue.run({ action, kind: 'read' }, () => this.port.readProvisioning(collection, ref.resourceGroup, ref.name));
+        snapshot = await this.port.readProvisioning(collection, ref.resourceGroup, ref.name);
         failedInARow = 0;
         wait = pollIntervalMs;
       } catch (error) {
