@@ -5,7 +5,7 @@ import { ArmClientRegistry, createAzureDriver, openSdkPort, type AzurePort, type
 import type { Driver } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
 import { AzureSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, WRONG_SECRET, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The resource types of a node, by their ARM type (lower case). */
 const NODE_TYPES: Readonly<Record<string, string>> = {
@@ -38,7 +38,8 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     return this.azureDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
+  /** `wrongCredentials`: an auth file whose client secret is `WRONG_SECRET`. */
+  providerYaml({ maxServers = 10, launchRetries = 3, wrongCredentials = false }: ProviderOptions = {}): string {
     const { resourceGroup, location } = this.sim;
     const label = (name: string, vmSize: string) =>
       `          - name: ${name}\n            cloud-image: ubuntu\n            hardware-profile:\n              vm-size: ${vmSize}\n`;
@@ -46,7 +47,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     driver: azure
     location: ${location}
     resource-group: ${resourceGroup}
-    auth-path: ${this.authPath}
+    auth-path: ${wrongCredentials ? this.wrongAuthPath : this.authPath}
     network:
       resource-group: ${resourceGroup}
       network: ${resourceGroup}-vnet
@@ -89,12 +90,17 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
     this.sim.setKnobs({ azure: { asyncAllocationFailureRatio: 0 } });
   }
 
+  credentialChecks(): number {
+    return this.calls('token');
+  }
+
   protected async startSimulator(): Promise<AzureSimulator> {
     // The launcher tests time boots themselves (BOOT_TIME_MS); everything else instant.
     const sim = await new AzureSimulator({ timing: 'fast', knobs: { bootTimeMs: BOOT_TIME_MS, azure: { lroRetryAfterSeconds: 0, nicReservationMs: 1_000 } } }).start();
     const { authFile, ca } = sim.connectionInfo();
     this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-azure-'));
     await writeFile(this.authPath, JSON.stringify(authFile), { mode: 0o600 });
+    await writeFile(this.wrongAuthPath, JSON.stringify({ ...authFile, clientSecret: WRONG_SECRET }), { mode: 0o600 });
     this.azureDriver = createAzureDriver({ ca, adapter: { pollIntervalMs: 20, listTtlMs: 100 } });
     this.port = await openSdkPort({ authPath: this.authPath, ca, registry: new ArmClientRegistry() });
     return sim;
@@ -107,6 +113,11 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   private get authPath(): string {
     if (!this.directory) throw new Error('azure: cloud not started');
     return path.join(this.directory, 'credentials.json');
+  }
+
+  private get wrongAuthPath(): string {
+    if (!this.directory) throw new Error('azure: cloud not started');
+    return path.join(this.directory, 'wrong-credentials.json');
   }
 
   /** The test's own ARM calls, through the driver's SDK port on clients of its own. */

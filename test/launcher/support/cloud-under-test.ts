@@ -19,7 +19,12 @@ export interface ProviderOptions {
   maxServers?: number;
   /** The provider's `launch-retries` (default 3). */
   launchRetries?: number;
+  /** Credentials the cloud refuses: its known user or principal with `WRONG_SECRET` (AWS: an unknown access key). */
+  wrongCredentials?: boolean;
 }
+
+/** The secret of `wrongCredentials`; no output of the launcher may contain it. */
+export const WRONG_SECRET = 'wrong-secret-5c1e0d7a';
 
 /**
  * One cloud as the launcher tests drive it: its simulator, what its driver needs to reach it
@@ -92,6 +97,12 @@ export abstract class CloudUnderTest<S extends SimulatedCloud = SimulatedCloud> 
   calls(action: string, outcome?: CallOutcome): number {
     return this.sim.counters.count(action, outcome);
   }
+
+  /**
+   * Requests in which the cloud checked the provider's credentials so far: each EC2 call (every
+   * one is signed), each AAD or Keystone token request.
+   */
+  abstract credentialChecks(): number;
 
   /** Calls the simulator throttled, over every action. */
   throttledCalls(): number {

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Launcher } from '../launcher.js';
 import { registerEventCounters } from './event-counters.js';
+import { registerHealthGauge } from './health-gauge.js';
 import { QueueSubscriptions } from './queue-subscriptions.js';
 import type { QuotaReader } from './quota-reader.js';
 import { registerStateGauges } from './state-gauges.js';
@@ -27,6 +28,7 @@ export class LauncherMetrics {
   constructor(launcher: Launcher, quota: QuotaReader) {
     collectDefaultMetrics({ register: this.registry });
     registerStateGauges(this.registry, launcher, quota);
+    registerHealthGauge(this.registry, launcher);
     const counters = registerEventCounters(this.registry);
     const { events } = launcher.context;
     events.on('launch', counters.launch);
