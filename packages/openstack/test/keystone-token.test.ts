@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CloudError, REFUSED_CREDENTIALS_BACKOFF } from '@cloudpool/common';
+import { CloudError, ProviderHealthMonitor, REFUSED_CREDENTIALS_BACKOFF } from '@cloudpool/common';
+import { pino } from 'pino';
 import { passthroughQueue } from '@cloudpool/common/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCloudConfig } from '../src/clouds/clouds-yaml.js';
@@ -109,5 +110,26 @@ describe('Keystone tokens', () => {
     expect(tokensIssued()).toBe(3);
     expect(lease.connection.session.loginFailing).toBe(true);
     lease.release();
+  });
+
+  it('turns every provider on a shared connection auth-failing, also the ones whose calls the session held back without a login', async () => {
+    cloud = await SimulatedOpenStack.start();
+    const info = cloud.sim.connectionInfo();
+    await writeFile(path.join(cloud.dir, 'secure.yaml'), `clouds:\n  ${info.cloudName}:\n    auth:\n      password: wrong\n`);
+    const config = loadCloudConfig(info.cloudName, { directories: [cloud.dir], env: {} });
+    const registry = new ConnectionRegistry();
+    const providers = ['a', 'b'].map((name) => {
+      const lease = registry.acquire(config, info.regionName, { clock: cloud!.clock });
+      const health = new ProviderHealthMonitor({ provider: name, clock: cloud!.clock, logger: pino({ level: 'silent' }) });
+      return { lease, health, client: new OpenStackClient(lease.connection, health.watch(passthroughQueue), cloud!.clock) };
+    });
+    expect(registry.size).toBe(1);
+    const [a, b] = providers as [(typeof providers)[0], (typeof providers)[0]];
+    await expect(a.client.projectId()).rejects.toMatchObject({ credentialsRefused: true });
+    await expect(b.client.projectId()).rejects.toMatchObject({ credentialsRefused: true });
+    expect(tokensIssued()).toBe(1);
+    expect(a.health.health().state).toBe('auth-failing');
+    expect(b.health.health().state).toBe('auth-failing');
+    for (const { lease } of providers) lease.release();
   });
 });

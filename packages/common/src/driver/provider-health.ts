@@ -70,6 +70,10 @@ export class ProviderHealthMonitor implements ProviderHealthSource {
         if (this.refusal && this.blocked(this.refusal)) return Promise.reject(this.refusal.held);
         return queue.run(call, (signal) => this.send(fn, signal));
       },
+      heldBack: (error) => {
+        // Opens the provider's own backoff on the first one only: held-back calls say nothing new.
+        if (!this.refusal && error.credentialsRefused) this.refused(error, this.options.clock.now());
+      },
     };
   }
 
