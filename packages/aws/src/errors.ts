@@ -42,6 +42,7 @@ const KIND_BY_CODE: Readonly<Record<string, CloudErrorKind>> = {
   UnrecognizedClientException: 'auth',
   InvalidClientTokenId: 'auth',
   ExpiredToken: 'auth',
+  SignatureDoesNotMatch: 'auth',
   CredentialsProviderError: 'auth',
 
   InternalError: 'transient',
@@ -50,6 +51,21 @@ const KIND_BY_CODE: Readonly<Record<string, CloudErrorKind>> = {
   ServiceUnavailable: 'transient',
   ServiceException: 'transient',
 };
+
+/**
+ * The `auth` codes by which AWS refuses the credentials themselves (an unknown or deactivated
+ * access key, a wrong secret, an expired session token, none found): every call fails alike,
+ * so provider health turns `auth-failing` and calls back off. `UnauthorizedOperation` and
+ * `AccessDeniedException` are not among them: the credentials lack one permission.
+ */
+const CREDENTIALS_REFUSED_CODES: ReadonlySet<string> = new Set([
+  'AuthFailure',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'CredentialsProviderError',
+]);
 
 /**
  * Codes by which a launch call (RunInstances, CreateFleet, AllocateHosts) says that something
@@ -94,6 +110,7 @@ export function toCloudError(error: unknown, action: string): CloudError {
   return new CloudError(launchPermanent(action, code, sdk.message) ? 'permanent' : kindOf(sdk, code), message, {
     action,
     code,
+    credentialsRefused: code !== undefined && CREDENTIALS_REFUSED_CODES.has(code),
     retryAfterMs: parseRetryAfter(sdk.$response?.headers?.['retry-after']),
     cause: error,
   });

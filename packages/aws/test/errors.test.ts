@@ -26,7 +26,7 @@ describe('AWS error mapping', () => {
     const launch = () => new RunInstancesCommand({ ImageId: JAMMY_IMAGE_ID, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 });
 
     const strangers = new EC2Client({ endpoint, region, maxAttempts: 1, credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' } });
-    expect(await mappedFailure(strangers.send(launch()), 'RunInstances')).toMatchObject({ kind: 'auth', code: 'AuthFailure' });
+    expect(await mappedFailure(strangers.send(launch()), 'RunInstances')).toMatchObject({ kind: 'auth', code: 'AuthFailure', credentialsRefused: true });
     strangers.destroy();
     const badType = new RunInstancesCommand({ ImageId: JAMMY_IMAGE_ID, InstanceType: 'q9.big' as 't3.micro', MinCount: 1, MaxCount: 1 });
     expect(await mappedFailure(bed.ec2.send(badType), 'RunInstances')).toMatchObject({ kind: 'permanent', code: 'InvalidParameterValue' });
@@ -47,6 +47,7 @@ describe('AWS error mapping', () => {
     expect(await mappedFailure(quotas.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })), 'ListServiceQuotas')).toMatchObject({
       kind: 'auth',
       code: 'AccessDeniedException',
+      credentialsRefused: false,
     });
     quotas.destroy();
   });
@@ -72,7 +73,11 @@ describe('AWS error mapping', () => {
       retryAfterMs: 3000,
     });
     expect(toCloudError(serviceError('InvalidAMIID.NotFound', 400), 'DeregisterImage').kind).toBe('not-found');
-    expect(toCloudError(serviceError('UnauthorizedOperation', 403), 'RunInstances').kind).toBe('auth');
+    // A permission the credentials lack is `auth` but no refusal of the credentials (provider health stays ok).
+    expect(toCloudError(serviceError('UnauthorizedOperation', 403), 'RunInstances')).toMatchObject({ kind: 'auth', credentialsRefused: false });
+    for (const code of ['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'ExpiredToken']) {
+      expect(toCloudError(serviceError(code, 403), 'GetServiceQuota'), code).toMatchObject({ kind: 'auth', credentialsRefused: true });
+    }
     // Client errors are retried as new attempts unless they prove the label wrong.
     expect(toCloudError(serviceError('IdempotentParameterMismatch', 400), 'RunInstances').kind).toBe('rejected');
     expect(toCloudError(serviceError('MissingParameter', 400), 'RunInstances').kind).toBe('rejected');

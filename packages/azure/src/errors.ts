@@ -27,6 +27,13 @@ const AUTH_CODES = new Set([
 ]);
 
 /**
+ * The ARM codes of a token ARM does not take (forged, expired, for another audience): the
+ * credentials themselves are refused, as by AAD. `AuthorizationFailed` and
+ * `LinkedAuthorizationFailed` are a permission the principal lacks, not a refusal.
+ */
+const CREDENTIALS_REFUSED_CODES = new Set(['AuthenticationFailed', 'InvalidAuthenticationToken', 'InvalidAuthenticationTokenAudience', 'ExpiredAuthenticationToken']);
+
+/**
  * Conditions that pass by themselves: a NIC stays reserved for its deleted (or refused) VM for a
  * while (`NicReservedForAnotherVm`), a public IP cannot be deleted while its NIC still uses it
  * (`PublicIPAddressCannotBeDeleted`). The same call succeeds later.
@@ -84,12 +91,16 @@ export function toCloudError(error: unknown, action: string): CloudError {
   const options = { action, code: sdk.code ?? (status === undefined ? undefined : String(status)), retryAfterMs };
   switch (sdk.name) {
     case 'RestError':
-      return new CloudError(classifyArmError(sdk.code, status, message), `${action}: ${message}`, options);
+      return new CloudError(classifyArmError(sdk.code, status, message), `${action}: ${message}`, {
+        ...options,
+        credentialsRefused: sdk.code !== undefined && CREDENTIALS_REFUSED_CODES.has(sdk.code),
+      });
     case 'AuthenticationError':
-      return new CloudError(classifyAuthenticationError(status), `${action}: authentication failed: ${message}`, options);
+      // AAD's refusal of the principal (`AADSTS7000215` a wrong secret, `AADSTS700016` an unknown client...).
+      return new CloudError(classifyAuthenticationError(status), `${action}: authentication failed: ${message}`, { ...options, credentialsRefused: true });
     case 'CredentialUnavailableError':
     case 'AuthenticationRequiredError':
-      return new CloudError('auth', `${action}: no usable Azure credential: ${message}`, options);
+      return new CloudError('auth', `${action}: no usable Azure credential: ${message}`, { ...options, credentialsRefused: true });
     case 'AbortError':
       return new CloudError('transient', `${action}: aborted`, options);
     default:

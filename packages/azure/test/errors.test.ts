@@ -44,6 +44,16 @@ describe('Azure error mapping', () => {
   });
 
   it.each([
+    [{ name: 'AuthenticationError', statusCode: 401, message: 'AADSTS7000215: Invalid client secret provided.' }, true],
+    [{ name: 'AuthenticationError', statusCode: 429, message: 'throttled' }, false],
+    [{ name: 'CredentialUnavailableError', message: 'no credential' }, true],
+    [{ name: 'RestError', statusCode: 401, code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' }, true],
+    [{ name: 'RestError', statusCode: 403, code: 'AuthorizationFailed', message: 'does not have authorization to perform action' }, false],
+  ])('tells a refusal of the credentials from other errors: %o → %s', (error, credentialsRefused) => {
+    expect(toCloudError(error, 'token')).toMatchObject({ credentialsRefused });
+  });
+
+  it.each([
     [{ name: 'AuthenticationError', statusCode: 401, message: 'invalid_client' }, 'auth'],
     [{ name: 'AuthenticationError', statusCode: 429, message: 'throttled' }, 'throttled'],
     [{ name: 'AuthenticationError', statusCode: 503, message: 'down' }, 'transient'],

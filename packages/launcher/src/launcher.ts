@@ -49,6 +49,10 @@ export interface DownProvider {
   /** False for a permanent error (bad credentials, bad config): it stays down until a reload. */
   retrying: boolean;
   attempts: number;
+  /** The cloud refused the provider's credentials (a CloudError with `credentialsRefused`). */
+  credentialsRefused: boolean;
+  /** Epoch ms on the launcher's clock of the first failed start. */
+  since: number;
 }
 
 /** Whether a failed provider start may succeed if tried again (a transient, throttled or capacity cloud error, or a ZooKeeper connection loss). */
@@ -208,7 +212,7 @@ export class Launcher {
 
   /** Configured providers that are not running, by name (see `DownProvider`). */
   downProviders(): Map<string, DownProvider> {
-    return new Map([...this.down].map(([name, { reason, retrying, attempts }]) => [name, { reason, retrying, attempts }]));
+    return new Map([...this.down].map(([name, { reason, retrying, attempts, credentialsRefused, since }]) => [name, { reason, retrying, attempts, credentialsRefused, since }]));
   }
 
   /**
@@ -226,7 +230,9 @@ export class Launcher {
     } catch (error) {
       const retrying = isTransientStartError(error) && !this.stopping;
       const reason = error instanceof Error ? error.message : String(error);
-      const entry = { reason, retrying, attempts: attempt, fingerprint: providerConfig.fingerprint } as DownProvider & { timer?: unknown; fingerprint: string };
+      const credentialsRefused = isCloudError(error) && error.credentialsRefused;
+      const since = this.down.get(name)?.since ?? this.context.clock.now();
+      const entry = { reason, retrying, attempts: attempt, credentialsRefused, since, fingerprint: providerConfig.fingerprint } as DownProvider & { timer?: unknown; fingerprint: string };
       this.down.set(name, entry);
       if (!retrying) {
         this.context.logger.error({ provider: name, err: error }, `provider ${name} could not start (permanent error); it stays down until the configuration changes; other providers keep running`);

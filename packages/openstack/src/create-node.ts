@@ -4,7 +4,7 @@ import type { OpenStackCloudImageSettings, OpenStackDiskimageSettings, OpenStack
 import { COMPUTE } from './sdk/microversion.js';
 import type { CloudLookups } from './lookups.js';
 import type { NodeCleaner } from './delete-node.js';
-import { ATTEMPT_KEY, attemptTags, hasAllTags, providerServerTag, toNeutronTags } from './tags.js';
+import { ATTEMPT_KEY, attemptTags, hasAllTags, identityDescription, providerServerTag, toNeutronTags } from './tags.js';
 
 export interface NodeLauncherContext {
   api: OpenStackApi;
@@ -27,9 +27,10 @@ export interface NodeLauncherContext {
  *    a floating IP from it on the first port, tagged through the tag API (Neutron refuses tags in
  *    its create): made before the server, so no step waits for ACTIVE and the node is ready with
  *    its public address the moment Nova says ACTIVE. Elsewhere the node boots without one, as
- *    under Nodepool. A crash between a create and its tagging leaves an untagged port or floating
- *    IP, which only the opt-in heuristics of leak cleanup (`port-cleanup-interval`,
- *    `clean-floating-ips`) remove;
+ *    under Nodepool. Both are created with a description naming the node, its nonce and attempt
+ *    and a digest of this installation and provider (`identityDescription`; Neutron takes a
+ *    description in the create body): a crash between a create and its tagging leaves an
+ *    untagged port or floating IP that leak cleanup still knows as this node's;
  * 3. the server on those ports, with the tags as metadata (plus `cloudpool_attempt`, Nodepool's
  *    `groups` and the label's `dynamic-instance-properties` formatted with the node request, see
  *    `DynamicValues`) and, from microversion 2.52, the provider tag (see `providerServerTag`).
@@ -199,6 +200,7 @@ export class NodeLauncher {
       const port = await api.createPort({
         networkId,
         name: `${request.hostname}-${index}`,
+        description: this.description(request),
         tags,
         ...(securityGroupIds ? { securityGroupIds } : {}),
       });
@@ -212,8 +214,12 @@ export class NodeLauncher {
   private async ensureFloatingIp(request: CreateRequest<OpenStackSettings>, first: { port: NeutronPort; created: boolean }, networkId: string, tags: string[]): Promise<void> {
     const { api } = this.context;
     if (!first.created && (await api.listFloatingIps({ portIds: [first.port.id] })).length > 0) return;
-    const floatingIp = await api.createFloatingIp({ networkId, portId: first.port.id, description: `cloudpool node ${request.nodeId}` });
+    const floatingIp = await api.createFloatingIp({ networkId, portId: first.port.id, description: this.description(request) });
     await api.replaceTags('floatingips', floatingIp.id, tags);
+  }
+
+  private description(request: CreateRequest<OpenStackSettings>): string {
+    return identityDescription(this.context.owner, { nodeId: request.nodeId, nonce: request.nonce, attempt: request.attempt });
   }
 }
 

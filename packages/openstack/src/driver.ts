@@ -5,7 +5,6 @@ import { defaultCloudsYamlSearch, loadCloudConfig, type CloudsYamlSearch } from 
 import { OpenStackProviderConfig } from './config.js';
 import { openstackConnections, type ConnectionRegistry } from './sdk/client-registry.js';
 import { OpenStackClient } from './sdk/http-client.js';
-import { LOGIN_BACKOFF } from './sdk/keystone-session.js';
 
 export interface OpenStackDriverOptions {
   /** Where `clouds.yaml` is looked for; by default where the OpenStack tools look, read at each `getProvider`. */
@@ -24,8 +23,8 @@ export interface OpenStackDriverOptions {
  * The `openstack` driver. `getProvider` reads the provider's cloud from `clouds.yaml` (no cloud
  * call before `start()`), takes the (cloud, region) connection from the registry, and returns
  * the shared StateMachineProvider over an OpenStackAdapter; stopping it releases the connection.
- * Keystone refusing the credentials is logged once when it starts and once when it ends (the
- * session backs off meanwhile; see `LOGIN_BACKOFF`), by the first provider on that connection.
+ * Keystone refusing the credentials is a CloudError with `credentialsRefused`: the session backs
+ * off its logins, and the provider's health (logged once per change) turns `auth-failing`.
  */
 export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Driver {
   return {
@@ -37,13 +36,8 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Dri
       if (!(config instanceof OpenStackProviderConfig)) throw new Error(`provider ${config.name} is not an openstack provider`);
       const cloud = loadCloudConfig(config.settings.cloud, (options.cloudsYaml ?? defaultCloudsYamlSearch)());
       const region = config.settings.regionName ?? cloud.regionName;
-      const where = { provider: config.name, cloud: cloud.name };
       const lease = (options.connections ?? openstackConnections).acquire(cloud, region, {
         clock: context.clock,
-        onLoginChange: (change) => {
-          if (change.state === 'ok') context.logger.info(where, `Keystone accepts the credentials of cloud ${cloud.name} again`);
-          else context.logger.error(where, `Keystone refuses the credentials of cloud ${cloud.name}: ${change.error.message}; logins back off up to ${LOGIN_BACKOFF.maxMs / 60_000} minutes`);
-        },
         ...(options.tokenRenewBeforeMs === undefined ? {} : { renewBeforeMs: options.tokenRenewBeforeMs }),
       });
       const client = new OpenStackClient(lease.connection, context.queue, context.clock);

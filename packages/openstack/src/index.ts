@@ -3,7 +3,7 @@ import { openstackDriver } from './driver.js';
 export { createOpenStackDriver, openstackDriver, type OpenStackDriverOptions } from './driver.js';
 export { OpenStackAdapter, type OpenStackAdapterConfig, type OpenStackAdapterOptions } from './adapter.js';
 export { HEURISTIC_TAG } from './leak-resources.js';
-export { ATTEMPT_KEY, providerServerTag, toNeutronTags, fromNeutronTags } from './tags.js';
+export { ATTEMPT_KEY, identityDescription, providerServerTag, toNeutronTags, fromNeutronTags } from './tags.js';
 export type * from './port.js';
 export { HttpOpenStackApi, type HttpOpenStackApiOptions } from './sdk/sdk-port.js';
 export { defaultCloudsYamlSearch, loadCloudConfig, type CloudsYamlSearch } from './clouds/clouds-yaml.js';

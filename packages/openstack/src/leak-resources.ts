@@ -2,7 +2,7 @@ import { CloudError, TAG, type Clock, type CloudResource } from '@cloudpool/comm
 import type { GlanceImage, NeutronPort, OpenStackApi } from './port.js';
 import type { OpenStackProviderSettings } from './config.js';
 import { ignoringNotFound } from './not-found.js';
-import { fromNeutronTags } from './tags.js';
+import { fromNeutronTags, tagsFromDescription } from './tags.js';
 
 /** Deletion order within a cleanup pass: servers (0, the framework's) first, then these, then volumes. */
 const ORDER = { network: 1, image: 1, volume: 2 } as const;
@@ -18,6 +18,13 @@ export const HEURISTIC_TAG = 'cloudpool_heuristic';
  * - floating IPs and ports carrying our Neutron tags, and volumes carrying our metadata: the
  *   framework's rules (provider, system id, node id absent from ZooKeeper, two passes, minimum
  *   age) decide precisely;
+ * - floating IPs and ports without a provider tag whose description is the one cloudpool creates
+ *   them with for this installation's provider (`identityDescription`: node, nonce, attempt and a
+ *   digest of installation id and provider): what a crash between their create and their tagging
+ *   leaves. They are reported with the tags read from it and go exactly as tagged leaks do (node
+ *   absent from ZooKeeper, two sightings, minimum age, breaker). On by default: the description
+ *   names this installation as precisely as its tags do, so no foreign resource carries it (one
+ *   written for another provider or installation has another digest and is not read);
  * - image uploads: the project's Glance images whose properties carry our provider (a
  *   server-side filter) and an upload id; Nodepool's builders set `nodepool_provider_name`,
  *   `nodepool_build_id` and `nodepool_upload_id` as image properties. Reported as type `image`
@@ -51,18 +58,23 @@ export class LeakResources {
       this.api.listProviderImages(this.options.providerName),
     ]);
     const { cleanFloatingIps } = this.options.settings;
+    const owner = { providerName: this.options.providerName, systemId: this.options.systemId };
     const resources: CloudResource[] = [];
     for (const fip of floatingIps) {
       const tags = fromNeutronTags(fip.tags);
+      const described = tagsFromDescription(fip.description, owner);
       const base = { type: 'floating-ip', id: fip.id, deletionOrder: ORDER.network, ...createdAt(fip.created_at) };
       if (tags[TAG.providerName] !== undefined) resources.push({ ...base, tags });
+      else if (described) resources.push({ ...base, tags: { ...tags, ...described } });
       else if (cleanFloatingIps && !fip.port_id) resources.push({ ...base, tags: this.claim(tags, 'clean-floating-ips') });
     }
     const candidates = this.portCandidates(ports);
     for (const port of ports) {
       const tags = fromNeutronTags(port.tags);
+      const described = tagsFromDescription(port.description, owner);
       const base = { type: 'port', id: port.id, deletionOrder: ORDER.network, ...createdAt(port.created_at) };
       if (tags[TAG.providerName] !== undefined) resources.push({ ...base, tags });
+      else if (described) resources.push({ ...base, tags: { ...tags, ...described } });
       else if (candidates.has(port.id)) resources.push({ ...base, tags: this.claim(tags, 'port-cleanup-interval') });
     }
     for (const volume of volumes) {

@@ -98,6 +98,8 @@ export interface ServerCreate {
 export interface PortCreate {
   networkId: string;
   name: string;
+  /** See `identityDescription`: what ties the port to its node if it is never tagged. */
+  description: string;
   tags: string[];
   securityGroupIds?: string[];
 }
@@ -174,6 +176,7 @@ export interface NeutronPort {
   device_owner: string;
   status: string;
   fixed_ips: Array<{ ip_address: string }>;
+  description?: string;
   tags?: string[];
   created_at?: string;
 }
@@ -183,6 +186,7 @@ export interface NeutronFloatingIp {
   floating_ip_address: string;
   port_id: string | null;
   status: string;
+  description?: string;
   tags?: string[];
   created_at?: string;
 }

@@ -48,6 +48,49 @@ export function attemptTags(nodeId: string, attempt: string, nonce: string | und
   return toNeutronTags({ [TAG.nodeId]: nodeId, [ATTEMPT_KEY]: attempt, ...(nonce === undefined ? {} : { [TAG.nodeNonce]: nonce }) });
 }
 
+/** Who makes a resource: this installation's provider. */
+export interface ResourceOwner {
+  systemId: string;
+  providerName: string;
+}
+
+/** 16 hex digits of SHA-256 over (installation id, provider name): "made by this installation's provider", in a description. */
+function ownerDigest(owner: ResourceOwner): string {
+  return createHash('sha256').update(JSON.stringify([owner.systemId, owner.providerName])).digest('hex').slice(0, 16);
+}
+
+/** What `identityDescription` writes; `tagsFromDescription` reads it back. */
+const IDENTITY_DESCRIPTION = /^cloudpool node (\S+) nonce ([0-9a-f]+|-) attempt (\d+) owner ([0-9a-f]{16})$/;
+
+/**
+ * The description a port or floating IP is created with, e.g. `cloudpool node 0000000042 nonce
+ * 9f1c2a3b4d5e6f70 attempt 1 owner 3a7c0e1f2b4d6a8c`: the node, its nonce and attempt, and a
+ * digest of the installation id and provider that made it. Neutron takes a description in the
+ * create body, where it takes no tags, so a crash between the create and the tagging still
+ * leaves this on the resource, and leak cleanup reads the tags back from it.
+ */
+export function identityDescription(owner: ResourceOwner, node: { nodeId: string; nonce: string | undefined; attempt: number }): string {
+  return `cloudpool node ${node.nodeId} nonce ${node.nonce ?? '-'} attempt ${node.attempt} owner ${ownerDigest(owner)}`;
+}
+
+/**
+ * The tags of a resource whose description `identityDescription` wrote for `owner` (provider,
+ * installation, node id, attempt and nonce); undefined for any other description, including
+ * the same shape written for another provider or installation.
+ */
+export function tagsFromDescription(description: string | undefined, owner: ResourceOwner): Record<string, string> | undefined {
+  const match = IDENTITY_DESCRIPTION.exec(description ?? '');
+  if (!match || match[4] !== ownerDigest(owner)) return undefined;
+  const [, nodeId, nonce, attempt] = match as unknown as [string, string, string, string];
+  return {
+    [TAG.providerName]: owner.providerName,
+    [TAG.systemId]: owner.systemId,
+    [TAG.nodeId]: nodeId,
+    [ATTEMPT_KEY]: attempt,
+    ...(nonce === '-' ? {} : { [TAG.nodeNonce]: nonce }),
+  };
+}
+
 /** Whether `actual` holds every tag of `expected` (a cloud that ignored tags on create holds none). */
 export function hasAllTags(actual: readonly string[] | undefined, expected: readonly string[]): boolean {
   return expected.every((tag) => actual?.includes(tag));

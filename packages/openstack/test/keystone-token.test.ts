@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CloudError } from '@cloudpool/common';
+import { CloudError, ProviderHealthMonitor, REFUSED_CREDENTIALS_BACKOFF } from '@cloudpool/common';
+import { pino } from 'pino';
 import { passthroughQueue } from '@cloudpool/common/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCloudConfig } from '../src/clouds/clouds-yaml.js';
 import { ConnectionRegistry } from '../src/sdk/client-registry.js';
-import { LOGIN_BACKOFF, type LoginChange } from '../src/sdk/keystone-session.js';
 import { OpenStackClient } from '../src/sdk/http-client.js';
 import { SimulatedOpenStack } from '../src/testing/test-bed.js';
 
@@ -88,29 +88,48 @@ describe('Keystone tokens', () => {
     expect(JSON.stringify(failure)).not.toContain(wrong);
   });
 
-  it('backs off after Keystone refuses the credentials: one login per window, doubling, told once', async () => {
+  it('backs off after Keystone refuses the credentials: one login per window, doubling, each refusal marked as such', async () => {
     cloud = await SimulatedOpenStack.start();
     const info = cloud.sim.connectionInfo();
     await writeFile(path.join(cloud.dir, 'secure.yaml'), `clouds:\n  ${info.cloudName}:\n    auth:\n      password: wrong\n`);
-    const changes: LoginChange[] = [];
     const config = loadCloudConfig(info.cloudName, { directories: [cloud.dir], env: {} });
-    const lease = new ConnectionRegistry().acquire(config, info.regionName, { clock: cloud.clock, onLoginChange: (change) => changes.push(change) });
+    const lease = new ConnectionRegistry().acquire(config, info.regionName, { clock: cloud.clock });
     const client = new OpenStackClient(lease.connection, passthroughQueue, cloud.clock);
-    const attempt = () => expect(client.projectId()).rejects.toMatchObject({ kind: 'auth', message: expect.stringContaining('no new login for') });
+    const attempt = () => expect(client.projectId()).rejects.toMatchObject({ kind: 'auth', credentialsRefused: true, message: expect.stringContaining('no new login for') });
     for (let i = 0; i < 5; i++) await attempt();
     expect(tokensIssued()).toBe(1);
-    cloud.settle(LOGIN_BACKOFF.firstMs);
+    cloud.settle(REFUSED_CREDENTIALS_BACKOFF.firstMs);
     await attempt();
     await attempt();
     expect(tokensIssued()).toBe(2);
-    cloud.settle(LOGIN_BACKOFF.firstMs); // the window doubled: still closed
+    cloud.settle(REFUSED_CREDENTIALS_BACKOFF.firstMs); // the window doubled: still closed
     await attempt();
     expect(tokensIssued()).toBe(2);
-    cloud.settle(LOGIN_BACKOFF.firstMs);
+    cloud.settle(REFUSED_CREDENTIALS_BACKOFF.firstMs);
     await attempt();
     expect(tokensIssued()).toBe(3);
-    expect(changes).toEqual([{ state: 'failing', error: expect.any(CloudError), retryInMs: LOGIN_BACKOFF.firstMs }]);
     expect(lease.connection.session.loginFailing).toBe(true);
     lease.release();
+  });
+
+  it('turns every provider on a shared connection auth-failing, also the ones whose calls the session held back without a login', async () => {
+    cloud = await SimulatedOpenStack.start();
+    const info = cloud.sim.connectionInfo();
+    await writeFile(path.join(cloud.dir, 'secure.yaml'), `clouds:\n  ${info.cloudName}:\n    auth:\n      password: wrong\n`);
+    const config = loadCloudConfig(info.cloudName, { directories: [cloud.dir], env: {} });
+    const registry = new ConnectionRegistry();
+    const providers = ['a', 'b'].map((name) => {
+      const lease = registry.acquire(config, info.regionName, { clock: cloud!.clock });
+      const health = new ProviderHealthMonitor({ provider: name, clock: cloud!.clock, logger: pino({ level: 'silent' }) });
+      return { lease, health, client: new OpenStackClient(lease.connection, health.watch(passthroughQueue), cloud!.clock) };
+    });
+    expect(registry.size).toBe(1);
+    const [a, b] = providers as [(typeof providers)[0], (typeof providers)[0]];
+    await expect(a.client.projectId()).rejects.toMatchObject({ credentialsRefused: true });
+    await expect(b.client.projectId()).rejects.toMatchObject({ credentialsRefused: true });
+    expect(tokensIssued()).toBe(1);
+    expect(a.health.health().state).toBe('auth-failing');
+    expect(b.health.health().state).toBe('auth-failing');
+    for (const { lease } of providers) lease.release();
   });
 });

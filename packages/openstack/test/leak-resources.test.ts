@@ -1,8 +1,11 @@
-import { LeakCleanupWorker, TAG, type ProviderContext } from '@cloudpool/common';
+import { LeakCleanupWorker, nodeTags, TAG, type CreateRequest, type ProviderContext } from '@cloudpool/common';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { OpenStackSettings } from '../src/config.js';
 import { HEURISTIC_TAG } from '../src/leak-resources.js';
-import { toNeutronTags } from '../src/tags.js';
-import { PROVIDER, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
+import { ATTEMPT_KEY, identityDescription, toNeutronTags } from '../src/tags.js';
+import { PROVIDER, poolWithLabel, SimulatedOpenStack, SYSTEM_ID } from '../src/testing/test-bed.js';
+
+type LeakCleanupAdapter = ConstructorParameters<typeof LeakCleanupWorker>[1]['adapter'];
 
 const ours = (nodeId: string) => ({ [TAG.nodeId]: nodeId, [TAG.providerName]: PROVIDER, [TAG.systemId]: SYSTEM_ID });
 const foreign = { [TAG.nodeId]: '0000000009', [TAG.providerName]: 'someone-else' };
@@ -170,5 +173,90 @@ describe('leak cleanup resources', () => {
       expect(left).toEqual(expect.arrayContaining([recorded, foreignSystem]));
       expect(left).not.toContain(leaked);
     });
+  });
+});
+
+describe('leak cleanup of what a crash left untagged', () => {
+  let cloud: SimulatedOpenStack | undefined;
+  afterEach(async () => {
+    await cloud?.stop();
+    cloud = undefined;
+  });
+
+  const nodeId = '0000000042';
+  const nonce = '9f1c2a3b4d5e6f70';
+  const request = (): CreateRequest<OpenStackSettings> => {
+    const config = poolWithLabel();
+    const tags = nodeTags({ nodeId, poolName: 'main', providerName: PROVIDER, systemId: SYSTEM_ID, nodeNonce: nonce }, config.label.tags);
+    return { nodeId, nonce, attempt: 1, hostname: `np${nodeId}`, label: config.label, pool: config.pool, tags };
+  };
+  const hooks = { onExternalId: () => undefined, signal: new AbortController().signal };
+  const worker = (adapter: LeakCleanupAdapter) =>
+    new LeakCleanupWorker(
+      PROVIDER,
+      { adapter, readReferences: async () => ({ nodeIds: new Set() }) },
+      {
+        owner: { providerName: PROVIDER, systemId: SYSTEM_ID },
+        settings: { interval: 60, minAge: 0, dryRun: false, adoptNodepoolResources: false, maxDeleteShare: 1, maxDeleteCount: 100 },
+        clock: cloud!.clock,
+        logger: silent,
+      },
+    );
+  const described = (owner: { providerName: string; systemId: string }) => identityDescription(owner, { nodeId, nonce, attempt: 1 });
+
+  /** Launches node 42 on an adapter whose process dies right after `action` was answered; returns what the cloud holds. */
+  async function crashAfter(action: string) {
+    cloud = await SimulatedOpenStack.start();
+    const crashing = cloud.adapter();
+    crashing.queue.crashAfter(action);
+    await expect(crashing.adapter.createResource(request(), hooks)).rejects.toThrow(/the process is gone/);
+    const network = await cloud.service('network');
+    const ports = (await network.get('/ports')).data.ports as Array<{ id: string; tags: string[]; description: string; name: string }>;
+    const floatingIps = (await network.get('/floatingips')).data.floatingips as Array<{ id: string; tags: string[]; description: string }>;
+    return { ports, floatingIps };
+  }
+
+  it('finds a port a crash left untagged between its create and its tagging by the description it was made with, and deletes it after two passes; look-alikes are spared', async () => {
+    const { ports } = await crashAfter('neutron.ports.create');
+    expect(ports).toEqual([expect.objectContaining({ name: `np${nodeId}-0`, tags: [], description: described({ providerName: PROVIDER, systemId: SYSTEM_ID }) })]);
+    const leaked = ports[0]!.id;
+    // Same shape, not ours: another installation's provider of the same name, another provider of ours, a bare name, a garbled digest.
+    const { ports: spared } = cloud!.sim.seed({
+      ports: [
+        { name: `np${nodeId}-0`, description: described({ providerName: PROVIDER, systemId: 'another-installation' }), status: 'DOWN' },
+        { name: `np${nodeId}-0`, description: described({ providerName: 'another-provider', systemId: SYSTEM_ID }), status: 'DOWN' },
+        { name: `np${nodeId}-0`, status: 'DOWN' },
+        { name: `np${nodeId}-0`, description: described({ providerName: PROVIDER, systemId: SYSTEM_ID }).replace(/owner (\w+)$/, 'owner 0123456789abcdef'), status: 'DOWN' },
+      ],
+    });
+
+    // The launcher after its restart: a new adapter on the same cloud.
+    const { adapter } = cloud!.adapter();
+    const listed = (await adapter.listResources()).filter((resource) => resource.type === 'port');
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: leaked,
+        tags: { [TAG.providerName]: PROVIDER, [TAG.systemId]: SYSTEM_ID, [TAG.nodeId]: nodeId, [TAG.nodeNonce]: nonce, [ATTEMPT_KEY]: '1' },
+      }),
+    ]);
+    const cleaner = worker(adapter);
+    expect((await cleaner.runPass()).deleted).toEqual([]);
+    cloud!.settle(60_000);
+    expect((await cleaner.runPass()).deleted.map((resource) => resource.id)).toEqual([leaked]);
+    const left = new Set((await cloud!.rawResources()).map((resource) => resource.id));
+    expect(left.has(leaked)).toBe(false);
+    for (const id of spared) expect(left.has(id)).toBe(true);
+  });
+
+  it('finds a floating IP a crash left untagged on the tagged port, and deletes both after two passes', async () => {
+    const { ports, floatingIps } = await crashAfter('neutron.floatingips.create');
+    expect(ports).toHaveLength(1);
+    expect(ports[0]!.tags).toContain(`${TAG.nodeId}=${nodeId}`);
+    expect(floatingIps).toEqual([expect.objectContaining({ tags: [], description: described({ providerName: PROVIDER, systemId: SYSTEM_ID }) })]);
+    const { adapter } = cloud!.adapter();
+    const cleaner = worker(adapter);
+    expect((await cleaner.runPass()).deleted).toEqual([]);
+    cloud!.settle(60_000);
+    expect((await cleaner.runPass()).deleted.map((resource) => resource.id).sort()).toEqual([ports[0]!.id, floatingIps[0]!.id].sort());
   });
 });

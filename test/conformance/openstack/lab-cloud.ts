@@ -25,6 +25,8 @@ export const LAB = {
   network: 'lab-net',
   image: 'cirros-fake',
   flavors: { small: 'm1.tiny', large: 'm1.small', noValidHost: 'lab.novalidhost' },
+  /** The password of `lab-wrong`, the lab's user with a password Keystone refuses. */
+  wrongPassword: 'wrong-lab-password-6b2f',
   /** Whether Neutron serves its L3 API (floating IPs, routers) in this run. */
   l3: process.env.CONFORMANCE_L3 !== 'off',
 } as const;
@@ -83,6 +85,8 @@ class FaultProxy {
 export class LabCloud {
   readonly providerName = 'lab-openstack';
   readonly cloudName = 'lab';
+  /** The same user and project with `LAB.wrongPassword`. */
+  readonly wrongCloudName = 'lab-wrong';
   private readonly proxies = [new FaultProxy(LAB.proxies.nova.target), new FaultProxy(LAB.proxies.neutron.target)];
   private directory: string | undefined;
   private labDriver: Driver | undefined;
@@ -99,6 +103,16 @@ export class LabCloud {
       auth_url: ${LAB.authUrl}
       username: ${LAB.user.name}
       password: ${LAB.password}
+      project_name: ${LAB.user.project}
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionOne
+    interface: internal
+  ${this.wrongCloudName}:
+    auth:
+      auth_url: ${LAB.authUrl}
+      username: ${LAB.user.name}
+      password: ${LAB.wrongPassword}
       project_name: ${LAB.user.project}
       user_domain_name: Default
       project_domain_name: Default
@@ -141,11 +155,11 @@ export class LabCloud {
    * The provider entry: Nodepool's defaults (so `auto-floating-ip: true`), one pool `main` on the
    * lab's network, labels `small` and `large` on the lab's image.
    */
-  providerYaml({ maxServers = 10, launchRetries = 3, extraPool = '' } = {}): string {
+  providerYaml({ maxServers = 10, launchRetries = 3, extraPool = '', cloud = this.cloudName } = {}): string {
     const label = (name: string, flavor: string) => `          - name: ${name}\n            cloud-image: cirros\n            flavor-name: ${flavor}\n`;
     return `  - name: ${this.providerName}
     driver: openstack
-    cloud: ${this.cloudName}
+    cloud: ${cloud}
     rate: 0.01
     launch-retries: ${launchRetries}
     cloud-images:
@@ -190,6 +204,19 @@ ${label('small', LAB.flavors.small)}${label('large', LAB.flavors.large)}`;
     const body = { server: { name, flavorRef: await this.flavorId(LAB.flavors.small), imageRef: await this.imageId(), networks: 'none', metadata, tags } };
     const answer = await this.call('POST', `${LAB.nova}/servers`, body, { microversion: '2.52' });
     return (answer as { server: { id: string } }).server.id;
+  }
+
+  /** A port on the lab's network made around the driver, untagged, with this name and description; its id. */
+  async plantPort(name: string, description: string): Promise<string> {
+    const networks = await this.list<{ id: string; name: string }>(`${LAB.neutron}/networks?name=${LAB.network}`, 'networks');
+    if (!networks[0]) throw new Error(`lab: no network ${LAB.network}`);
+    const answer = await this.call('POST', `${LAB.neutron}/ports`, { port: { network_id: networks[0].id, name, description } });
+    return (answer as { port: { id: string } }).port.id;
+  }
+
+  /** The project's ports with their name, description and tags. */
+  async ports(): Promise<Array<{ id: string; name: string; description: string; tags: string[] }>> {
+    return this.list(`${LAB.neutron}/ports`, 'ports', { project: true });
   }
 
   /** Waits until no server of the project is building or being deleted. */

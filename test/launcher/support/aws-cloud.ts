@@ -2,8 +2,11 @@ import { awsDriver, AwsClientRegistry, sdkEc2Port, type AwsClientLease, type Ec2
 import type { Driver } from '@cloudpool/common';
 import { passthroughQueue, waitFor } from '@cloudpool/common/testing';
 import { Ec2Simulator, PUBLIC_IMAGES } from '@cloudpool/simulator';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { vi } from 'vitest';
-import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The simulator's Ubuntu 22.04 amd64 image. */
 const JAMMY_IMAGE_ID = PUBLIC_IMAGES.find((image) => image.name.includes('jammy-22.04-amd64'))!.id;
@@ -27,13 +30,15 @@ export class AwsCloud extends CloudUnderTest<Ec2Simulator> {
   readonly createAction = 'RunInstances';
   private lease: AwsClientLease | undefined;
   private port: Ec2Port | undefined;
+  private directory: string | undefined;
 
   get driver(): Driver {
     return awsDriver;
   }
 
+  /** `wrongCredentials`: profile `wrong` of a shared credentials file, an access key EC2 does not know. */
   providerYaml(options: ProviderOptions = {}): string {
-    const { maxServers = 10, launchRetries = 3 } = options;
+    const { maxServers = 10, launchRetries = 3, wrongCredentials = false } = options;
     const label = (name: string, instanceType: string) =>
       `          - name: ${name}\n            ${labelImage(options)}\n            instance-type: ${instanceType}\n            key-name: zuul\n`;
     const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        import-method: snapshot\n        volume-type: gp3\n` : '';
@@ -41,7 +46,7 @@ export class AwsCloud extends CloudUnderTest<Ec2Simulator> {
     driver: aws
     region-name: ${this.sim.region}
     endpoint: ${this.sim.url}
-    rate: 1000
+${wrongCredentials ? '    profile-name: wrong\n' : ''}    rate: 1000
     launch-retries: ${launchRetries}
     cloud-images:
       - name: ubuntu
@@ -93,12 +98,21 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
     this.sim.setKnobs({ bootTimeMs: BOOT_TIME_MS });
   }
 
+  credentialChecks(): number {
+    return Object.values(this.sim.counters.snapshot()).reduce((sum, counts) => sum + (counts.total ?? 0), 0);
+  }
+
   protected async startSimulator(): Promise<Ec2Simulator> {
     const sim = await new Ec2Simulator({ knobs: { bootTimeMs: BOOT_TIME_MS } }).start();
     const { accessKeyId, secretAccessKey, region, endpoint } = sim.connectionInfo();
     // The SDK's default credential chain reads these first, for the driver's clients and ours.
     vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', secretAccessKey);
+    this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-aws-'));
+    const credentials = path.join(this.directory, 'credentials');
+    await writeFile(credentials, `[wrong]\naws_access_key_id = AKIAWRONGWRONGWRONG1\naws_secret_access_key = ${WRONG_SECRET}\n`, { mode: 0o600 });
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', credentials);
+    vi.stubEnv('AWS_CONFIG_FILE', path.join(this.directory, 'config'));
     this.lease = new AwsClientRegistry().acquire({ region, endpoint });
     this.port = sdkEc2Port(this.lease.ec2, passthroughQueue);
     return sim;
@@ -107,6 +121,7 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   protected async release(): Promise<void> {
     this.lease?.release();
     vi.unstubAllEnvs();
+    if (this.directory) await rm(this.directory, { recursive: true, force: true });
   }
 
   /** The test's own EC2 calls, through the driver's SDK port on clients of its own (unpaced). */

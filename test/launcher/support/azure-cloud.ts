@@ -2,8 +2,10 @@ import { createAzureDriver } from '@cloudpool/azure';
 import { SimulatedAzure } from '@cloudpool/azure/testing';
 import type { Driver } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { AzureSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The resource types of a node, by their ARM type (lower case). */
 const NODE_TYPES: Readonly<Record<string, string>> = {
@@ -42,8 +44,9 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     return this.azureDriver;
   }
 
+  /** `wrongCredentials`: an auth file whose client secret is `WRONG_SECRET`. */
   providerYaml(options: ProviderOptions = {}): string {
-    const { maxServers = 10, launchRetries = 3 } = options;
+    const { maxServers = 10, launchRetries = 3, wrongCredentials = false } = options;
     const { resourceGroup, location } = this.sim;
     const label = (name: string, vmSize: string) =>
       `          - name: ${name}\n            ${labelImage(options)}\n            hardware-profile:\n              vm-size: ${vmSize}\n`;
@@ -52,7 +55,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     driver: azure
     location: ${location}
     resource-group: ${resourceGroup}
-    auth-path: ${this.authPath}
+    auth-path: ${wrongCredentials ? this.wrongAuthPath : this.authPath}
     network:
       resource-group: ${resourceGroup}
       network: ${resourceGroup}-vnet
@@ -103,11 +106,17 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
     this.sim.setKnobs({ azure: { asyncAllocationFailureRatio: 0 } });
   }
 
+  credentialChecks(): number {
+    return this.calls('token');
+  }
+
   protected async startSimulator(): Promise<AzureSimulator> {
     // The driver's test bed: the simulator (fast, the launcher tests time boots themselves:
     // BOOT_TIME_MS), its auth file and clients of the test's own.
     this.simulated = await SimulatedAzure.start({ knobs: { bootTimeMs: BOOT_TIME_MS, azure: { nicReservationMs: 1_000 } } });
     this.azureDriver = createAzureDriver({ ca: this.simulated.sim.ca, adapter: { pollIntervalMs: 20, listTtlMs: 100 } });
+    const authFile = this.simulated.sim.connectionInfo().authFile;
+    await writeFile(this.wrongAuthPath, JSON.stringify({ ...authFile, clientSecret: WRONG_SECRET }), { mode: 0o600 });
     return this.simulated.sim;
   }
 
@@ -124,6 +133,11 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
 
   private get authPath(): string {
     return this.bed.authPath;
+  }
+
+  /** An auth file beside the test bed's whose client secret is `WRONG_SECRET` (removed with the bed's directory). */
+  private get wrongAuthPath(): string {
+    return path.join(path.dirname(this.authPath), 'wrong-credentials.json');
   }
 
   private get bed(): SimulatedAzure {

@@ -1,4 +1,4 @@
-import { listComponents, loadConfig, TAG, type NodeRecord, type NodeRequestRecord, type PoolComponentContent } from '@cloudpool/common';
+import { listComponents, loadConfig, TAG, type NodeRecord, type NodeRequestRecord, type NodepoolConfig, type PoolComponentContent } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
 import { Launcher, type LauncherEvents } from '@cloudpool/launcher';
 import { afterEach, beforeEach } from 'vitest';
@@ -33,6 +33,8 @@ export class CloudHarness {
   readonly deletions: DeletionEvent[] = [];
   /** The states each node's record was seen in, by node id. */
   readonly nodeStates = new Map<string, Set<string>>();
+  /** Every line the launchers logged, at any level. */
+  readonly logs: string[] = [];
 
   constructor(readonly cloud: CloudUnderTest) {}
 
@@ -48,12 +50,10 @@ export class CloudHarness {
   /** Starts a launcher whose `nodepool.yaml` has labels `small` and `large` and the cloud's provider. */
   async startLauncher(options: ProviderOptions = {}, name = `launcher-${this.zk.launchers.length + 1}`): Promise<Launcher> {
     const { cloud } = this;
-    const diskimages = options.diskimage ? `diskimages:\n  - name: ${DISKIMAGE}\n    username: ${cloud.username}\n    elements: [vm]\n` : '';
-    const body = `labels:\n  - name: small\n  - name: large\n${diskimages}providers:\n${cloud.providerYaml(options)}`;
     const launcher = await Launcher.start({
-      config: loadConfig({ text: configText(this.zk.chroot, body), path: 'nodepool.yaml' }, { drivers: { [cloud.name]: cloud.driver } }),
+      config: this.config(options),
       drivers: new Map([[cloud.name, cloud.driver]]),
-      logger: testLogger(name),
+      logger: testLogger(name, {}, (line) => this.logs.push(line)),
       timings: FAST_TIMINGS,
       hostname: name,
     });
@@ -65,6 +65,14 @@ export class CloudHarness {
     launcher.context.nodes.on('added', seen);
     launcher.context.nodes.on('updated', seen);
     return launcher;
+  }
+
+  /** The loaded `nodepool.yaml` of `startLauncher` (also for a reload). */
+  config(options: ProviderOptions = {}): NodepoolConfig {
+    const { cloud } = this;
+    const diskimages = options.diskimage ? `diskimages:\n  - name: ${DISKIMAGE}\n    username: ${cloud.username}\n    elements: [vm]\n` : '';
+    const body = `labels:\n  - name: small\n  - name: large\n${diskimages}providers:\n${cloud.providerYaml(options)}`;
+    return loadConfig({ text: configText(this.zk.chroot, body), path: 'nodepool.yaml' }, { drivers: { [cloud.name]: cloud.driver } });
   }
 
   /** Whether the pool component says the pool is paused. */

@@ -21,6 +21,8 @@ export interface ProviderOptions {
   launchRetries?: number;
   /** The labels boot nodepool-builder's image `dib` (a `diskimages` entry of the provider) instead of the cloud image. */
   diskimage?: boolean;
+  /** Credentials the cloud refuses: its known user or principal with `WRONG_SECRET` (AWS: an unknown access key). */
+  wrongCredentials?: boolean;
 }
 
 /** The builder image `dib` of `ProviderOptions.diskimage`, as the top-level `diskimages` entry names it. */
@@ -30,6 +32,9 @@ export const DISKIMAGE = 'dib';
 export function labelImage(options: ProviderOptions): string {
   return options.diskimage ? `diskimage: ${DISKIMAGE}` : 'cloud-image: ubuntu';
 }
+
+/** The secret of `wrongCredentials`; no output of the launcher may contain it. */
+export const WRONG_SECRET = 'wrong-secret-5c1e0d7a';
 
 /**
  * One cloud as the launcher tests drive it: its simulator, what its driver needs to reach it
@@ -109,6 +114,12 @@ export abstract class CloudUnderTest<S extends SimulatedCloud = SimulatedCloud> 
   calls(action: string, outcome?: CallOutcome): number {
     return this.sim.counters.count(action, outcome);
   }
+
+  /**
+   * Requests in which the cloud checked the provider's credentials so far: each EC2 call (every
+   * one is signed), each AAD or Keystone token request.
+   */
+  abstract credentialChecks(): number;
 
   /** Calls the simulator throttled, over every action. */
   throttledCalls(): number {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Driver } from '@cloudpool/common';
 import { ConnectionRegistry, createOpenStackDriver, fromNeutronTags } from '@cloudpool/openstack';
 import { OpenStackSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** What Nova says when the scheduler finds no host; the OpenStack driver maps it to `capacity`. */
 const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
@@ -39,13 +39,14 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
     return this.openstackDriver;
   }
 
+  /** `wrongCredentials`: cloud `<cloud>-wrong` of the same `clouds.yaml`, the same user with password `WRONG_SECRET`. */
   providerYaml(options: ProviderOptions = {}): string {
-    const { maxServers = 10, launchRetries = 3 } = options;
+    const { maxServers = 10, launchRetries = 3, wrongCredentials = false } = options;
     const label = (name: string, flavor: string) => `          - name: ${name}\n            ${labelImage(options)}\n            flavor-name: ${flavor}\n`;
     const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        config-drive: false\n` : '';
     return `  - name: ${this.providerName}
     driver: openstack
-    cloud: ${this.sim.connectionInfo().cloudName}
+    cloud: ${this.sim.connectionInfo().cloudName}${wrongCredentials ? '-wrong' : ''}
     rate: 0.001
     launch-retries: ${launchRetries}
     cloud-images:
@@ -89,11 +90,19 @@ ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
     this.sim.seed({ buildFaults: [{ code: 500, message: NO_VALID_HOST }] });
   }
 
+  credentialChecks(): number {
+    return this.calls('keystone.tokens.create');
+  }
+
   protected async startSimulator(): Promise<OpenStackSimulator> {
     const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, neutronL3: true }).start();
     const directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-openstack-'));
     this.directory = directory;
-    await writeFile(path.join(directory, 'clouds.yaml'), sim.connectionInfo().yaml, { mode: 0o600 });
+    const { cloudName, document } = sim.connectionInfo();
+    const right = document.clouds[cloudName]!;
+    const clouds = { ...document.clouds, [`${cloudName}-wrong`]: { ...right, auth: { ...right.auth, password: WRONG_SECRET } } };
+    // JSON is YAML.
+    await writeFile(path.join(directory, 'clouds.yaml'), JSON.stringify({ clouds }), { mode: 0o600 });
     this.openstackDriver = createOpenStackDriver({
       cloudsYaml: () => ({ directories: [directory], env: {} }),
       connections: new ConnectionRegistry(),

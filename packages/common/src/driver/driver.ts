@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CloudError } from '../errors/cloud-error.js';
 import type { CleanupPassOptions, CleanupReport } from '../cleanup/leak-cleanup-worker.js';
 import type { ZooKeeperReferences } from '../cleanup/leak-rules.js';
 import type { QuotaSet } from '../quota/quota-set.js';
@@ -23,6 +24,13 @@ export interface Driver {
 /** The narrow port through which every cloud call of a provider is paced (the provider's API queue). */
 export interface CloudCallQueue {
   run<T>(call: { action: string; kind: 'read' | 'write'; priority?: number }, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /**
+   * Told of a call the driver did not send because the cloud refused the credentials moments ago
+   * (a CloudError with `credentialsRefused` held by something shared between providers, such as
+   * one Keystone session), so that this provider's health turns `auth-failing` as if the refusal
+   * had come through `run`. Optional: a plain queue ignores it.
+   */
+  heldBack?(error: CloudError): void;
 }
 
 export interface ProviderContext {

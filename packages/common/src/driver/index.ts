@@ -10,3 +10,4 @@ export * from './tags.js';
 export * from './state-machine-provider.js';
 export * from './state-machine-request-handler.js';
 export * from './shared-by-lease.js';
+export * from './provider-health.js';

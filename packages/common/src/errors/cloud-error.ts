@@ -23,6 +23,13 @@ export interface CloudErrorOptions {
   action?: string;
   /** How long the cloud asked us to wait before calling again. */
   retryAfterMs?: number;
+  /**
+   * Set on an `auth` error by which the cloud refused the provider's credentials themselves
+   * (a wrong password or secret, an unknown access key, a disabled user), as opposed to a
+   * permission the credentials lack for one action. Provider health turns `auth-failing` on
+   * it and backs off (`RETRY_POLICY.refusedCredentials`).
+   */
+  credentialsRefused?: boolean;
   cause?: unknown;
 }
 
@@ -31,6 +38,8 @@ export class CloudError extends Error {
   readonly code: string | undefined;
   readonly action: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** See `CloudErrorOptions.credentialsRefused`; always false unless the kind is `auth`. */
+  readonly credentialsRefused: boolean;
 
   constructor(kind: CloudErrorKind, message: string, options: CloudErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -39,6 +48,7 @@ export class CloudError extends Error {
     this.code = options.code;
     this.action = options.action;
     this.retryAfterMs = options.retryAfterMs;
+    this.credentialsRefused = kind === 'auth' && options.credentialsRefused === true;
   }
 
   /** Whether repeating the same call later may succeed (throttled, transient, capacity). */

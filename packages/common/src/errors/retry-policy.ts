@@ -30,6 +30,11 @@ export interface RetryLayer {
  *   each after the poll interval or the cloud's Retry-After.
  * - `repeatedStep`: a repeatable step of a node state machine (a poll, a listing) that fails
  *   retryably is tried again on the next provider-loop tick, 20 times in a row at most.
+ * - `refusedCredentials`: once the cloud refused a provider's credentials (a CloudError with
+ *   `credentialsRefused`), none of the provider's calls is sent for 10 s, doubling with each
+ *   further refusal up to 10 min; then one call tries again (`ProviderHealthMonitor`, and per
+ *   set of credentials the Keystone session). A wrong password costs a handful of refused
+ *   logins an hour, not one a second (accounts with lockout would be locked in seconds).
  * - `launch-retries` (a provider's config, default 3): attempts at one node, each with a new
  *   attempt number after the failed attempt's resources were deleted. A quota error is not a
  *   failed attempt (the node is aborted and the pool pauses).
@@ -51,6 +56,15 @@ export const RETRY_POLICY = {
   failedPoll: { retries: 2, on: ['throttled', 'transient'], backoff: "the poll interval, or the cloud's Retry-After if longer" },
   repeatedStep: { retries: 20, on: ['throttled', 'transient'], backoff: 'the next provider-loop tick (250 ms by default)' },
 } as const satisfies Record<string, RetryLayer>;
+
+/** How long no call is sent after the cloud refused the credentials (see RETRY_POLICY's `refusedCredentials`). */
+export const REFUSED_CREDENTIALS_BACKOFF = { firstMs: 10_000, maxMs: 10 * 60_000 } as const;
+
+/** The wait after `refusals` refusals in a row (1 for the first): 10 s, 20 s, 40 s ... 10 min. */
+export function refusedCredentialsWaitMs(refusals: number): number {
+  const { firstMs, maxMs } = REFUSED_CREDENTIALS_BACKOFF;
+  return Math.min(maxMs, firstMs * 2 ** Math.max(0, refusals - 1));
+}
 
 /** The default of a provider's `launch-retries` (attempts per node), as in Nodepool. */
 export const DEFAULT_LAUNCH_RETRIES = 3;

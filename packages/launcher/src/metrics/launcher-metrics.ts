@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Launcher } from '../launcher.js';
 import { registerNotificationMetrics } from '../notifications/notification-metrics.js';
 import { registerEventCounters } from './event-counters.js';
+import { registerHealthGauge } from './health-gauge.js';
 import { QueueSubscriptions } from './queue-subscriptions.js';
 import type { QuotaReader } from './quota-reader.js';
 import { registerStateGauges } from './state-gauges.js';
@@ -29,6 +30,7 @@ export class LauncherMetrics {
     collectDefaultMetrics({ register: this.registry });
     registerStateGauges(this.registry, launcher, quota);
     registerNotificationMetrics(this.registry, () => launcher.notifications.webhook.stats());
+    registerHealthGauge(this.registry, launcher);
     const counters = registerEventCounters(this.registry);
     const { events } = launcher.context;
     events.on('launch', counters.launch);

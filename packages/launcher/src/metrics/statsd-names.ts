@@ -21,6 +21,7 @@ export interface StatsdMapping {
  * | `nodepool.task.<provider>.<task>` | `cloudpool_api_calls_total{provider,action}`, `cloudpool_api_call_duration_seconds{provider,action}` |
  * | `nodepool.provider.<provider>.max_servers` | `cloudpool_quota_limit{provider,resource="instances",layer="pools"}` |
  * | `nodepool.provider.<provider>.leaked.<type>s` | `cloudpool_cleanup_deleted_total{provider,type}` (`type` singular: `instance`) |
+ * | `cloudpool.provider.<provider>.health.<state>` (cloudpool's own) | `cloudpool_provider_health{provider,state}` (`auth_failing` is `auth-failing`) |
  *
  * Launch results: Nodepool's `ready` is `ready`, `error.quota` is `aborted`, `error.unknown`
  * and `error.zksession` are `failed`. There is no `az` label (a node's AZ is in its record),
@@ -42,6 +43,7 @@ export const STATSD_MAPPINGS: readonly StatsdMapping[] = [
   { statsd: 'nodepool.task.<provider>.<task>', prometheus: 'cloudpool_api_calls_total{provider,action}, cloudpool_api_call_duration_seconds{provider,action}' },
   { statsd: 'nodepool.provider.<provider>.max_servers', prometheus: 'cloudpool_quota_limit{provider,resource="instances",layer="pools"}' },
   { statsd: 'nodepool.provider.<provider>.leaked.<type>s', prometheus: 'cloudpool_cleanup_deleted_total{provider,type}', note: 'type is singular: instance, volume...' },
+  { statsd: 'cloudpool.provider.<provider>.health.<state>', prometheus: 'cloudpool_provider_health{provider,state}', note: "cloudpool's own; auth_failing = auth-failing" },
 ];
 
 /** The mapping as plain text, for `/metrics/help`. */

@@ -3,6 +3,8 @@ import { StatsD } from 'hot-shots';
 import type { Logger } from 'pino';
 import type { LauncherEvents } from '../context.js';
 import type { Launcher } from '../launcher.js';
+import { providerHealth } from '../providers/provider-health.js';
+import { PROVIDER_HEALTH_STATES } from './health-gauge.js';
 import { QueueSubscriptions } from './queue-subscriptions.js';
 
 /** Nodepool's STATS_INTERVAL: node gauges are sent at most this often, seconds. */
@@ -49,7 +51,9 @@ const LAUNCH_SUBKEY: Readonly<Record<LauncherEvents['launch'][0]['result'], stri
  *   `nodepool.provider.<provider>.max_servers` (the sum of its pools' max-servers);
  * - per cloud API call, a timer and a counter `nodepool.task.<provider>.<action>`;
  * - per leak-cleanup pass, `nodepool.provider.<provider>.leaked.<type>s` (resources deleted) and
- *   cloudpool's own cleanup counters beside it (see `statsdCounters`).
+ *   cloudpool's own cleanup counters beside it (see `statsdCounters`);
+ * - every 15 s, cloudpool's own `cloudpool.provider.<provider>.health.<state>` gauges (Nodepool has
+ *   none): 1 for the state the provider is in (`ok`, `auth_failing`, `down`), 0 for the others.
  */
 export class StatsdReporter {
   private readonly client: StatsD;
@@ -138,6 +142,9 @@ export class StatsdReporter {
       let maxServers = 0;
       for (const pool of runtime.config.pools.values()) maxServers += pool.limits.get('instances') ?? 0;
       gauges.set(`nodepool.provider.${runtime.name}.max_servers`, maxServers);
+    }
+    for (const { provider, state } of providerHealth(this.launcher)) {
+      for (const each of PROVIDER_HEALTH_STATES) gauges.set(`cloudpool.provider.${provider}.health.${each.replace('-', '_')}`, each === state ? 1 : 0);
     }
     for (const [key, value] of gauges) this.client.gauge(key, value);
   }

@@ -1,5 +1,6 @@
-import { ApiQueue, describeRate, RETRY_POLICY, readZooKeeperReferences, type CleanupSettings, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
+import { ApiQueue, describeRate, type ProviderHealthMonitor, RETRY_POLICY, readZooKeeperReferences, type CleanupSettings, type Driver, type Provider, type ProviderConfig } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
+import { monitorHealth } from './provider-health.js';
 
 /**
  * What a provider runtime needs: this installation, the ZooKeeper reads leak cleanup makes, and
@@ -19,6 +20,8 @@ const UNLIMITED_CONCURRENCY = 1000;
 export class ProviderRuntime {
   readonly queue: ApiQueue;
   readonly provider: Provider;
+  /** The provider's health (see ProviderHealthMonitor), fed by every call through `queue`. */
+  readonly health: ProviderHealthMonitor;
 
   constructor(
     readonly config: ProviderConfig,
@@ -26,6 +29,7 @@ export class ProviderRuntime {
     private readonly context: ProviderRuntimeContext,
   ) {
     const { common } = config;
+    this.health = monitorHealth(config.name, context);
     this.queue = new ApiQueue({
       name: config.name,
       ratePerSecond: common.ratePerSecond,
@@ -35,7 +39,7 @@ export class ProviderRuntime {
     });
     this.provider = driver.getProvider(config, {
       systemId: context.systemId,
-      queue: this.queue,
+      queue: this.health.watch(this.queue),
       logger: context.logger.child({ provider: config.name }),
       clock: context.clock,
       cleanup: liveCleanupSettings(() => context.config().cloudpool.cleanup),

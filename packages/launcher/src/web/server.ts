@@ -5,10 +5,11 @@ import type { Launcher } from '../launcher.js';
 import { LauncherMetrics } from '../metrics/launcher-metrics.js';
 import { QuotaReader } from '../metrics/quota-reader.js';
 import { statsdMappingText } from '../metrics/statsd-names.js';
+import { wantsJson } from './accept.js';
 import { loadDashboardPage } from './dashboard-page.js';
 import { streamEvents } from './event-stream.js';
 import { NodepoolEndpoints } from './nodepool-endpoints.js';
-import { Readiness } from './readiness.js';
+import { Readiness, type ReadyBody } from './readiness.js';
 import { RecentActivity } from './recent-activity.js';
 import { TEXT_PLAIN, textReply, type Reply } from './reply.js';
 import { statusSnapshot } from './status-snapshot.js';
@@ -33,7 +34,7 @@ export interface WebServer {
  * | path | what |
  * |---|---|
  * | `/node-list`, `/request-list`, `/label-list` | Nodepool's status lists: JSON with `Accept: application/json`, a text table otherwise; `?fields=a,b` picks table columns, `/node-list?node_id=` one node |
- * | `/ready` | `OK` (200) once every configured provider has started, 503 before |
+ * | `/ready` | `OK` (200) once every configured provider has started, 503 before (see Readiness); with `Accept: application/json` the same status with `{ready, waitingFor, providers: [{provider, state, since, reason}]}`, each provider's health |
  * | `/metrics` | Prometheus metrics of this launcher |
  * | `/metrics/help` | every metric, and which Prometheus series each Nodepool statsd name became |
  * | `/`, `/dashboard` | a live dashboard page, which follows `/events?status` |
@@ -53,13 +54,16 @@ export async function startWebServer(launcher: Launcher, options: WebServerOptio
 
   const status = () => statusSnapshot(launcher, { quota, activity, ready: readiness.isReady() });
   const dashboard = (): Reply => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page });
-  const routes: Record<string, () => Promise<Reply> | Reply> = {
+  const routes: Record<string, (request: IncomingMessage) => Promise<Reply> | Reply> = {
     '/': dashboard,
     '/dashboard': dashboard,
     '/api/status': async () => {
       return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(await status()) };
     },
-    '/ready': () => (readiness.isReady() ? textReply(200, 'OK') : notReady(readiness.waitingFor())),
+    '/ready': (request) => {
+      if (wantsJson(request.headers.accept)) return readyJson(readiness.body());
+      return readiness.isReady() ? textReply(200, 'OK') : notReady(readiness.waitingFor());
+    },
     '/metrics': async () => ({ status: 200, headers: { 'content-type': metrics.contentType }, body: await metrics.text() }),
     '/metrics/help': () => textReply(200, `${metrics.helpText()}\n\n${statsdMappingText()}\n`),
     // GET /events streams (below); this answers HEAD.
@@ -78,7 +82,7 @@ export async function startWebServer(launcher: Launcher, options: WebServerOptio
     } else {
       const route = routes[url.pathname];
       reply = route
-        ? await route()
+        ? await route(request)
         : ((await nodepool.serve(url, request.headers)) ?? textReply(404, 'Not Found'));
     }
     response.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
@@ -111,6 +115,14 @@ export async function startWebServer(launcher: Launcher, options: WebServerOptio
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
+  };
+}
+
+function readyJson(body: ReadyBody): Reply {
+  return {
+    status: body.ready ? 200 : 503,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...(body.ready ? {} : { 'retry-after': '1' }) },
+    body: JSON.stringify(body),
   };
 }
 

@@ -1,6 +1,7 @@
 import { compareRequestIds, NODE_STATES, REQUEST_STATES, type CleanupSummary, type NodeState, type RequestState } from '@cloudpool/common';
 import type { Launcher } from '../launcher.js';
 import type { QuotaReader, ResourceQuota } from '../metrics/quota-reader.js';
+import { providerHealth, type ProviderHealthEntry } from '../providers/provider-health.js';
 import type { LaunchEntry, RecentActivity } from './recent-activity.js';
 
 /** One provider of this launcher on the dashboard. */
@@ -34,6 +35,8 @@ export interface DashboardStatus {
     waiting: Array<{ id: string; labels: string[]; requestor: string | null; ageSeconds: number }>;
   };
   providers: ProviderStatus[];
+  /** Every configured provider's health, running or not (the dashboard's health line). */
+  health: ProviderHealthEntry[];
   launches: LaunchEntry[];
   failures: LaunchEntry[];
 }
@@ -91,6 +94,7 @@ export async function statusSnapshot(launcher: Launcher, parts: { quota: QuotaRe
       })),
     },
     providers,
+    health: providerHealth(launcher),
     launches: parts.activity.launches(),
     failures: parts.activity.failures(),
   };

@@ -59,6 +59,7 @@ describe.skipIf(!present)(title, () => {
     await waitForText(page, '#ready', 'ready');
     await waitForText(page, '#launcher', 'launcher launcher-1');
     await waitForText(page, `${provider} h3`, 'fake-a');
+    await waitForText(page, '#provider-health [data-health="fake-a"]', 'fake-a: ok');
     await waitForText(page, `${provider} .quota[data-resource="instances"] .nums`, '0 / 10');
     await waitForText(page, `${provider} .quota[data-resource="cores"] .nums`, '0 / 16');
     await waitForText(page, '#nodes-by-state [data-state="ready"] .count', '0');

@@ -49,19 +49,32 @@ export class OpenStackClient {
 
   /** Whether the catalog has `service` (e.g. a cloud without Cinder has no `volume`). */
   async hasService(service: ServiceName): Promise<boolean> {
-    const token = await this.connection.session.token(this.queue);
+    const token = await this.token();
     return serviceEndpoint(token.catalog, service, this.connection.region, this.connection.cloud.interface) !== undefined;
   }
 
   /** The project the connection's token is scoped to, or undefined when Keystone did not say. */
   async projectId(): Promise<string | undefined> {
-    return (await this.connection.session.token(this.queue)).projectId;
+    return (await this.token()).projectId;
+  }
+
+  /**
+   * The session's token. A refusal the shared session holds (another provider's login was
+   * refused moments ago) is told to this provider's queue (`heldBack`), whose health then says so.
+   */
+  private async token(): Promise<KeystoneToken> {
+    try {
+      return await this.connection.session.token(this.queue);
+    } catch (error) {
+      if (error instanceof CloudError && error.credentialsRefused) this.queue.heldBack?.(error);
+      throw error;
+    }
   }
 
   async call<T>(call: ServiceCall): Promise<ServiceAnswer<T>> {
     const { session } = this.connection;
     for (let reauthentications = 0; ; reauthentications++) {
-      const token = await session.token(this.queue);
+      const token = await this.token();
       try {
         return await this.send<T>(call, token);
       } catch (error) {

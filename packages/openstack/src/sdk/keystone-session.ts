@@ -1,4 +1,4 @@
-import { CloudError, isCloudError, type CloudCallQueue, type Clock } from '@cloudpool/common';
+import { CloudError, refusedCredentialsWaitMs, type CloudCallQueue, type Clock } from '@cloudpool/common';
 import type { AxiosInstance } from 'axios';
 import type { CloudAuth, NamedInDomain } from '../clouds/cloud-config.js';
 import { cloudErrorFromAnswer, cloudErrorFromNetworkFailure } from '../errors.js';
@@ -18,24 +18,9 @@ export interface KeystoneSessionOptions {
   clock: Clock;
   /** A token is renewed this long before it expires (default 5 minutes). */
   renewBeforeMs?: number;
-  /**
-   * Told when logins start failing (Keystone refused the credentials) and when one succeeds
-   * again: once per change, never per attempt. The credentials themselves are never passed.
-   */
-  onLoginChange?: (change: LoginChange) => void;
 }
 
-/** A change of the session's ability to log in. */
-export type LoginChange = { state: 'failing'; error: CloudError; retryInMs: number } | { state: 'ok' };
-
 const DEFAULT_RENEW_BEFORE_MS = 5 * 60_000;
-
-/**
- * After Keystone refuses the credentials, no login is tried for this long, doubling with each
- * further refusal up to the cap: a wrong password costs a handful of logins an hour, not one a
- * second (accounts with lockout would be locked in seconds).
- */
-export const LOGIN_BACKOFF = { firstMs: 10_000, maxMs: 10 * 60_000 } as const;
 
 /** Token requests jump the queue: every other call waits for them. */
 const TOKEN_PRIORITY = 10;
@@ -44,15 +29,18 @@ const TOKEN_PRIORITY = 10;
  * Holds one Keystone token for a set of credentials and renews it: before it expires (a
  * margin, on the injected clock) and when the cloud rejected it (`forget`). Concurrent callers
  * share one renewal. The token request goes through the caller's queue like any cloud call.
- * A login Keystone refuses (an `auth` error: wrong password, disabled user) is not repeated
- * before `LOGIN_BACKOFF` has passed: meanwhile every `token()` rejects with that error at once.
+ * A login Keystone refuses (401: wrong password, disabled user) is a CloudError with
+ * `credentialsRefused` and is not repeated before `refusedCredentialsWaitMs` has passed (10 s,
+ * doubling to 10 min): meanwhile every `token()` rejects with that error at once. This holds
+ * per set of credentials, so providers sharing the connection make one login per window between
+ * them (each provider's ProviderHealthMonitor backs off the same way for its own calls).
  */
 export class KeystoneSession {
   private current: KeystoneToken | undefined;
   private pending: Promise<KeystoneToken> | undefined;
   private readonly renewBeforeMs: number;
   /** The last refused login, while logins are failing. */
-  private refused: { error: CloudError; at: number; backoffMs: number } | undefined;
+  private refused: { error: CloudError; at: number; backoffMs: number; refusals: number } | undefined;
 
   constructor(
     private readonly http: AxiosInstance,
@@ -87,26 +75,23 @@ export class KeystoneSession {
   private async issue(queue: CloudCallQueue): Promise<KeystoneToken> {
     try {
       const token = await this.login(queue);
-      if (this.refused) {
-        this.refused = undefined;
-        this.options.onLoginChange?.({ state: 'ok' });
-      }
+      this.refused = undefined;
       return token;
     } catch (error) {
-      throw isCloudError(error, 'auth') ? this.noteRefusal(error) : error;
+      throw error instanceof CloudError && error.credentialsRefused ? this.noteRefusal(error) : error;
     }
   }
 
   /** Opens (or doubles) the backoff; the error every caller gets until it ends. */
   private noteRefusal(error: CloudError): CloudError {
-    const first = this.refused === undefined;
-    const backoffMs = first ? LOGIN_BACKOFF.firstMs : Math.min(this.refused!.backoffMs * 2, LOGIN_BACKOFF.maxMs);
+    const refusals = (this.refused?.refusals ?? 0) + 1;
+    const backoffMs = refusedCredentialsWaitMs(refusals);
     const held = new CloudError('auth', `${error.message} (no new login for ${Math.round(backoffMs / 1000)} s)`, {
       ...(error.action ? { action: error.action } : {}),
       ...(error.code ? { code: error.code } : {}),
+      credentialsRefused: true,
     });
-    this.refused = { error: held, at: this.options.clock.now(), backoffMs };
-    if (first) this.options.onLoginChange?.({ state: 'failing', error: held, retryInMs: backoffMs });
+    this.refused = { error: held, at: this.options.clock.now(), backoffMs, refusals };
     return held;
   }
 
@@ -119,12 +104,18 @@ export class KeystoneSession {
       } catch (error) {
         throw cloudErrorFromNetworkFailure(action, error);
       }
-      if (response.status !== 201) throw cloudErrorFromAnswer(action, response, () => this.options.clock.now());
+      if (response.status !== 201) throw refusalOf(cloudErrorFromAnswer(action, response, () => this.options.clock.now()));
       return parseToken(response.headers['x-subject-token'], response.data);
     });
     this.current = token;
     return token;
   }
+}
+
+/** Keystone's 401 to a token request is a refusal of the credentials themselves (wrong password, unknown or disabled user). */
+function refusalOf(error: CloudError): CloudError {
+  if (error.kind !== 'auth') return error;
+  return new CloudError('auth', error.message, { ...(error.action ? { action: error.action } : {}), ...(error.code ? { code: error.code } : {}), credentialsRefused: true });
 }
 
 /** `POST /v3/auth/tokens`, whether or not `auth_url` already ends in `/v3`. */

@@ -182,6 +182,7 @@ export class HttpOpenStackApi implements OpenStackApi {
       port: {
         network_id: port.networkId,
         name: port.name,
+        description: port.description,
         tags: port.tags,
         ...(port.securityGroupIds ? { security_groups: port.securityGroupIds } : {}),
       },

@@ -14,13 +14,26 @@ import { OpenStackSimulator, type OpenStackSimulatorOptions } from '@cloudpool/s
 export const PROVIDER = 'os-provider';
 export const SYSTEM_ID = 'system-under-test';
 
-/** A queue that runs every call at once and records its action, in call order. */
+/**
+ * A queue that runs every call at once and records its action, in call order. `crashAfter(action)`
+ * plays a launcher process dying right after the cloud answered a call of `action`: from then on
+ * no call leaves (each rejects unsent), so nothing after it happens, clean-up included.
+ */
 export class RecordingQueue implements CloudCallQueue {
   readonly actions: string[] = [];
+  private crashAction: string | undefined;
+  private crashed = false;
 
-  run<T>(call: { action: string }, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  crashAfter(action: string): void {
+    this.crashAction = action;
+  }
+
+  async run<T>(call: { action: string }, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.crashed) throw new Error(`the process is gone: ${call.action} never sent`);
     this.actions.push(call.action);
-    return fn(new AbortController().signal);
+    const result = await fn(new AbortController().signal);
+    if (call.action === this.crashAction) this.crashed = true;
+    return result;
   }
 }
 

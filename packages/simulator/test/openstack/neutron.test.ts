@@ -90,6 +90,21 @@ describe('Neutron', () => {
     expect(gone.data).toEqual({ NeutronError: { type: 'PortNotFound', message: `Port ${port.id} could not be found.`, detail: '' } });
   });
 
+  it('keeps a port or floating IP description given in the create, and refuses a name or description over 255 characters as Neutron does', async () => {
+    cloud = await startCloud();
+    const network = await networkId('private');
+    const created = await cloud.network.post('/ports', { port: { network_id: network, name: 'np1-0', description: 'cloudpool node 1' } });
+    expect((created.data as { port: Port & { description: string } }).port.description).toBe('cloudpool node 1');
+    const long = 'x'.repeat(256);
+    for (const body of [{ port: { network_id: network, description: long } }, { port: { network_id: network, name: long } }]) {
+      const refused = await cloud.network.post('/ports', body);
+      expect(refused.status).toBe(400);
+      expect((refused.data as { NeutronError: { message: string } }).NeutronError.message).toMatch(/^Invalid input for (description|name)\. Reason: 'x+' exceeds maximum length of 255\.$/);
+    }
+    const fip = await cloud.network.post('/floatingips', { floatingip: { floating_network_id: await networkId('public'), description: long } });
+    expect(fip.status).toBe(400);
+  });
+
   it('pages ports with limit and marker', async () => {
     cloud = await startCloud();
     cloud.sim.seed({ ports: Array.from({ length: 25 }, (_, i) => ({ name: `p${i}`, tags: ['bulk'] })) });

@@ -9,6 +9,7 @@ import { floatingIpStatus, portStatus } from '../resource-status.js';
 import type { RouteAdder } from '../router.js';
 import type { ApiContext, RouteSpec, ServiceEnv } from '../service.js';
 import { isoSeconds, readJson, requireMember, stringField } from '../wire.js';
+import { boundedString } from './attributes.js';
 
 /** A floating IP as Neutron shows it (with the fip-port-details extension). */
 function floatingIpView(state: OpenStackState, floatingIp: FloatingIpRecord, now: number): Record<string, unknown> {
@@ -101,7 +102,7 @@ export function addFloatingIpRoutes(router: RouteAdder<RouteSpec>, env: ServiceE
         // As Zed's Neutron: tags are set through the tag API after the create, never in its body.
         if ('tags' in request) throw new ApiError(400, "Attribute 'tags' not allowed in POST", 'HTTPBadRequest');
         const port = portFor(request.port_id);
-        const floatingIp = state.createFloatingIp({ networkId, description: stringField(request, 'description') ?? '', tags: [] });
+        const floatingIp = state.createFloatingIp({ networkId, description: boundedString(request, 'description') ?? '', tags: [] });
         if (port) state.associateFloatingIp(floatingIp, port);
         return json(201, { floatingip: view(floatingIp) });
       },
@@ -117,7 +118,7 @@ export function addFloatingIpRoutes(router: RouteAdder<RouteSpec>, env: ServiceE
         const request = requireMember(readJson(context.request), 'floatingip');
         const floatingIp = find(context);
         if ('port_id' in request) state.associateFloatingIp(floatingIp, portFor(request.port_id));
-        const description = stringField(request, 'description');
+        const description = boundedString(request, 'description');
         if (description !== undefined) floatingIp.description = description;
         return json(200, { floatingip: view(floatingIp) });
       },

@@ -8,6 +8,7 @@ import { portStatus } from '../resource-status.js';
 import type { RouteAdder } from '../router.js';
 import type { ApiContext, RouteSpec, ServiceEnv } from '../service.js';
 import { isoSeconds, readJson, requireMember, stringField } from '../wire.js';
+import { boundedString } from './attributes.js';
 
 /** A port as Neutron shows it to a project member. */
 function portView(state: OpenStackState, port: PortRecord, now: number): Record<string, unknown> {
@@ -87,8 +88,8 @@ export function addPortRoutes(router: RouteAdder<RouteSpec>, env: ServiceEnv, ne
         // Zed's Neutron takes a port's tags only through the tag API: `tags` in the body is ignored.
         const port = state.createPort({
           networkId,
-          name: stringField(request, 'name') ?? '',
-          description: stringField(request, 'description') ?? '',
+          name: boundedString(request, 'name') ?? '',
+          description: boundedString(request, 'description') ?? '',
           deviceId: stringField(request, 'device_id') ?? '',
           deviceOwner: stringField(request, 'device_owner') ?? '',
           tags: [],
