@@ -32,7 +32,18 @@ const operations = new AsyncLocalStorage<OperationPacing>();
  * when it is awaited, and they must belong to the operation too.
  */
 export function pacedOperation<T>(pacing: OperationPacing, operation: () => PromiseLike<T>): Promise<T> {
-  return operations.run(pacing, async () => await operation());
+  return operations.run(pacing, async () => {
+    try {
+      return await operation();
+    } catch (error) {
+      // A refusal of the credentials that no paced request saw (the token is fetched by the
+      // credential's own pipeline, before the request reaches the pacing policy) still opens
+      // the provider's backoff.
+      const refused = toCloudError(error, pacing.action);
+      if (refused.credentialsRefused) pacing.queue.heldBack?.(refused);
+      throw error;
+    }
+  });
 }
 
 /**

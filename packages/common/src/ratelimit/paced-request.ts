@@ -31,6 +31,7 @@ class PacedFailure<T> extends CloudError {
       ...(classified.code === undefined ? {} : { code: classified.code }),
       ...(classified.action === undefined ? {} : { action: classified.action }),
       ...(classified.retryAfterMs === undefined ? {} : { retryAfterMs: classified.retryAfterMs }),
+      credentialsRefused: classified.credentialsRefused,
       cause: classified,
     });
   }

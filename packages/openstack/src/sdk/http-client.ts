@@ -121,6 +121,9 @@ export class OpenStackClient {
         adapter: this.paced(call),
       });
     } catch (error) {
+      // What the queue refused without sending (a stopped queue, calls held back while the cloud
+      // refuses our credentials) comes back as it was; only the transport's own failures are "no answer".
+      if (!axios.isAxiosError(error)) throw error;
       throw cloudErrorFromNetworkFailure(call.action, error);
     }
     if (response.status >= 400) throw cloudErrorFromAnswer(call.action, response, () => this.clock.now());
