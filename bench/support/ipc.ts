@@ -62,7 +62,7 @@ export class ChildHost extends EventEmitter {
   /** Forks a TypeScript entry of this folder (through tsx) and waits for its `ready` event. */
   static async start(script: string, name: string, args: string[] = [], execArgv: string[] = []): Promise<ChildHost> {
     const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
-      execArgv: ['--import', 'tsx', ...execArgv],
+      execArgv: ['--conditions=@cloudpool/source', '--import', 'tsx', ...execArgv],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     const host = new ChildHost(child, name);

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// The `cloudpool` command: runs the TypeScript CLI through tsx, without a build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// The `cloudpool` command: the CLI as compiled by `tsc -b` (dist/, with source maps).
+process.setSourceMapsEnabled(true);
+await import('../dist/cli/main.js');
