@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { apiEconomy } from './benchmarks/api-economy.js';
 import { cleanupPass } from './benchmarks/cleanup-pass.js';
+import { launcherStart } from './benchmarks/launcher-start.js';
 import { launchThroughput } from './benchmarks/launch-throughput.js';
 import { memory } from './benchmarks/memory.js';
 import { simulatorList } from './benchmarks/simulator-list.js';
@@ -17,7 +18,7 @@ import { Harness } from './support/harness.js';
 import { childWarnings } from './support/ipc.js';
 import { markdownTable, printTable, RESULTS_DIR, writeResult, writeText, type Benchmark, type Snippet } from './support/report.js';
 
-const BENCHMARKS: Benchmark[] = [simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, cleanupPass, memory];
+const BENCHMARKS: Benchmark[] = [launcherStart, simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, cleanupPass, memory];
 
 interface SavedResult {
   name: string;

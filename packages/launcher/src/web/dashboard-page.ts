@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 
 /**
- * The dashboard: one static page (`dashboard.html`, next to this module) with inline CSS and
- * script and no external resources, which polls `api/status` every second and updates the DOM.
+ * The dashboard: one static page (`src/web/dashboard.html`, next to this module's source) with
+ * inline CSS and script and no external resources, which polls `api/status` every second and
+ * updates the DOM. Read from the package's src/ both from the sources and from the build
+ * (dist/web/ is as deep as src/web/; tsc copies no HTML).
  */
 export function loadDashboardPage(): Promise<string> {
-  return readFile(new URL('./dashboard.html', import.meta.url), 'utf8');
+  return readFile(new URL('../../src/web/dashboard.html', import.meta.url), 'utf8');
 }
