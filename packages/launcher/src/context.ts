@@ -1,4 +1,4 @@
-import type { CleanupReport, Clock, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
+import type { CleanupReport, Clock, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, PoolComponentRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 
@@ -48,6 +48,8 @@ export interface LauncherContext {
   client: ZkClient;
   nodes: ZkRecordCache<NodeRecord>;
   requests: ZkRecordCache<NodeRequestRecord>;
+  /** Every launcher's pool registrations, for request routing. */
+  pools: ZkRecordCache<PoolComponentRecord>;
   logger: Logger;
   clock: Clock;
   /** Written as the `launcher` of the nodes this process creates. */

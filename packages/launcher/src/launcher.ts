@@ -3,6 +3,7 @@ import os from 'node:os';
 import {
   ComponentRegistration,
   createNodeCache,
+  createPoolComponentCache,
   createRequestCache,
   NodepoolZk,
   isCloudError,
@@ -117,14 +118,16 @@ export class Launcher {
     // Bad records and failed background reads go to the launcher's log, not to process warnings.
     const nodes = createNodeCache(client, { onError: (error) => logger.warn({ err: error }, `node cache: ${String(error)}`) });
     const requests = createRequestCache(client, { onError: (error) => logger.warn({ err: error }, `request cache: ${String(error)}`) });
-    await Promise.all([nodes.start(), requests.start()]);
-    await Promise.all([nodes.waitForSync(), requests.waitForSync()]);
+    const pools = createPoolComponentCache(client, { onError: (error) => logger.warn({ err: error }, `skipping a pool registration: ${String(error)}`) });
+    await Promise.all([nodes.start(), requests.start(), pools.start()]);
+    await Promise.all([nodes.waitForSync(), requests.waitForSync(), pools.waitForSync()]);
     let current = config;
     const context: LauncherContext = {
       zk,
       client,
       nodes,
       requests,
+      pools,
       logger,
       clock,
       launcherId: hostname,
@@ -257,6 +260,7 @@ export class Launcher {
     }
     this.context.nodes.stop();
     this.context.requests.stop();
+    this.context.pools.stop();
     await this.context.client.close();
     this.context.logger.info('launcher stopped');
   }

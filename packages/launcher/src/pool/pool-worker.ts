@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { ActiveRequest, type RequestOutcome } from './active-request.js';
-import { declineRequest, registeredPools } from './decline.js';
+import { cachedPools, declineRequest } from './decline.js';
 import { nodesNotCached, quotaLayers } from './quota-layers.js';
 import { releaseReservedNodes, reserveReadyNodes } from './ready-node-reservation.js';
 import { shouldYield, staticDeclineReason, type PoolComponentView } from './request-routing.js';
@@ -96,7 +96,7 @@ export class PoolWorker {
   async runOnce(): Promise<void> {
     await this.collectFinished();
     if (this.stopping || this.runtime.provider.idled) return;
-    const pools = await registeredPools(this.context);
+    const pools = cachedPools(this.context);
     const me = pools.find((p) => p.id === this.id) ?? this.view();
     const waiting = sortRequestsForService(this.context.requests.values().filter((r) => r.state === 'requested'));
     let pausedNow = false;
