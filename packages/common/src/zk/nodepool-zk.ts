@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ZkClient } from './client.js';
 import { ZkError, isZkError } from './errors.js';
 import { listProviderUploads, type ProviderUpload } from './image-uploads.js';
+import { sortContenders } from './lock-contenders.js';
 import { ZkLock, type LockAcquireOptions } from './lock.js';
 import {
   NODE_ROOT,
@@ -230,6 +231,15 @@ export class NodepoolZk {
       await lock.release();
       throw error;
     }
+  }
+
+  /**
+   * Whether someone holds or waits for a node's lock now: one read of the lock's contenders, where
+   * a non-blocking `lockNode` that finds the lock held costs two writes as well (its contender
+   * made and removed). The answer can be stale at once; only `lockNode` decides.
+   */
+  async isNodeLocked(id: string): Promise<boolean> {
+    return sortContenders(await this.client.getChildrenOrEmpty(nodeLockPath(id))).length > 0;
   }
 
   /** Locks a request (`/nodepool/requests-lock/<id>`); resolves as `lockNode` does. */

@@ -3,6 +3,9 @@ import { epochSeconds, type LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { deletionReason, type AllocatedRequest } from './deletion-rules.js';
 
+/** States whose nodes are deleted only once their holder is gone, which is rarely the case. */
+const LIKELY_LOCKED = new Set(['building', 'in-use']);
+
 /**
  * Deletes the nodes that need it (see deletion-rules.ts) for the providers this launcher runs.
  * Per node: take its lock without blocking (a node in use is locked by its user and skipped),
@@ -69,6 +72,10 @@ export class NodeDeleter {
       );
       return;
     }
+    // A building or in-use node is usually locked by its launcher or its user, pass after pass:
+    // looking costs one read, a lock attempt that fails two writes more.
+    const cached = this.context.nodes.get(id);
+    if (cached && LIKELY_LOCKED.has(cached.state) && (await this.context.zk.isNodeLocked(id).catch(() => true))) return;
     const locked = await this.context.zk.lockNode(id, { blocking: false }).catch(() => undefined);
     if (!locked) return;
     let node: NodeRecord = locked.node;
