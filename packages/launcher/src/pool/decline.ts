@@ -27,7 +27,7 @@ export function cachedPools(context: LauncherContext): PoolComponentView[] {
 
 /**
  * The registered pool workers, read from ZooKeeper now (for the decision to fail a request,
- * which must not rest on a view a watch has yet to update). A registration that is not a
+ * which must not rest on a view a watch has yet to update: a pool registered meanwhile). A registration that is not a
  * pool's JSON is skipped and logged once.
  */
 export async function registeredPools(context: LauncherContext): Promise<PoolComponentView[]> {
@@ -54,8 +54,9 @@ export async function declineRequest(
   const request = await context.zk.getRequest(requestId);
   if (!request) return;
   if (!request.declined_by.includes(poolId)) request.declined_by.push(poolId);
-  const pools = await registeredPools(context);
-  const allDeclined = declinedByAll(request, pools.some((p) => p.id === poolId) ? pools : [...pools, { id: poolId } as PoolComponentView]);
+  const withMe = (pools: PoolComponentView[]) => (pools.some((p) => p.id === poolId) ? pools : [...pools, { id: poolId } as PoolComponentView]);
+  // Failing the request is final: decided on a fresh read, when the cached view says every pool has declined.
+  const allDeclined = declinedByAll(request, withMe(cachedPools(context))) && declinedByAll(request, withMe(await registeredPools(context)));
   request.state = allDeclined ? 'failed' : 'requested';
   await context.zk.updateRequest(request);
   context.logger.info({ request: requestId, pool: poolId }, `declined: ${reason}${allDeclined ? '; every pool declined, request failed' : ''}`);
