@@ -261,7 +261,8 @@ export class Harness {
     }));
     const hosts = await Promise.all(
       specs.map(async (spec) => {
-        const host = await ChildHost.start('./launcher-host.ts', spec.hostname, [JSON.stringify(spec)], setup.execArgv ?? []);
+        // The launcher as in production: the compiled packages (only the small host script goes through tsx).
+        const host = await ChildHost.start('./launcher-host.ts', spec.hostname, [JSON.stringify(spec)], setup.execArgv ?? [], true);
         this.stops.push((graceMs) => host.stop(graceMs));
         return host;
       }),
