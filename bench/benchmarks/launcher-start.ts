@@ -177,7 +177,7 @@ export const launcherStart: Benchmark = {
             (() => {
               const all = built('all three');
               const tsx = json.find((r) => r.configuration === 'all three' && r.mode === 'tsx')!;
-              return `launcher start with all three drivers: ${fmt((all.readyMs as number) / 1000, 2)} s to /ready, ${fmt((all.cpuMs as number) / 1000, 2)} s CPU, ${fmt(all.rssMb as number, 3)} MB RSS (targets 1 s, 1 s, ${TARGET.rssAllMb} MB); run through tsx: ${fmt((tsx.readyMs as number) / 1000, 2)} s, ${fmt((tsx.cpuMs as number) / 1000, 2)} s, ${fmt(tsx.rssMb as number, 3)} MB. Nodepool on the same workload (issue #20): 2.2 s, 1.5 s, 180 MB. Machine ${fmt(idleShare * 100, 2)} % idle meanwhile.`;
+              return `launcher start with all three drivers: ${fmt((all.readyMs as number) / 1000, 2)} s to /ready, ${fmt((all.cpuMs as number) / 1000, 2)} s CPU, ${fmt(all.rssMb as number, 3)} MB RSS (targets 1 s, 1 s, ${TARGET.rssAllMb} MB); run through tsx: ${fmt((tsx.readyMs as number) / 1000, 2)} s, ${fmt((tsx.cpuMs as number) / 1000, 2)} s, ${fmt(tsx.rssMb as number, 3)} MB. Machine ${fmt(idleShare * 100, 2)} % idle meanwhile (the times need an idle machine).`;
             })(),
           ],
         },
