@@ -60,6 +60,9 @@ export interface LockedNode {
 
 const lastSegment = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
+/** Node locks remembered by a NodepoolZk before the released ones are swept out. */
+const SWEEP_NODE_LOCKS_AT = 1000;
+
 /**
  * The operations a launcher needs on Nodepool's ZooKeeper tree (see paths.ts), on one client.
  * Reads return records (records.ts); writes check versions where they say so. Nothing here
@@ -69,6 +72,9 @@ const lastSegment = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 export class NodepoolZk {
   private readonly identifier: string;
   private readonly now: () => number;
+
+  /** Node locks taken through this object (`lockNode`), by node id; released ones are swept out now and then. */
+  private readonly nodeLocks = new Map<string, ZkLock>();
 
   constructor(
     readonly client: ZkClient,
@@ -226,6 +232,8 @@ export class NodepoolZk {
       if (node === undefined || node.state === 'deleted') {
         throw new ZkError('NoNode', `node ${id} was deleted`, { path: nodePath(id), operation: 'lockNode' });
       }
+      if (this.nodeLocks.size >= SWEEP_NODE_LOCKS_AT) this.sweepNodeLocks();
+      this.nodeLocks.set(id, lock);
       return { lock, node };
     } catch (error) {
       await lock.release();
@@ -233,12 +241,20 @@ export class NodepoolZk {
     }
   }
 
+  private sweepNodeLocks(): void {
+    for (const [id, lock] of this.nodeLocks) if (!lock.isHeld) this.nodeLocks.delete(id);
+  }
+
   /**
-   * Whether someone holds or waits for a node's lock now: one read of the lock's contenders, where
-   * a non-blocking `lockNode` that finds the lock held costs two writes as well (its contender
-   * made and removed). The answer can be stale at once; only `lockNode` decides.
+   * Whether someone holds or waits for a node's lock now: true at once for a lock this object
+   * holds, otherwise one read of the lock's contenders, where a non-blocking `lockNode` that finds
+   * the lock held costs two writes as well (its contender made and removed). The answer can be
+   * stale at once; only `lockNode` decides.
    */
   async isNodeLocked(id: string): Promise<boolean> {
+    const mine = this.nodeLocks.get(id);
+    if (mine?.isHeld) return true;
+    if (mine) this.nodeLocks.delete(id);
     return sortContenders(await this.client.getChildrenOrEmpty(nodeLockPath(id))).length > 0;
   }
 

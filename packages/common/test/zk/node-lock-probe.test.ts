@@ -31,6 +31,19 @@ describe('isNodeLocked', () => {
     expect(await looker.isNodeLocked(id)).toBe(false);
   });
 
+  it('answers for a lock it holds itself without a read, and reads again once it is released', async () => {
+    const zk = new NodepoolZk(holderClient, { identifier: 'holder' });
+    const id = await zk.createNode({ state: 'building', provider: 'p1' });
+    const locked = await zk.lockNode(id);
+    const stats = holderClient.enableStats();
+    const reads = stats.reads;
+    expect(await zk.isNodeLocked(id)).toBe(true);
+    expect(stats.reads).toBe(reads);
+    await locked!.lock.release();
+    expect(await zk.isNodeLocked(id)).toBe(false);
+    expect(stats.reads).toBe(reads + 1);
+  });
+
   it('answers false for a node that does not exist', async () => {
     expect(await new NodepoolZk(lookerClient).isNodeLocked('0009999999')).toBe(false);
   });
