@@ -1,8 +1,10 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { sourceAliases } from './test/setup/source-aliases.js';
 
 const zookeeperSetup = ['test/setup/zookeeper-global.ts'];
 
 export default defineConfig({
+  resolve: { alias: sourceAliases() },
   test: {
     // The native zookeeper addon needs real processes, not worker threads.
     pool: 'forks',

@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { sourceAliases } from './test/setup/source-aliases.js';
 
 /**
  * The conformance run against real clouds started on this machine (`scripts/conformance/*.sh`),
  * kept out of the default test run: the clouds take minutes to install and start.
  */
 export default defineConfig({
+  resolve: { alias: sourceAliases() },
   test: {
     include: ['test/conformance/**/*.test.ts'],
     pool: 'forks',

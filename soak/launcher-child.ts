@@ -10,7 +10,7 @@ import { soakLogger } from './soak-logger.js';
 
 const [configPath, name] = process.argv.slice(2);
 if (!configPath || !name) throw new Error('usage: launcher-child.ts <nodepool.yaml> <name>');
-const drivers = builtinDrivers();
+const drivers = await builtinDrivers();
 const config = loadConfig({ text: await readFile(configPath, 'utf8'), path: configPath }, { drivers, env: {} });
 const logger = soakLogger({ launcher: name });
 const launcher = await Launcher.start({

@@ -38,7 +38,7 @@ class LauncherProcess {
   ) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'launcher-child.ts'), this.configPath, this.name], {
+    const child = spawn(process.execPath, ['--conditions=@cloudpool/source', '--import', 'tsx', path.join(here, 'launcher-child.ts'), this.configPath, this.name], {
       cwd: repoRoot,
       env: this.env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -130,7 +130,7 @@ export class SoakBed {
     await Promise.all(this.launchers.map((launcher) => launcher.start()));
     this.zuulClient = await ZkClient.connect({ hosts: direct, sessionTimeoutMs: 10_000 });
     this.zuul = new NodepoolZk(this.zuulClient, { identifier: 'zuul' });
-    const drivers = builtinDrivers();
+    const drivers = await builtinDrivers();
     const config = loadConfig({ text: await readFile(configPath, 'utf8'), path: configPath }, { drivers, env: {} });
     this.runtime = new ProviderRuntime(config.providers.get(PROVIDER)!, drivers.get('aws')!, {
       zk: this.zuul,

@@ -15,6 +15,8 @@ import { LAUNCHER_COUNTS, lightRun, throughputRuns } from '../support/scenarios.
  *   pending, fulfilled, deleted): 12 of each.
  */
 const MINIMUM = { reads: 6 + 12, writes: 16, watchesSet: 12, watchEvents: 12 };
+/** Issue #20's bounds: per lifecycle at most this × the minimum with one launcher; a second launcher adds at most this share. */
+const BOUND = { ratioOneLauncher: 1.5, addedBySecond: 0.2 };
 /**
  * The same up to a fulfilled request (no use, no delete): take the request, make the node, write
  * its external id and `ready`, fulfil, unlock; caches: the node created, building, external id,
@@ -36,6 +38,23 @@ function perNode(result: LifecycleResult, createPhase: boolean) {
     for (const [path, n] of Object.entries(l.zkPaths)) byPath[path] = (byPath[path] ?? 0) + n / nodes;
   }
   return { nodes, ops, byOperation, byPath };
+}
+
+/** The lifecycle figures against issue #20's bounds (reads and writes; watches follow the same changes). */
+function boundNotes(lifecycle: Array<{ launchers: number; ops: Record<Kind, number> }>): string[] {
+  const one = lifecycle.find((l) => l.launchers === 1);
+  const two = lifecycle.find((l) => l.launchers === 2);
+  if (!one) return [];
+  const kinds: Kind[] = ['reads', 'writes'];
+  const lines = [
+    `bound: one launcher ≤ ${BOUND.ratioOneLauncher} × the minimum: ${kinds.map((k) => `${LABELS[k]} ${fmt(one.ops[k] / MINIMUM[k], 3)} × (${one.ops[k] / MINIMUM[k] <= BOUND.ratioOneLauncher ? 'met' : 'NOT met'})`).join(', ')}.`,
+  ];
+  if (two) {
+    lines.push(
+      `bound: a second launcher adds ≤ ${BOUND.addedBySecond * 100} %: ${kinds.map((k) => `${LABELS[k]} ${fmt((two.ops[k] / one.ops[k] - 1) * 100, 3)} % (${two.ops[k] / one.ops[k] - 1 <= BOUND.addedBySecond ? 'met' : 'NOT met'})`).join(', ')}.`,
+    );
+  }
+  return lines;
 }
 
 /** The path patterns with the most operations per node, for the breakdown table. */
@@ -70,6 +89,7 @@ export const zookeeperCost: Benchmark = {
           notes: [
             `minimum per lifecycle: ${MINIMUM.reads} reads, ${MINIMUM.writes} writes, ${MINIMUM.watchesSet} watches set, ${MINIMUM.watchEvents} watch events; per create phase: ${CREATE_PHASE_MINIMUM.reads}, ${CREATE_PHASE_MINIMUM.writes}, ${CREATE_PHASE_MINIMUM.watchesSet}, ${CREATE_PHASE_MINIMUM.watchEvents} (see zookeeper-cost.ts).`,
             'All launchers summed, per node deleted (lifecycle) or created while the creates were timed (create phase).',
+            ...boundNotes(lifecycle),
           ],
         },
         {

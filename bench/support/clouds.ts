@@ -114,7 +114,7 @@ const JAMMY = PUBLIC_IMAGES.find((image) => image.name.includes('jammy-22.04-amd
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtM3m4O1Pq3yXHkz7qFJfG0nQ zuul@example.com';
 
 /** The provider's `nodepool.yaml` entry (indented under `providers:`). `files` holds the paths written for it. */
-export function providerYaml(profile: CloudProfile, info: ConnectionInfo, files: { azureAuth?: string }, maxServers: number): string {
+export function providerYaml(profile: CloudProfile, info: ConnectionInfo, files: { azureAuth?: string; azureCa?: string }, maxServers: number): string {
   const head = `  - name: ${profile.provider}\n    rate: ${profile.rateSetting}\n    launch-retries: 3\n    boot-timeout: 300\n`;
   const pool = (extra: string, label: string) =>
     `    pools:\n      - name: main\n        max-servers: ${maxServers}\n${extra}        labels:\n          - name: ${profile.label}\n${label}`;
@@ -130,6 +130,7 @@ export function providerYaml(profile: CloudProfile, info: ConnectionInfo, files:
       return (
         head +
         `    driver: azure\n    location: ${info.location}\n    resource-group: ${info.resourceGroup}\n    auth-path: ${files.azureAuth}\n` +
+        (files.azureCa ? `    ca-file: ${files.azureCa}\n` : '') +
         `    network: ${info.resourceGroup}-vnet\n` +
         `    cloud-images:\n      - name: ubuntu\n        username: zuul\n        key: ${SSH_KEY}\n` +
         `        image-reference: { sku: server, publisher: Canonical, version: latest, offer: ubuntu-24_04-lts }\n` +

@@ -58,7 +58,7 @@ export class Cloud {
     readonly profile: CloudProfile,
     readonly host: ChildHost,
     readonly info: ConnectionInfo,
-    readonly files: { azureAuth?: string; cloudsDir?: string },
+    readonly files: { azureAuth?: string; azureCa?: string; cloudsDir?: string },
   ) {}
 
   counters(): Promise<Counters> {
@@ -111,6 +111,8 @@ export interface LauncherSetup {
   cleanup?: Record<string, number | boolean>;
   /** Node options for the launcher processes (e.g. `--expose-gc`). */
   execArgv?: string[];
+  /** Serve the web API (`/ready`) on this loopback port; off without it. */
+  webappPort?: number;
 }
 
 /** A requester that talks to ZooKeeper as Zuul does, with caches of the requests and nodes. */
@@ -220,8 +222,11 @@ export class Harness {
     const info = await host.call<ConnectionInfo>('info');
     const files: Cloud['files'] = {};
     if (info.cloud === 'azure') {
-      files.azureAuth = path.join(await mkdtemp(path.join(this.dir, 'azure-')), 'credentials.json');
+      const dir = await mkdtemp(path.join(this.dir, 'azure-'));
+      files.azureAuth = path.join(dir, 'credentials.json');
+      files.azureCa = path.join(dir, 'ca.pem');
       await writeFile(files.azureAuth, JSON.stringify(info.authFile), { mode: 0o600 });
+      await writeFile(files.azureCa, info.ca);
     } else if (info.cloud === 'openstack') {
       files.cloudsDir = await mkdtemp(path.join(this.dir, 'openstack-'));
       await writeFile(path.join(files.cloudsDir, 'clouds.yaml'), info.cloudsYaml);
@@ -234,6 +239,7 @@ export class Harness {
     const cleanup = Object.entries({ interval: 60, 'max-delete-count': 1000, ...setup.cleanup }).map(([key, value]) => `    ${key}: ${value}\n`);
     return (
       `zookeeper-servers:\n  - host: 127.0.0.1\n    port: ${zookeeper.port}\n    chroot: ${setup.chroot}\nzookeeper-timeout: 10\n` +
+      (setup.webappPort ? `webapp:\n  port: ${setup.webappPort}\n  listen_address: 127.0.0.1\n` : '') +
       `labels:\n${setup.clouds.map((c) => `  - name: ${c.profile.label}\n`).join('')}` +
       `providers:\n${setup.clouds.map((c) => providerYaml(c.profile, c.info, c.files, setup.maxServers ?? 5000)).join('')}` +
       `cloudpool:\n  system-id: cloudpool-bench\n  cleanup:\n${cleanup.join('')}`
@@ -255,7 +261,8 @@ export class Harness {
     }));
     const hosts = await Promise.all(
       specs.map(async (spec) => {
-        const host = await ChildHost.start('./launcher-host.ts', spec.hostname, [JSON.stringify(spec)], setup.execArgv ?? []);
+        // The launcher as in production: the compiled packages (only the small host script goes through tsx).
+        const host = await ChildHost.start('./launcher-host.ts', spec.hostname, [JSON.stringify(spec)], setup.execArgv ?? [], true);
         this.stops.push((graceMs) => host.stop(graceMs));
         return host;
       }),

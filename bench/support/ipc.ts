@@ -59,10 +59,14 @@ export class ChildHost extends EventEmitter {
     });
   }
 
-  /** Forks a TypeScript entry of this folder (through tsx) and waits for its `ready` event. */
-  static async start(script: string, name: string, args: string[] = [], execArgv: string[] = []): Promise<ChildHost> {
+  /**
+   * Forks a TypeScript entry of this folder (through tsx) and waits for its `ready` event. With
+   * `built`, the workspace packages it imports are their build (dist/, as in production; `pnpm
+   * bench` builds first), otherwise their sources.
+   */
+  static async start(script: string, name: string, args: string[] = [], execArgv: string[] = [], built = false): Promise<ChildHost> {
     const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
-      execArgv: ['--import', 'tsx', ...execArgv],
+      execArgv: [...(built ? [] : ['--conditions=@cloudpool/source']), '--import', 'tsx', ...execArgv],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     const host = new ChildHost(child, name);

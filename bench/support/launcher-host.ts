@@ -3,11 +3,8 @@
  * SDK clients and API queues. Started by `startLauncher` (harness.ts) with a JSON argument
  * (`LauncherSpec`); forwards the launcher's events and answers the calls below over IPC.
  */
-import { awsDriver } from '@cloudpool/aws';
-import { createAzureDriver } from '@cloudpool/azure';
 import { loadConfig, type Driver } from '@cloudpool/common';
 import { Launcher, type LauncherOptions, type LauncherTimings } from '@cloudpool/launcher';
-import { createOpenStackDriver } from '@cloudpool/openstack';
 import { exitSoon, pushEvent, serve } from './ipc.js';
 
 export interface LauncherSpec {
@@ -70,11 +67,15 @@ const quiet = () => undefined;
 const countingLogger = { trace: quiet, debug: quiet, info: quiet, warn: count('warn'), error: count('error'), fatal: count('fatal'), child: () => countingLogger };
 const logger = countingLogger as unknown as NonNullable<LauncherOptions['logger']>;
 
-const drivers = new Map<string, Driver>([
-  ['aws', awsDriver],
-  ['azure', createAzureDriver(spec.azureCa ? { ca: spec.azureCa } : {})],
-  ['openstack', createOpenStackDriver(spec.cloudsDir ? { cloudsYaml: () => ({ directories: [spec.cloudsDir!], env: {} }) } : {})],
-]);
+// Only the drivers the configuration names are loaded, as the launcher does (a driver's SDK is most of its memory).
+const named = new Set([...spec.configText.matchAll(/^ {4}driver: (\S+)$/gm)].map((match) => match[1]));
+const drivers = new Map<string, Driver>();
+if (named.has('aws')) drivers.set('aws', (await import('@cloudpool/aws')).awsDriver);
+if (named.has('azure')) drivers.set('azure', (await import('@cloudpool/azure')).createAzureDriver(spec.azureCa ? { ca: spec.azureCa } : {}));
+if (named.has('openstack')) {
+  const { createOpenStackDriver } = await import('@cloudpool/openstack');
+  drivers.set('openstack', createOpenStackDriver(spec.cloudsDir ? { cloudsYaml: () => ({ directories: [spec.cloudsDir!], env: {} }) } : {}));
+}
 const config = loadConfig({ text: spec.configText, path: 'nodepool.yaml' }, { drivers: Object.fromEntries(drivers), env: {} });
 
 // CPU samples every 100 ms, to tell the CPU of a cleanup pass afterwards.

@@ -74,7 +74,7 @@ export async function startDemoClouds(directory: string, zookeeperPort: number):
   try {
     const files = await writeClientFiles(directory, sims, { host: '127.0.0.1', port: zookeeperPort });
     restoreEnv = useEnvFile(await readFile(files.awsEnv, 'utf8'));
-    const drivers = builtinDrivers();
+    const drivers = await builtinDrivers();
     drivers.set('openstack', createOpenStackDriver({ cloudsYaml: () => ({ configFile: files.cloudsYaml, directories: [], env: {} }) }));
     const text = `${await readFile(files.nodepoolYaml, 'utf8')}
 cloudpool:

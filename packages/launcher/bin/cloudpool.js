@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-// The `cloudpool` command: runs the TypeScript CLI through tsx, without a build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// The `cloudpool` command: the CLI as compiled by `tsc -b` (dist/, source maps beside it).
+import module from 'node:module';
+
+// Stack traces name dist/ lines (close to the sources); NODE_OPTIONS=--enable-source-maps maps them
+// to the TypeScript sources, at some start-up cost (every module's map is read).
+
+// V8's code cache of the compiled modules (in the OS temp directory): later starts skip most compiling.
+module.enableCompileCache?.();
+await import('../dist/cli/main.js');

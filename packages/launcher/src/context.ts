@@ -1,4 +1,4 @@
-import type { CleanupReport, Clock, ImageUploadCache, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
+import type { CleanupReport, Clock, ImageUploadCache, NodepoolConfig, NodepoolZk, NodeRecord, NodeRequestRecord, PoolComponentRecord, ZkClient, ZkRecordCache } from '@cloudpool/common';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { NodeNotification } from './notifications/node-notification.js';
@@ -54,6 +54,8 @@ export interface LauncherContext {
   requests: ZkRecordCache<NodeRequestRecord>;
   /** nodepool-builder's uploads, followed by watches: what a diskimage label boots. */
   images: ImageUploadCache;
+  /** Every launcher's pool registrations, for request routing. */
+  pools: ZkRecordCache<PoolComponentRecord>;
   logger: Logger;
   clock: Clock;
   /** Written as the `launcher` of the nodes this process creates. */

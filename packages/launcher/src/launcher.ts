@@ -3,6 +3,7 @@ import os from 'node:os';
 import {
   ComponentRegistration,
   createNodeCache,
+  createPoolComponentCache,
   createRequestCache,
   ImageUploadCache,
   NodepoolZk,
@@ -131,14 +132,16 @@ export class Launcher {
     const nodes = createNodeCache(client, { onError: (error) => logger.warn({ err: error }, `node cache: ${String(error)}`) });
     const requests = createRequestCache(client, { onError: (error) => logger.warn({ err: error }, `request cache: ${String(error)}`) });
     const images = new ImageUploadCache(client, { onError: (error) => logger.warn({ err: error }, `image cache: ${String(error)}`) });
-    await Promise.all([nodes.start(), requests.start(), images.start()]);
-    await Promise.all([nodes.waitForSync(), requests.waitForSync(), images.synced()]);
+    const pools = createPoolComponentCache(client, { onError: (error) => logger.warn({ err: error }, `skipping a pool registration: ${String(error)}`) });
+    await Promise.all([nodes.start(), requests.start(), images.start(), pools.start()]);
+    await Promise.all([nodes.waitForSync(), requests.waitForSync(), images.synced(), pools.waitForSync()]);
     const context: LauncherContext = {
       zk,
       client,
       nodes,
       requests,
       images,
+      pools,
       logger,
       clock,
       launcherId: hostname,
@@ -276,6 +279,7 @@ export class Launcher {
     this.context.nodes.stop();
     this.context.requests.stop();
     this.context.images.stop();
+    this.context.pools.stop();
     await this.context.client.close();
     this.context.logger.info('launcher stopped');
   }

@@ -41,7 +41,7 @@ export interface BrokenProvider {
 }
 
 /** Nodepool's driver for a provider without a `driver:` key. */
-const DEFAULT_DRIVER = 'openstack';
+export const DEFAULT_DRIVER = 'openstack';
 
 /** `cloudpool.cleanup.min-age` when there is no provider to derive it from: Nodepool's default launch-timeout. */
 const FALLBACK_CLEANUP_MIN_AGE = 3600;

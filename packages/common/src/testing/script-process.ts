@@ -16,7 +16,7 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Runs a TypeScript script (a file URL, e.g. `new URL('./x.ts', import.meta.url)`) with tsx in a child process; stderr passes through. */
 export function startScript(script: URL, args: string[]): ScriptProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script), ...args], {
+  const child = spawn(process.execPath, ['--conditions=@cloudpool/source', '--import', 'tsx', fileURLToPath(script), ...args], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

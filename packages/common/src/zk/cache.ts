@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { ZkClient } from './client.js';
 import { isZkError, warnBackgroundError, type BackgroundErrorHandler } from './errors.js';
-import { NODE_ROOT, REQUEST_ROOT } from './paths.js';
-import { parseNode, parseRequest, type NodeRecord, type NodeRequestRecord } from './records.js';
+import type { PoolComponentContent } from './components.js';
+import { componentRoot, NODE_ROOT, REQUEST_ROOT } from './paths.js';
+import { parseJsonObject, parseNode, parseRequest, type NodeRecord, type NodeRequestRecord } from './records.js';
 import { childPath, type ZkStat, type ZkWatchEvent } from './znode.js';
 
 /** Wait before a failed (re)load of the tree is tried again. */
@@ -237,4 +238,21 @@ export function createNodeCache(client: ZkClient, options?: RecordCacheOptions):
 /** A cache of `/nodepool/requests`; call `start()`. */
 export function createRequestCache(client: ZkClient, options?: RecordCacheOptions): ZkRecordCache<NodeRequestRecord> {
   return new ZkRecordCache(client, REQUEST_ROOT, parseRequest, options);
+}
+
+/** A pool worker's registration (`/nodepool/components/pool/<name><seq>`), as cached. */
+export interface PoolComponentRecord extends CachedRecord {
+  /** The znode name. */
+  readonly id: string;
+  /** The registration's JSON; its fields are as the registering launcher wrote them (check before use). */
+  content: Partial<PoolComponentContent>;
+}
+
+/**
+ * A cache of the pool registrations of every launcher, so that routing a request reads no
+ * ZooKeeper (a pool worker's pass used to list and read every registration); call `start()`.
+ * A registration that is not a JSON object is reported to `onError` and left out.
+ */
+export function createPoolComponentCache(client: ZkClient, options?: RecordCacheOptions): ZkRecordCache<PoolComponentRecord> {
+  return new ZkRecordCache(client, componentRoot('pool'), (path, id, data, stat) => ({ id, stat, content: parseJsonObject(path, data) }), options);
 }

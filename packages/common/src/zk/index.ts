@@ -73,6 +73,6 @@ export type {
   PoolComponentContent,
   RegisteredComponent,
 } from './components.js';
-export { ZkRecordCache, createNodeCache, createRequestCache } from './cache.js';
-export type { CachedRecord, RecordCacheEvents, RecordCacheOptions, RecordParser } from './cache.js';
+export { ZkRecordCache, createNodeCache, createPoolComponentCache, createRequestCache } from './cache.js';
+export type { CachedRecord, PoolComponentRecord, RecordCacheEvents, RecordCacheOptions, RecordParser } from './cache.js';
 export { ZkElection } from './election.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ZkClient } from './client.js';
 import { ZkError, isZkError } from './errors.js';
 import { listProviderUploads, type ProviderUpload } from './image-records.js';
+import { sortContenders } from './lock-contenders.js';
 import { ZkLock, type LockAcquireOptions } from './lock.js';
 import {
   NODE_ROOT,
@@ -78,6 +79,9 @@ export interface LockedNode {
 
 const lastSegment = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
+/** Node locks remembered by a NodepoolZk before the released ones are swept out. */
+const SWEEP_NODE_LOCKS_AT = 1000;
+
 /**
  * The operations a launcher needs on Nodepool's ZooKeeper tree (see paths.ts), on one client.
  * Reads return records (records.ts); writes check versions where they say so. Nothing here
@@ -88,6 +92,9 @@ export class NodepoolZk {
   private readonly identifier: string;
   private readonly now: () => number;
   private readonly onNodeState: (written: NodeStateWritten) => void;
+
+  /** Node locks taken through this object (`lockNode`), by node id; released ones are swept out now and then. */
+  private readonly nodeLocks = new Map<string, ZkLock>();
 
   constructor(
     readonly client: ZkClient,
@@ -256,11 +263,30 @@ export class NodepoolZk {
       if (node === undefined || node.state === 'deleted') {
         throw new ZkError('NoNode', `node ${id} was deleted`, { path: nodePath(id), operation: 'lockNode' });
       }
+      if (this.nodeLocks.size >= SWEEP_NODE_LOCKS_AT) this.sweepNodeLocks();
+      this.nodeLocks.set(id, lock);
       return { lock, node };
     } catch (error) {
       await lock.release();
       throw error;
     }
+  }
+
+  private sweepNodeLocks(): void {
+    for (const [id, lock] of this.nodeLocks) if (!lock.isHeld) this.nodeLocks.delete(id);
+  }
+
+  /**
+   * Whether someone holds or waits for a node's lock now: true at once for a lock this object
+   * holds, otherwise one read of the lock's contenders, where a non-blocking `lockNode` that finds
+   * the lock held costs two writes as well (its contender made and removed). The answer can be
+   * stale at once; only `lockNode` decides.
+   */
+  async isNodeLocked(id: string): Promise<boolean> {
+    const mine = this.nodeLocks.get(id);
+    if (mine?.isHeld) return true;
+    if (mine) this.nodeLocks.delete(id);
+    return sortContenders(await this.client.getChildrenOrEmpty(nodeLockPath(id))).length > 0;
   }
 
   /** Locks a request (`/nodepool/requests-lock/<id>`); resolves as `lockNode` does. */

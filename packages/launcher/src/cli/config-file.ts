@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
+  DEFAULT_DRIVER,
   describeIssue,
   isMapping,
   validateConfig,
@@ -60,7 +61,7 @@ export async function loadConfigFile(path: string, io: CliIo): Promise<LoadedCon
   return { ...file, config };
 }
 
-/** The `driver:` names of the providers, read leniently: validation reports whatever is wrong. */
+/** The `driver:` names of the providers (the default one where it is not set), read leniently: validation reports whatever is wrong. */
 export function driverNames(text: string): string[] {
   let data: unknown;
   try {
@@ -70,5 +71,9 @@ export function driverNames(text: string): string[] {
   }
   const providers = isMapping(data) ? data.providers : undefined;
   if (!Array.isArray(providers)) return [];
-  return providers.flatMap((provider) => (isMapping(provider) && typeof provider.driver === 'string' ? [provider.driver] : []));
+  return providers.flatMap((provider) => {
+    if (!isMapping(provider)) return [];
+    if (provider.driver === undefined) return [DEFAULT_DRIVER];
+    return typeof provider.driver === 'string' ? [provider.driver] : [];
+  });
 }

@@ -5,6 +5,9 @@ import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { NodeTask } from '../tasks/node-task.js';
 import { deletionReason, type AllocatedRequest } from './deletion-rules.js';
 
+/** States whose nodes are deleted only once their holder is gone, which is rarely the case. */
+const LIKELY_LOCKED = new Set(['building', 'in-use']);
+
 /**
  * Deletes the nodes that need it (see deletion-rules.ts) for the providers this launcher runs.
  * Per node, in a `delete` node task: take its lock without blocking (a node in use is locked by its user and skipped),
@@ -71,6 +74,10 @@ export class NodeDeleter {
       );
       return;
     }
+    // A building or in-use node is usually locked by its launcher or its user, pass after pass:
+    // looking costs one read, a lock attempt that fails two writes more.
+    const cached = this.context.nodes.get(id);
+    if (cached && LIKELY_LOCKED.has(cached.state) && (await this.context.zk.isNodeLocked(id).catch(() => true))) return;
     const task = await NodeTask.acquire(this.context, id, {
       purpose: 'delete',
       blocking: false,

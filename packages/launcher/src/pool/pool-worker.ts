@@ -17,7 +17,7 @@ import type { LauncherContext } from '../context.js';
 import type { ProviderRuntime } from '../providers/provider-runtime.js';
 import { NodeTask } from '../tasks/node-task.js';
 import { ActiveRequest, type RequestOutcome } from './active-request.js';
-import { declineRequest, registeredPools } from './decline.js';
+import { cachedPools, declineRequest } from './decline.js';
 import { nodesNotCached, quotaLayers } from './quota-layers.js';
 import { releaseReservedNodes, reserveReadyNodes } from './ready-node-reservation.js';
 import { imagesUnavailableReason, shouldYield, staticDeclineReason, type PoolComponentView } from './request-routing.js';
@@ -97,7 +97,7 @@ export class PoolWorker {
   async runOnce(): Promise<void> {
     await this.collectFinished();
     if (this.stopping || this.runtime.provider.idled) return;
-    const pools = await registeredPools(this.context);
+    const pools = cachedPools(this.context);
     const me = pools.find((p) => p.id === this.id) ?? this.view();
     const waiting = sortRequestsForService(this.context.requests.values().filter((r) => r.state === 'requested'));
     let pausedNow = false;

@@ -1,6 +1,6 @@
 import { compareRequestIds, nodeLockPath, type NodeRecord, type NodeRequestRecord, type ZkClient } from '@cloudpool/common';
 import type { LauncherContext } from '../context.js';
-import { registeredPools } from '../pool/decline.js';
+import { cachedPools } from '../pool/decline.js';
 import type { Column } from './text-table.js';
 
 /** A status list as Nodepool's `status.py` makes it: its columns, and one record per row keyed by column. */
@@ -129,6 +129,6 @@ export function requestRow(request: NodeRequestRecord): Record<string, unknown> 
 
 /** Every label some registered pool (of any launcher) supports, sorted. */
 export async function labelList(context: LauncherContext): Promise<StatusList> {
-  const labels = new Set((await registeredPools(context)).flatMap((p) => p.supported_labels));
+  const labels = new Set(cachedPools(context).flatMap((p) => p.supported_labels));
   return { columns: LABEL_COLUMNS, rows: [...labels].sort().map((label) => ({ label })) };
 }

@@ -52,7 +52,7 @@ function setupConfig(name: string): string {
 
 // Nodepool's tests run the OpenStack fixtures with driver `fake`: its OpenStack driver, with
 // OpenStack's configuration, against a fake cloud. Loading needs only the configuration.
-const drivers = new Map([...builtinDrivers(), ['fake', openstackDriver]]);
+const drivers = new Map([...(await builtinDrivers()), ['fake', openstackDriver]]);
 const validate = (path: string) => validateConfig({ path }, { drivers, env: {} });
 
 /** Fixtures Nodepool's tests load and run. */
