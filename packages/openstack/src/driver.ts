@@ -6,6 +6,7 @@ import { OpenStackProviderConfig } from './config.js';
 import { openstackConnections, type ConnectionRegistry } from './sdk/client-registry.js';
 import { OpenStackClient } from './sdk/http-client.js';
 import { LOGIN_BACKOFF } from './sdk/keystone-session.js';
+import { HttpGlanceUploadApi } from './image-upload.js';
 
 export interface OpenStackDriverOptions {
   /** Where `clouds.yaml` is looked for; by default where the OpenStack tools look, read at each `getProvider`. */
@@ -55,6 +56,7 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Dri
         ...(region ? { region } : {}),
         clock: context.clock,
         logger: context.logger,
+        glanceUploads: new HttpGlanceUploadApi(client),
         ...(options.listTtlMs === undefined ? {} : { listTtlMs: options.listTtlMs }),
       });
       return new StateMachineProvider(config, adapter, context);
