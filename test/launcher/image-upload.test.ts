@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { readImageTree, SYSTEM_ID_PATH } from '@cloudpool/common';
+import { imageLocks, readImageTree, SYSTEM_ID_PATH } from '@cloudpool/common';
 import { ConnectionRegistry, createOpenStackDriver } from '@cloudpool/openstack';
 import { OpenStackSimulator } from '@cloudpool/simulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -173,6 +173,26 @@ describe('cloudpool image upload and image cleanup on simulated OpenStack clouds
     expect(await glanceImages(simA, 'os-a')).toEqual([]);
     const [after] = await readImageTree(zk);
     expect(after?.uploads.map((u) => u.provider)).toEqual(['os-b']);
+  });
+
+  it("refuses while another builder holds the image's build lock, writing nothing and uploading nothing", async () => {
+    const dir = tempDir();
+    const clouds = { clouds: { ...simA.connectionInfo().document.clouds, ...simB.connectionInfo().document.clouds } };
+    await writeFile(path.join(dir, 'clouds.yaml'), JSON.stringify(clouds), { mode: 0o600 });
+    const drivers = new Map([['openstack', createOpenStackDriver({ cloudsYaml: () => ({ directories: [dir], env: {} }), connections: new ConnectionRegistry() })]]);
+    const config = await writeConfig(dir, harness().chroot, PROVIDERS);
+    const file = path.join(dir, 'dib.raw');
+    await writeFile(file, Buffer.from('abc'));
+    // The lock nodepool-builder takes (kazoo's recipe, shown interoperable in common's image-records-write test).
+    const imagesBefore = await glanceImages(simA, 'os-a');
+    const held = imageLocks.build(harness().requester.client, 'dib', 'nodepool-builder');
+    expect(await held.acquire({ blocking: false })).toBe(true);
+    const refused = await cloudpool(['image', 'upload', 'dib', file, '-c', config], { drivers });
+    await held.release();
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('another builder holds the build lock of "dib"');
+    expect(await harness().requester.client.getChildren('/nodepool/images/dib/builds')).toEqual(['lock']);
+    expect(await glanceImages(simA, 'os-a')).toEqual(imagesBefore);
   });
 
   it('refuses an image that is not a top-level diskimage, writing nothing', async () => {

@@ -33,7 +33,8 @@ export function configPath(command: Command): string {
   return DEFAULT_CONFIG_PATH;
 }
 
-/** Whether `--json` was given. */
+/** Whether `--json` was given (to the command or to a command enclosing it). */
 export function wantsJson(command: Command): boolean {
-  return command.opts().json === true;
+  for (let at: Command | null = command; at; at = at.parent) if (at.opts().json === true) return true;
+  return false;
 }
