@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { imageLocks, readImageTree, SYSTEM_ID_PATH } from '@cloudpool/common';
+import { FakeNodepoolBuilder } from '@cloudpool/common/testing';
 import { ConnectionRegistry, createOpenStackDriver } from '@cloudpool/openstack';
 import { OpenStackSimulator } from '@cloudpool/simulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -167,12 +168,25 @@ describe('cloudpool image upload and image cleanup on simulated OpenStack clouds
     // image-delete marks it; image cleanup deletes the Glance image, then the record.
     const marked = await cloudpool(['image-delete', '--provider', 'os-a', '--image', 'dib', '--build-id', result.buildId, '--upload-id', a.uploadId!, '-c', config], { drivers });
     expect(marked.code).toBe(0);
+    // Beside them, an upload left `uploading` by a dead uploader, and one an uploader is working on.
+    const builder = new FakeNodepoolBuilder(zk);
+    const stale = await builder.upload('dib', result.buildId, 'os-c', { state: 'uploading' });
+    const working = await builder.upload('dib', result.buildId, 'os-a', { state: 'uploading' });
+    const uploader = imageLocks.upload(zk, { image: 'dib', buildId: result.buildId, provider: 'os-a' }, 'nodepool-builder');
+    expect(await uploader.acquire({ blocking: false })).toBe(true);
     const cleanup = await cloudpool(['image', 'cleanup', '--json', '-c', config], { drivers });
+    await uploader.release();
     expect({ code: cleanup.code, stderr: cleanup.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(cleanup.stdout)).toEqual({ image: 'dib', buildId: result.buildId, provider: 'os-a', uploadId: a.uploadId, state: 'deleted' });
+    const where = { image: 'dib', buildId: result.buildId };
+    expect(cleanup.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+      { ...where, provider: 'os-a', uploadId: a.uploadId, state: 'deleted' },
+      { ...where, provider: 'os-b', uploadId: b.uploadId, state: 'deleted' },
+      { ...where, provider: 'os-c', uploadId: stale, state: 'deleted', reason: 'an upload no uploader is working on' },
+    ]);
     expect(await glanceImages(simA, 'os-a')).toEqual([]);
     const [after] = await readImageTree(zk);
-    expect(after?.uploads.map((u) => u.provider)).toEqual(['os-b']);
+    expect(after?.uploads.map((u) => [u.provider, u.id, u.fields.state])).toEqual([['os-a', working, 'uploading']]);
+    expect(after?.builds.map((build) => build.fields.state)).toEqual(['ready']);
   });
 
   it("refuses while another builder holds the image's build lock, writing nothing and uploading nothing", async () => {

@@ -140,11 +140,12 @@ export interface UploadCleanupOutcome {
 }
 
 /**
- * The builder's deletion of uploads, for the providers in `context.uploads`: each upload marked
- * `deleting` (`image-delete`), and each upload not `uploading` of a build marked `deleting`
- * (`dib-image-delete`), is deleted in the cloud under its own lock (`images/<upload>/lock`,
- * taken without waiting), then its record is removed; a build marked `deleting` whose uploads
- * are all gone is removed too. A failed cloud delete keeps the record (marked `deleting`), so
+ * The builder's deletion of uploads, for the providers in `context.uploads`, as nodepool-builder's
+ * cleanup does it: each upload marked `deleting` (`image-delete`), each `failed` one, and each
+ * upload not `uploading` of a build marked `deleting` (`dib-image-delete`), is deleted in the
+ * cloud under its own lock (`images/<upload>/lock`, taken without waiting), then its record is
+ * removed; an `uploading` record that no uploader works on (its provider's upload lock is free)
+ * loses its record only; a build marked `deleting` whose uploads are all gone is removed too. A failed cloud delete keeps the record (marked `deleting`), so
  * the next pass tries again; NotFound counts as deleted. An upload without a cloud id (it
  * failed before the cloud made one) only loses its record.
  */
@@ -156,9 +157,16 @@ export async function cleanupImageUploads(context: ImageJobContext): Promise<Upl
     for (const upload of entry.uploads) {
       const uploads = context.uploads.get(upload.provider);
       if (!uploads) continue;
-      const marked = upload.fields.state === 'deleting' || (doomedBuilds.has(upload.buildId) && upload.fields.state !== 'uploading');
-      if (!marked) continue;
       const where = { image: upload.image, buildId: upload.buildId, provider: upload.provider, id: upload.id };
+      if (upload.fields.state === 'uploading') {
+        if (await abandoned(context, where)) {
+          await deleteImageUpload(context.zk, where);
+          outcomes.push({ ...outcomeWhere(where), state: 'deleted', reason: 'an upload no uploader is working on' });
+        }
+        continue;
+      }
+      const marked = upload.fields.state === 'deleting' || upload.fields.state === 'failed' || doomedBuilds.has(upload.buildId);
+      if (!marked) continue;
       const lock = imageLocks.uploadNumber(context.zk, where, context.identifier);
       if (!(await lock.acquire({ blocking: false }))) {
         outcomes.push({ ...outcomeWhere(where), state: 'skipped', reason: 'another builder holds its lock' });
@@ -179,6 +187,22 @@ export async function cleanupImageUploads(context: ImageJobContext): Promise<Upl
     for (const buildId of doomedBuilds) await deleteImageBuild(context.zk, entry.name, buildId);
   }
   return outcomes;
+}
+
+/**
+ * Whether an `uploading` record is left over from an uploader that died: nobody holds its
+ * provider's upload lock (nodepool-builder's `_inProgressUpload`), and it is still `uploading`
+ * once that is known.
+ */
+async function abandoned(context: ImageJobContext, where: { image: string; buildId: string; provider: string; id: string }): Promise<boolean> {
+  const lock = imageLocks.upload(context.zk, where, context.identifier);
+  if (!(await lock.acquire({ blocking: false }))) return false;
+  try {
+    const [entry] = (await readImageTree(context.zk)).filter((image) => image.name === where.image);
+    return entry?.uploads.some((upload) => upload.buildId === where.buildId && upload.provider === where.provider && upload.id === where.id && upload.fields.state === 'uploading') ?? false;
+  } finally {
+    await lock.release();
+  }
 }
 
 function outcomeWhere(where: { image: string; buildId: string; provider: string; id: string }) {
