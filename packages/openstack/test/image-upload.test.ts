@@ -57,6 +57,14 @@ describe('OpenStack image uploads through Glance v2', () => {
     expect((await image.get('/images', { params: { nodepool_provider_name: PROVIDER } })).data.images).toEqual([]);
   });
 
+  it('streams a file larger than the 10 MB body limit HTTP clients often default to', async () => {
+    cloud = await SimulatedOpenStack.start();
+    const { adapter } = cloud.adapter({ diskimages });
+    const data = Buffer.alloc(12 * 1024 * 1024, 7);
+    const { externalId } = await adapter.imageUploads!.uploadImage({ diskimage: 'dib', imageName: 'dib-big', path: await file(data), format: 'raw', tags });
+    expect((await (await cloud.service('image')).get(`/images/${externalId}`)).data).toMatchObject({ status: 'active', size: data.length, checksum: createHash('md5').update(data).digest('hex') });
+  });
+
   it('deletes an image; one already gone counts as deleted', async () => {
     cloud = await SimulatedOpenStack.start();
     const { adapter } = cloud.adapter({ diskimages });

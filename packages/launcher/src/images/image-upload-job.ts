@@ -70,7 +70,9 @@ export class ImageUploadRefused extends Error {
  *   tagged with `nodepool_build_id`, `nodepool_upload_id`, `nodepool_provider_name` and
  *   `cloudpool_system_id`.
  * A provider whose entry for the image is paused is skipped, as nodepool-builder skips it; so is
- * one whose driver has no image uploads. One provider's failure never stops the others.
+ * one whose driver has no image uploads. A cloud's failure at one provider never stops the
+ * others; a failed ZooKeeper write rejects the job (the records written stay as they are, for
+ * `image cleanup` and leak cleanup).
  */
 export async function uploadImageFile(context: ImageJobContext, image: string, path: string, format: ImageFileFormat): Promise<ImageUploadResult> {
   const diskimage = context.config.diskimages.get(image);
