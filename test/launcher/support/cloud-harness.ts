@@ -48,10 +48,8 @@ export class CloudHarness {
   /** Starts a launcher whose `nodepool.yaml` has labels `small` and `large` and the cloud's provider. */
   async startLauncher(options: ProviderOptions = {}, name = `launcher-${this.zk.launchers.length + 1}`): Promise<Launcher> {
     const { cloud } = this;
-    const diskimages = options.diskimage ? `diskimages:\n  - name: ${DISKIMAGE}\n    username: ${cloud.username}\n    elements: [vm]\n` : '';
-    const body = `labels:\n  - name: small\n  - name: large\n${diskimages}providers:\n${cloud.providerYaml(options)}`;
     const launcher = await Launcher.start({
-      config: loadConfig({ text: configText(this.zk.chroot, body), path: 'nodepool.yaml' }, { drivers: { [cloud.name]: cloud.driver } }),
+      config: loadConfig({ text: this.configText(options), path: 'nodepool.yaml' }, { drivers: { [cloud.name]: cloud.driver } }),
       drivers: new Map([[cloud.name, cloud.driver]]),
       logger: testLogger(name),
       timings: FAST_TIMINGS,
@@ -65,6 +63,13 @@ export class CloudHarness {
     launcher.context.nodes.on('added', seen);
     launcher.context.nodes.on('updated', seen);
     return launcher;
+  }
+
+  /** The `nodepool.yaml` a launcher of `startLauncher(options)` reads: labels `small` and `large` and the cloud's provider. */
+  configText(options: ProviderOptions = {}): string {
+    const { cloud } = this;
+    const diskimages = options.diskimage ? `diskimages:\n  - name: ${DISKIMAGE}\n    username: ${cloud.username}\n    elements: [vm]\n` : '';
+    return configText(this.zk.chroot, `labels:\n  - name: small\n  - name: large\n${diskimages}providers:\n${cloud.providerYaml(options)}`);
   }
 
   /** Whether the pool component says the pool is paused. */
