@@ -209,6 +209,33 @@ describe('cloudpool image upload and image cleanup on simulated OpenStack clouds
     expect(await glanceImages(simA, 'os-a')).toEqual(imagesBefore);
   });
 
+  it('cloudpool builder builds a diskimage with its command on its rebuild-age and uploads it; a failing command records nothing', async () => {
+    const dir = tempDir();
+    await writeFile(path.join(dir, 'clouds.yaml'), JSON.stringify({ clouds: simA.connectionInfo().document.clouds }), { mode: 0o600 });
+    const drivers = new Map([['openstack', createOpenStackDriver({ cloudsYaml: () => ({ directories: [dir], env: {} }), connections: new ConnectionRegistry() })]]);
+    const body = (command: string) =>
+      PROVIDERS.replace('    username: cloud-user\n', `    username: cloud-user\n    rebuild-age: 3600\n    formats: [raw]\n    cloudpool-build-command: ${JSON.stringify(command)}\n`).replace(/ {2}- name: os-b[\s\S]*?(?= {2}- name: os-c)/, '');
+    const imagesBefore = (await glanceImages(simA, 'os-a')).length;
+    const config = await writeConfig(dir, harness().chroot, body(`printf built > "$CLOUDPOOL_IMAGE_FILE"`));
+    const built = await cloudpool(['builder', '--once', '--json', '--images-dir', dir, '-c', config], { drivers });
+    expect({ code: built.code, stderr: built.stderr }).toEqual({ code: 0, stderr: '' });
+    const outcome = JSON.parse(built.stdout) as { image: string; state: string; upload: { buildId: string; outcomes: Array<{ provider: string; state: string; externalId: string }> } };
+    expect(outcome).toMatchObject({ image: 'dib', state: 'built', upload: { outcomes: [{ provider: 'os-a', state: 'ready' }] } });
+    const images = await glanceImages(simA, 'os-a');
+    expect(images).toHaveLength(imagesBefore + 1);
+    expect(images.find((image) => image.id === outcome.upload.outcomes[0]!.externalId)).toMatchObject({ size: 5, disk_format: 'raw', nodepool_build_id: outcome.upload.buildId });
+    // The build is younger than its rebuild-age: the next pass builds nothing.
+    expect(await cloudpool(['builder', '--once', '--json', '--images-dir', dir, '-c', config], { drivers })).toEqual({ code: 0, stdout: '', stderr: '' });
+
+    await harness().requester.client.deleteRecursive('/nodepool/images');
+    const failing = await writeConfig(dir, harness().chroot, body('echo no space left >&2; exit 3'));
+    const failed = await cloudpool(['builder', '--once', '--json', '--images-dir', dir, '-c', failing], { drivers });
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toEqual({ image: 'dib', state: 'failed', reason: 'the build command exited with 3' });
+    expect(failed.stderr).toContain('no space left');
+    expect(await harness().requester.client.exists('/nodepool/images')).toBeUndefined();
+  });
+
   it('refuses an image that is not a top-level diskimage, writing nothing', async () => {
     const dir = tempDir();
     const config = await writeConfig(dir, harness().chroot, PROVIDERS);

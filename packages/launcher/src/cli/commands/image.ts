@@ -2,6 +2,7 @@ import os from 'node:os';
 import { IMAGE_FILE_FORMATS, type Driver, type ImageFileFormat, type ImageUploads, type NodepoolConfig, type NodepoolZk } from '@cloudpool/common';
 import { Command, Option } from 'commander';
 import { DEFAULT_TIMINGS } from '../../context.js';
+import { runBuilderPass } from '../../images/image-builder.js';
 import { cleanupImageUploads, ImageUploadRefused, uploadImageFile, type ImageJobContext } from '../../images/image-upload-job.js';
 import { ProviderRuntime } from '../../providers/provider-runtime.js';
 import { CliError } from '../cli-error.js';
@@ -9,6 +10,7 @@ import { loadConfigFile } from '../config-file.js';
 import type { CliIo } from '../io.js';
 import { commandLogger } from '../logging.js';
 import { configPath, wantsJson, withCommonOptions } from '../options.js';
+import { untilSignal } from '../signals.js';
 import { withZooKeeper } from '../zookeeper.js';
 
 /**
@@ -57,6 +59,53 @@ export function imageCommand(io: CliIo): Command {
       if (failed.length > 0) throw new CliError(`${failed.length} upload(s) could not be deleted; they stay marked for the next run`);
     });
   return image;
+}
+
+/** Nodepool's default `images-dir`. */
+const DEFAULT_IMAGES_DIR = '/opt/nodepool_dib';
+
+/**
+ * `builder [--once] [--images-dir DIR] [--interval SECONDS]`: the builder daemon without
+ * diskimage-builder. Each pass (see `runBuilderPass`) builds, with its
+ * `cloudpool-build-command`, each diskimage whose newest ready build is older than its
+ * `rebuild-age`, uploads it to its providers, then deletes what `image-delete` marked (as
+ * `image cleanup`). Prints one line per diskimage built or failed (JSON with `--json`); the build
+ * commands' output goes to stderr. Runs a pass every `--interval` (default 60 s) until SIGTERM
+ * or SIGINT; `--once` runs one and exits 1 when a build or an upload failed.
+ */
+export function builderCommand(io: CliIo): Command {
+  return withCommonOptions(new Command('builder'))
+    .description('build diskimages with their cloudpool-build-command on their rebuild-age and upload them')
+    .option('--once', 'run one pass and exit')
+    .option('--images-dir <dir>', 'where the build commands write the images', DEFAULT_IMAGES_DIR)
+    .option('--interval <seconds>', 'seconds between passes', (value: string) => Number(value), 60)
+    .action(async (options: { once?: boolean; imagesDir: string; interval: number }, command: Command) => {
+      const { config, drivers } = await loadConfigFile(configPath(command), io);
+      const json = wantsJson(command);
+      const stop = new AbortController();
+      if (!options.once) void untilSignal(io.signals, ['SIGTERM', 'SIGINT']).then(() => stop.abort());
+      const names = [...config.providers.values()].filter((provider) => provider.diskimages.size > 0).map((provider) => provider.name);
+      let failed = 0;
+      await withZooKeeper(config, (zk) =>
+        withImageJob(zk, config, drivers, names, io, async (context) => {
+          do {
+            for (const outcome of await runBuilderPass(context, options.imagesDir, (chunk) => io.stderr.write(chunk.toString('utf8')))) {
+              if (outcome.state === 'current') continue;
+              const uploadFailed = outcome.state === 'built' && outcome.upload.outcomes.some((upload) => upload.state === 'failed');
+              if (outcome.state === 'failed' || uploadFailed) failed++;
+              io.stdout.write(json ? `${JSON.stringify(outcome)}\n` : `${outcome.image}: ${outcome.state === 'built' ? `build ${outcome.upload.buildId}, ${outcome.upload.outcomes.map((upload) => `${upload.provider} ${upload.state}`).join(', ')}` : `failed (${outcome.reason})`}\n`);
+            }
+            for (const deleted of await cleanupImageUploads(context)) if (deleted.state === 'failed') failed++;
+            if (options.once || stop.signal.aborted) return;
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, options.interval * 1000);
+              stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+            });
+          } while (!stop.signal.aborted);
+        }),
+      );
+      if (options.once && failed > 0) throw new CliError(`${failed} build(s), upload(s) or deletion(s) failed`);
+    });
 }
 
 /** Starts the named providers (with this installation's id), runs `work`, and stops them. */
