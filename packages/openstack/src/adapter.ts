@@ -11,6 +11,7 @@ import {
   type TaggedInstance,
   type CreateHooks,
   type CreateRequest,
+  type ImageUploads,
   type Ownership,
   type PoolLabelConfig,
   type ProviderContext,
@@ -26,6 +27,7 @@ import { NodeCleaner } from './delete-node.js';
 import { NodeLauncher } from './create-node.js';
 import { flavorQuota, serverToInstance } from './instances.js';
 import { ATTEMPT_KEY, providerServerTag } from './tags.js';
+import { GlanceImageUploads, type GlanceUploadApi } from './image-upload.js';
 
 /** What the adapter reads of its provider's configuration (an `OpenStackProviderConfig` has it all). */
 export interface OpenStackAdapterConfig {
@@ -54,6 +56,8 @@ export interface OpenStackAdapterOptions {
   timers?: TimerClock;
   /** How long the cloud limits are cached (default 5 minutes). */
   quotaTtlMs?: number;
+  /** Glance's upload calls (`cloudpool image upload`); without them the adapter has no image uploads. */
+  glanceUploads?: GlanceUploadApi;
 }
 
 const DEFAULT_LIST_TTL_MS = 5_000;
@@ -79,6 +83,7 @@ export class OpenStackAdapter implements CloudAdapter<OpenStackSettings> {
   private readonly launcher: NodeLauncher;
   private readonly leaks: LeakResources;
   private readonly owner: Ownership;
+  readonly imageUploads: ImageUploads | undefined;
   /** Faults of listed ERROR servers that Nova lists without one, read from the server itself: id → fault. */
   private readonly faults = new Map<string, NonNullable<NovaServer['fault']>>();
 
@@ -96,6 +101,9 @@ export class OpenStackAdapter implements CloudAdapter<OpenStackSettings> {
     this.cleaner = new NodeCleaner(api, this.owner);
     this.launcher = new NodeLauncher({ api, lookups: this.lookups, cleaner: this.cleaner, owner: this.owner, cloudImages: config.cloudImages, diskimages: config.diskimages ?? new Map(), warn });
     this.leaks = new LeakResources(api, { providerName: config.name, systemId: options.owner.systemId, settings: config.settings, clock });
+    this.imageUploads = options.glanceUploads
+      ? new GlanceImageUploads({ api: options.glanceUploads, meta: (diskimage) => config.diskimages?.get(diskimage)?.settings.meta ?? {}, timers: options.timers ?? systemClock })
+      : undefined;
   }
 
   async createResource(request: CreateRequest<OpenStackSettings>, hooks: CreateHooks): Promise<string> {

@@ -144,6 +144,8 @@ export type OpenStackCloudImageSettings = {
 /** How a server is booted from a diskimage's upload (its Glance id is the upload's). */
 export type OpenStackDiskimageSettings = {
   configDrive?: boolean;
+  /** `meta`: Glance properties of the uploads (`cloudpool image upload`), values as strings. */
+  meta?: Record<string, string>;
 };
 
 export type OpenStackSettings = {
@@ -200,7 +202,7 @@ export class OpenStackProviderConfig extends BaseProviderConfig<OpenStackProvide
   }
 
   protected diskimageSettings(image: DiskimageOf<OpenStackProviderEntry>): OpenStackDiskimageSettings {
-    return { configDrive: image['config-drive'] };
+    return { configDrive: image['config-drive'], meta: Object.fromEntries(Object.entries(image.meta ?? {}).map(([key, value]) => [key, String(value)])) };
   }
 
   protected cloudImageSettings(image: CloudImageOf<OpenStackProviderEntry>): OpenStackCloudImageSettings {

@@ -5,6 +5,7 @@ import { defaultCloudsYamlSearch, loadCloudConfig, type CloudsYamlSearch } from 
 import { OpenStackProviderConfig } from './config.js';
 import { openstackConnections, type ConnectionRegistry } from './sdk/client-registry.js';
 import { OpenStackClient } from './sdk/http-client.js';
+import { HttpGlanceUploadApi } from './image-upload.js';
 
 export interface OpenStackDriverOptions {
   /** Where `clouds.yaml` is looked for; by default where the OpenStack tools look, read at each `getProvider`. */
@@ -49,6 +50,7 @@ export function createOpenStackDriver(options: OpenStackDriverOptions = {}): Dri
         ...(region ? { region } : {}),
         clock: context.clock,
         logger: context.logger,
+        glanceUploads: new HttpGlanceUploadApi(client),
         ...(options.listTtlMs === undefined ? {} : { listTtlMs: options.listTtlMs }),
       });
       return new StateMachineProvider(config, adapter, context);

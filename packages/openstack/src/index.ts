@@ -15,3 +15,4 @@ export { COMPUTE, Microversion } from './sdk/microversion.js';
 export * from './config.js';
 
 export default openstackDriver;
+export { GlanceImageUploads, HttpGlanceUploadApi, type GlanceUploadApi, type GlanceImageUploadsOptions } from './image-upload.js';

@@ -158,7 +158,7 @@ describe('OpenStack provider configuration', () => {
     for (const issue of issues) expect(issue).toMatch(/^YAML syntax error: .+ \(line 11\)$/);
   });
 
-  it("loads a provider's diskimages with Nodepool's OpenStack keys, config-drive kept for the boot; a diskimage label boots one", () => {
+  it("loads a provider's diskimages with Nodepool's OpenStack keys, config-drive kept for the boot and meta for uploads; a diskimage label boots one", () => {
     const text = `zookeeper-servers:
   - host: zk.example.com
 labels:
@@ -185,7 +185,7 @@ providers:
 `;
     const provider = loadConfig({ text }, { drivers: { openstack }, env }).providers.get('os') as OpenStackProviderConfig;
     expect(provider.diskimages.get('ubuntu-noble-dib')).toEqual({
-      name: 'ubuntu-noble-dib', username: 'ubuntu', pythonPath: 'auto', shellType: undefined, connectionType: 'ssh', connectionPort: 22, pause: true, settings: { configDrive: true },
+      name: 'ubuntu-noble-dib', username: 'ubuntu', pythonPath: 'auto', shellType: undefined, connectionType: 'ssh', connectionPort: 22, pause: true, settings: { configDrive: true, meta: { hw_rng_model: 'virtio' } },
     });
     expect(provider.pools.get('main')!.labels.get('dib')).toMatchObject({ diskimage: 'ubuntu-noble-dib', unavailable: undefined });
     const refused = validateConfig({ text: text.replace('config-drive: true', 'config-drive: yes-please') }, { drivers: { openstack }, env }).issues.map(describeIssue);

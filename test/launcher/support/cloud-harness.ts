@@ -69,10 +69,14 @@ export class CloudHarness {
 
   /** The loaded `nodepool.yaml` of `startLauncher` (also for a reload). */
   config(options: ProviderOptions = {}): NodepoolConfig {
+    return loadConfig({ text: this.configText(options), path: 'nodepool.yaml' }, { drivers: { [this.cloud.name]: this.cloud.driver } });
+  }
+
+  /** The `nodepool.yaml` a launcher of `startLauncher(options)` reads: labels `small` and `large` and the cloud's provider. */
+  configText(options: ProviderOptions = {}): string {
     const { cloud } = this;
     const diskimages = options.diskimage ? `diskimages:\n  - name: ${DISKIMAGE}\n    username: ${cloud.username}\n    elements: [vm]\n` : '';
-    const body = `labels:\n  - name: small\n  - name: large\n${diskimages}providers:\n${cloud.providerYaml(options)}`;
-    return loadConfig({ text: configText(this.zk.chroot, body), path: 'nodepool.yaml' }, { drivers: { [cloud.name]: cloud.driver } });
+    return configText(this.zk.chroot, `labels:\n  - name: small\n  - name: large\n${diskimages}providers:\n${cloud.providerYaml(options)}`);
   }
 
   /** Whether the pool component says the pool is paused. */

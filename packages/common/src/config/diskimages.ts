@@ -6,6 +6,8 @@ type DiskimageEntry = TopLevelConfig['diskimages'][number];
 /** Nodepool's `DiskImage` defaults for what a launcher uses. */
 const DEFAULT_USERNAME = 'zuul';
 const DEFAULT_PYTHON_PATH = 'auto';
+/** Nodepool's `rebuild-age` default: a day. */
+const DEFAULT_REBUILD_AGE = 86_400;
 
 /**
  * The top-level `diskimages` as a launcher needs them: each entry with the keys of its
@@ -15,7 +17,7 @@ const DEFAULT_PYTHON_PATH = 'auto';
  */
 export function diskimagesOf(entries: readonly DiskimageEntry[]): Map<string, DiskimageConfig> {
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  const inherited = (entry: DiskimageEntry, key: 'username' | 'python-path' | 'shell-type' | 'pause') => {
+  const inherited = (entry: DiskimageEntry, key: 'username' | 'python-path' | 'shell-type' | 'pause' | 'rebuild-age' | 'formats' | 'cloudpool-build-command') => {
     const seen = new Set<string>();
     for (let at: DiskimageEntry | undefined = entry; at && !seen.has(at.name); at = at.parent === undefined ? undefined : byName.get(at.parent)) {
       seen.add(at.name);
@@ -32,6 +34,9 @@ export function diskimagesOf(entries: readonly DiskimageEntry[]): Map<string, Di
       pythonPath: (inherited(entry, 'python-path') as string | undefined) ?? DEFAULT_PYTHON_PATH,
       shellType: inherited(entry, 'shell-type') as string | undefined,
       pause: (inherited(entry, 'pause') as boolean | undefined) ?? false,
+      rebuildAge: (inherited(entry, 'rebuild-age') as number | undefined) ?? DEFAULT_REBUILD_AGE,
+      formats: (inherited(entry, 'formats') as string[] | undefined) ?? [],
+      ...(inherited(entry, 'cloudpool-build-command') === undefined ? {} : { buildCommand: inherited(entry, 'cloudpool-build-command') as string }),
     });
   }
   return images;

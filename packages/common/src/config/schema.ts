@@ -116,6 +116,15 @@ const diskimageSchema = z.looseObject({
   'python-path': name().optional(),
   'shell-type': name().optional(),
   pause: z.boolean().optional(),
+  /** Seconds a build is used before the builder makes a new one (Nodepool's default: 86400). */
+  'rebuild-age': z.number().int().positive().optional(),
+  /** Disk formats built; the first one is what `cloudpool builder` uploads. */
+  formats: z.array(name()).optional(),
+  /**
+   * cloudpool's own: a shell command `cloudpool builder` runs to build the image (instead of
+   * diskimage-builder), writing the file named by `$CLOUDPOOL_IMAGE_FILE`.
+   */
+  'cloudpool-build-command': z.string().min(1).optional(),
 });
 
 /** The `cloudpool:` section: cloudpool's own settings; a plain `nodepool.yaml` has none. */

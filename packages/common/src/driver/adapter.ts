@@ -2,6 +2,7 @@ import type { DriverSettingTypes } from '../config/base-provider-config.js';
 import type { CloudErrorKind } from '../errors/cloud-error.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { PoolConfig, PoolLabelConfig } from './config-model.js';
+import type { ImageUploads } from './image-upload.js';
 import type { NodeRequestInfo } from './request-format.js';
 
 /**
@@ -93,6 +94,12 @@ export interface CloudAdapter<T extends DriverSettingTypes = DriverSettingTypes>
    * provisioning often takes minutes and `boot-timeout` bounds only the reachability check after it.
    */
   readonly readyWaitBound?: 'boot-timeout' | 'launch-timeout';
+
+  /**
+   * Image uploads without nodepool-builder (`cloudpool image upload`), where the driver has them:
+   * see `ImageUploads` for their semantics.
+   */
+  readonly imageUploads?: ImageUploads;
 
   /** Optional start-up (clients, caches) and shutdown (timers, sockets). */
   start?(): Promise<void>;

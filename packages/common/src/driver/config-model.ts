@@ -118,6 +118,12 @@ export interface DiskimageConfig {
   shellType?: string;
   /** The builder does not build it (the launcher still boots its uploads). */
   pause: boolean;
+  /** Seconds between builds (`rebuild-age`, Nodepool's default 86400). */
+  rebuildAge: number;
+  /** `formats` as written (absent: none). */
+  formats: string[];
+  /** `cloudpool-build-command`: what `cloudpool builder` runs to build it. */
+  buildCommand?: string;
 }
 
 /**

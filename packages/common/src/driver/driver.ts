@@ -6,6 +6,7 @@ import type { QuotaSet } from '../quota/quota-set.js';
 import type { Clock } from '../time/clock.js';
 import type { BootUpload, CloudInstance, TaggedInstance } from './adapter.js';
 import type { CleanupSettings, PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
+import type { ImageUploads } from './image-upload.js';
 import type { NodeRequestInfo } from './request-format.js';
 
 /**
@@ -88,6 +89,8 @@ export interface Provider extends ProviderNotifications {
   listNodes(): Promise<CloudInstance[]>;
   /** Every instance with this provider's tag, of any installation (see CloudAdapter.listProviderInstances). */
   listProviderInstances?(): Promise<TaggedInstance[]>;
+  /** Image uploads, where the driver has them (see CloudAdapter.imageUploads); every call goes through the provider's queue. */
+  readonly imageUploads?: ImageUploads;
   /**
    * Deletes a node's cloud resources and resolves when they are gone. Idempotent; an instance
    * that is already gone resolves at once. Rejects with a CloudError when the cloud refuses.

@@ -1,6 +1,7 @@
 export * from './adapter.js';
 export * from './config-model.js';
 export * from './driver.js';
+export * from './image-upload.js';
 export * from './list-cache.js';
 export * from './node-identity.js';
 export * from './node-state-machines.js';

@@ -1,6 +1,7 @@
 import { LeakCleanupWorker, type CleanupPassOptions, type CleanupReport } from '../cleanup/leak-cleanup-worker.js';
 import type { QuotaSet } from '../quota/quota-set.js';
 import type { CloudAdapter, CloudInstance, TaggedInstance } from './adapter.js';
+import type { ImageUploads } from './image-upload.js';
 import type { PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 import { ProviderNotifications, type Provider, type ProviderContext } from './driver.js';
 import { DeleteNodeStateMachine } from './node-state-machines.js';
@@ -51,6 +52,11 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
 
   get idled(): boolean {
     return this.idledFlag;
+  }
+
+  /** The adapter's image uploads, when it has them. */
+  get imageUploads(): ImageUploads | undefined {
+    return this.adapter.imageUploads;
   }
 
   /** Launches and deletes in progress. */

@@ -1,6 +1,7 @@
 import type { ZkClient } from './client.js';
 import { ZkRecordCache } from './cache.js';
-import { isZkError } from './errors.js';
+import { isZkError, ZkError } from './errors.js';
+import { ZkLock } from './lock.js';
 import {
   assertZnodeName,
   IMAGE_ROOT,
@@ -431,3 +432,146 @@ export class ImageUploadCache {
     for (const uploads of build.uploads.values()) uploads.stop();
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writing records as nodepool-builder does (its `storeBuild`, `storeImageUpload`, `deleteUpload`,
+// `deleteBuild` and the kazoo locks it takes around them), so that a Nodepool launcher boots
+// what cloudpool uploads and a nodepool-builder sharing the ZooKeeper respects its work.
+// ---------------------------------------------------------------------------------------------
+
+/** What a builder puts in a build record besides its state (see `imageBuildFields`). */
+export interface ImageBuildWrite {
+  state: ImageBuildState;
+  /** Host name of the builder. */
+  builder?: string;
+  /** The builder's unique id (Nodepool keeps it in `builder_id` in its state directory). */
+  builderId?: string;
+  /** Disk formats built; written sorted and joined by commas, left out when empty. */
+  formats?: readonly string[];
+  username?: string | null;
+  pythonPath?: string | null;
+  shellType?: string | null;
+}
+
+/**
+ * A build record's JSON exactly as Nodepool's `ImageBuild.toDict` writes it: `state` and
+ * `state_time` (epoch seconds, set with the state), `builder` and `builder_id` only when known,
+ * `formats` only when there are some, and `username`, `python_path`, `shell_type` always (null
+ * when unset).
+ */
+export function imageBuildFields(write: ImageBuildWrite, stateTime: number): ImageBuildFields {
+  const formats = [...(write.formats ?? [])].sort();
+  return {
+    state: write.state,
+    state_time: stateTime,
+    ...(write.builder !== undefined ? { builder: write.builder } : {}),
+    ...(write.builderId !== undefined ? { builder_id: write.builderId } : {}),
+    ...(formats.length > 0 ? { formats: formats.join(',') } : {}),
+    username: write.username ?? null,
+    python_path: write.pythonPath ?? null,
+    shell_type: write.shellType ?? null,
+  };
+}
+
+/** What an uploader puts in an upload record besides its state (see `imageUploadFields`). */
+export interface ImageUploadWrite {
+  state: ImageUploadState;
+  externalId?: string | null;
+  externalName?: string | null;
+  format?: string | null;
+  username?: string | null;
+  pythonPath?: string | null;
+  shellType?: string | null;
+}
+
+/**
+ * An upload record's JSON exactly as Nodepool's `ImageUpload.toDict` writes it: every key,
+ * null when unset (`state`, `state_time`, `external_id`, `external_name`, `format`,
+ * `username`, `python_path`, `shell_type`).
+ */
+export function imageUploadFields(write: ImageUploadWrite, stateTime: number): ImageUploadFields {
+  return {
+    state: write.state,
+    state_time: stateTime,
+    external_id: write.externalId ?? null,
+    external_name: write.externalName ?? null,
+    format: write.format ?? null,
+    username: write.username ?? null,
+    python_path: write.pythonPath ?? null,
+    shell_type: write.shellType ?? null,
+  };
+}
+
+const lastSegment = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * Nodepool's `storeBuild`: without `buildId`, creates a new build record, a persistent
+ * sequential child of `/nodepool/images/<image>/builds/` (missing parents made), and returns its
+ * id (`0000000001`, ...); with one, rewrites that record whole. Hold `imageBuildLock` while
+ * creating, as nodepool-builder does. The write is done when this resolves and failed when it
+ * rejects (a rewrite of a record that is gone rejects with `NoNode`).
+ */
+export async function storeImageBuild(client: ZkClient, image: string, fields: ImageBuildFields, buildId?: string): Promise<string> {
+  const data = JSON.stringify(fields);
+  if (buildId !== undefined) {
+    await client.set(imageBuildPath(image, buildId), data);
+    return buildId;
+  }
+  await client.mkdirp(imageBuildsPath(image));
+  return lastSegment(await client.create(`${imageBuildsPath(image)}/`, data, { sequential: true }));
+}
+
+/**
+ * Nodepool's `storeImageUpload`: refuses (`NoNode`) when the image has no `builds/` znode;
+ * without `uploadId`, creates a new upload record, a persistent sequential child of
+ * `builds/<build>/providers/<provider>/images/` (missing parents made), and returns its id;
+ * with one, rewrites that record whole. Hold `imageUploadLock` while creating an upload.
+ */
+export async function storeImageUpload(client: ZkClient, where: { image: string; buildId: string; provider: string }, fields: ImageUploadFields, uploadId?: string): Promise<string> {
+  const data = JSON.stringify(fields);
+  if (uploadId !== undefined) {
+    await client.set(imageUploadPath(where.image, where.buildId, where.provider, uploadId), data);
+    return uploadId;
+  }
+  const builds = imageBuildsPath(where.image);
+  if (!(await client.exists(builds))) throw new ZkError('NoNode', `Cannot find build ${where.buildId} of image ${where.image}`, { path: builds, operation: 'storeImageUpload' });
+  const uploads = imageUploadsPath(where.image, where.buildId, where.provider);
+  await client.mkdirp(uploads);
+  return lastSegment(await client.create(`${uploads}/`, data, { sequential: true }));
+}
+
+/** Nodepool's `deleteUpload`: removes an upload record with its lock znodes; one already gone is done. */
+export async function deleteImageUpload(client: ZkClient, where: Omit<ImageUploadRecord, 'fields' | 'stat'>): Promise<void> {
+  await client.deleteRecursive(imageUploadPath(where.image, where.buildId, where.provider, where.id));
+}
+
+/**
+ * Nodepool's `deleteBuild`: removes a build record (with its locks and empty provider znodes)
+ * once no provider holds an upload of it; resolves false, deleting nothing, while one does.
+ * A build already gone is done (true).
+ */
+export async function deleteImageBuild(client: ZkClient, image: string, buildId: string): Promise<boolean> {
+  for (const provider of await client.getChildrenOrEmpty(imageProvidersPath(image, buildId))) {
+    if (withoutLock(await client.getChildrenOrEmpty(imageUploadsPath(image, buildId, provider))).length > 0) return false;
+  }
+  await client.deleteRecursive(imageBuildPath(image, buildId));
+  return true;
+}
+
+/**
+ * The kazoo locks nodepool-builder takes (its `imageBuildLock`, `imageBuildNumberLock`,
+ * `imageUploadLock`, `imageUploadNumberLock`), as `ZkLock`s on the same znodes so that a
+ * nodepool-builder and cloudpool exclude each other: `builds/lock` while a build is made,
+ * `builds/<build>/lock` while a build is marked deleting, `providers/<provider>/images/lock`
+ * while an upload is made (nodepool-builder also reads an upload as in progress while it is
+ * held), `images/<upload>/lock` while an upload is deleted. Nodepool takes each non-blocking
+ * and skips the work when another holds it.
+ */
+export const imageLocks = {
+  build: (client: ZkClient, image: string, identifier?: string): ZkLock => new ZkLock(client, `${imageBuildsPath(image)}/${LOCK}`, { identifier }),
+  buildNumber: (client: ZkClient, image: string, buildId: string, identifier?: string): ZkLock => new ZkLock(client, `${imageBuildPath(image, buildId)}/${LOCK}`, { identifier }),
+  upload: (client: ZkClient, where: { image: string; buildId: string; provider: string }, identifier?: string): ZkLock =>
+    new ZkLock(client, `${imageUploadsPath(where.image, where.buildId, where.provider)}/${LOCK}`, { identifier }),
+  uploadNumber: (client: ZkClient, where: Omit<ImageUploadRecord, 'fields' | 'stat'>, identifier?: string): ZkLock =>
+    new ZkLock(client, `${imageUploadPath(where.image, where.buildId, where.provider, where.id)}/${LOCK}`, { identifier }),
+};

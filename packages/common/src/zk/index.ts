@@ -44,6 +44,11 @@ export {
   ImageDeleteRefused,
   ImageUploadCache,
   buildFormats,
+  deleteImageBuild,
+  deleteImageUpload,
+  imageBuildFields,
+  imageLocks,
+  imageUploadFields,
   listProviderUploads,
   markBuildDeleting,
   markUploadDeleting,
@@ -51,16 +56,20 @@ export {
   parseImageBuild,
   parseImageUpload,
   readImageTree,
+  storeImageBuild,
+  storeImageUpload,
   uploadImageId,
 } from './image-records.js';
 export type {
   ImageBuildFields,
   ImageBuildRecord,
   ImageBuildState,
+  ImageBuildWrite,
   ImageTreeEntry,
   ImageUploadFields,
   ImageUploadRecord,
   ImageUploadState,
+  ImageUploadWrite,
   ProviderUpload,
 } from './image-records.js';
 export { NodepoolZk } from './nodepool-zk.js';

@@ -24,13 +24,17 @@ export function withCommonOptions(command: Command): Command {
   return withJsonOption(withConfigOption(command));
 }
 
-/** The `-c` given after the command, else before it, else Nodepool's default path. */
+/** The `-c` given after the command, else before it (or before its parent command), else Nodepool's default path. */
 export function configPath(command: Command): string {
-  const given = (command.opts().config ?? command.parent?.opts().config) as string | undefined;
-  return given ?? DEFAULT_CONFIG_PATH;
+  for (let at: Command | null = command; at; at = at.parent) {
+    const given = at.opts().config as string | undefined;
+    if (given !== undefined) return given;
+  }
+  return DEFAULT_CONFIG_PATH;
 }
 
-/** Whether `--json` was given. */
+/** Whether `--json` was given (to the command or to a command enclosing it). */
 export function wantsJson(command: Command): boolean {
-  return command.opts().json === true;
+  for (let at: Command | null = command; at; at = at.parent) if (at.opts().json === true) return true;
+  return false;
 }

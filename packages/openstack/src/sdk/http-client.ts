@@ -16,6 +16,7 @@ export interface ServiceCall {
   path: string;
   /** Query parameters; a list repeats the parameter. */
   params?: Record<string, string | number | string[]>;
+  /** The JSON body, or a function making the body anew for each attempt (a file's stream). */
   body?: unknown;
   headers?: Record<string, string>;
   /** Call the service's version document: its API root without a trailing project id (`/v2.1/{project_id}` → `/v2.1`). */
@@ -116,7 +117,7 @@ export class OpenStackClient {
         method: call.method,
         url: `${root}${call.path}`,
         params: call.params,
-        data: call.body,
+        data: typeof call.body === 'function' ? (call.body as () => unknown)() : call.body,
         headers: { ...call.headers, 'X-Auth-Token': token.value },
         adapter: this.paced(call),
       });

@@ -5,6 +5,7 @@ import { ManualClock, providerOwnership, QuotaSet, type CloudCallQueue, type Poo
 import axios, { type AxiosInstance } from 'axios';
 import { OpenStackAdapter, type OpenStackAdapterConfig, type OpenStackAdapterOptions } from '../adapter.js';
 import { HttpOpenStackApi } from '../sdk/sdk-port.js';
+import { HttpGlanceUploadApi } from '../image-upload.js';
 import { loadCloudConfig } from '../clouds/clouds-yaml.js';
 import type { OpenStackLabelSettings, OpenStackPoolSettings } from '../config.js';
 import { ConnectionRegistry, type ConnectionLease } from '../sdk/client-registry.js';
@@ -86,7 +87,8 @@ export class SimulatedOpenStack {
       clock: this.clock,
       ...(options.tokenRenewBeforeMs === undefined ? {} : { renewBeforeMs: options.tokenRenewBeforeMs }),
     });
-    const api = new HttpOpenStackApi(new OpenStackClient(lease.connection, queue, this.clock), lease, { pageSize: options.pageSize ?? 1000 });
+    const client = new OpenStackClient(lease.connection, queue, this.clock);
+    const api = new HttpOpenStackApi(client, lease, { pageSize: options.pageSize ?? 1000 });
     const config: OpenStackAdapterConfig = {
       name: PROVIDER,
       settings: { cloud: cloud.name, regionName: info.regionName, cleanFloatingIps: false, portCleanupInterval: 0, ...options.settings },
@@ -101,6 +103,7 @@ export class SimulatedOpenStack {
       clock: this.clock,
       logger: options.logger ?? { warn: () => undefined },
       listTtlMs: 1_000,
+      glanceUploads: new HttpGlanceUploadApi(client),
     });
     return { adapter, api, lease, queue };
   }

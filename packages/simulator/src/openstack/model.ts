@@ -162,9 +162,11 @@ export interface VolumeRecord {
 export interface ImageRecord {
   id: string;
   name: string;
-  diskFormat: string;
-  containerFormat: string;
-  sizeBytes: number;
+  /** Null until set: an image created without one cannot take data. */
+  diskFormat: string | null;
+  containerFormat: string | null;
+  /** Null while the image has no data (`queued`). */
+  sizeBytes: number | null;
   minDiskGb: number;
   minRamMb: number;
   osDistro: string;
@@ -178,6 +180,11 @@ export interface ImageRecord {
   protected: boolean;
   /** Custom properties (string values), shown as top-level keys of the image, e.g. `nodepool_upload_id`. */
   properties: Record<string, string>;
+  /** Glance's status: `queued` (no data yet), `saving` (taking data), `active`. Absent: `active` (planted images). */
+  status?: 'queued' | 'saving' | 'active';
+  /** MD5 and SHA-512 of the uploaded data; absent for planted images (whose checksums derive from the id). */
+  checksum?: string;
+  hashValue?: string;
 }
 
 export type ImageVisibility = 'public' | 'community' | 'shared' | 'private';

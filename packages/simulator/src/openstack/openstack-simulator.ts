@@ -37,6 +37,8 @@ export interface OpenStackSimulatorOptions extends SimulatedCloudOptions {
   computeThrottleStatus?: 413 | 429;
   /** Whether Neutron serves floating IPs (its L3 router plugin); off by default, as in a Neutron without it. */
   neutronL3?: boolean;
+  /** Glance's `image_size_cap` in bytes: larger uploads are refused (413); 1 TiB by default, as Glance's. */
+  imageSizeCap?: number;
 }
 
 /** What the gate's capacity fault returns: each create route then says how its service reports it. */
@@ -80,7 +82,7 @@ export class OpenStackSimulator extends SimulatedCloud {
       this.keystone.service(),
       novaService(env, { maxMicroversion: options.computeMaxMicroversion ?? '2.96', throttleStatus: options.computeThrottleStatus ?? 429 }),
       neutronService(env, { l3: options.neutronL3 ?? false }),
-      glanceService(env),
+      glanceService(env, options.imageSizeCap === undefined ? {} : { imageSizeCap: options.imageSizeCap }),
       cinderService(env),
     ];
     for (const service of this.services) this.servicesByName.set(service.name, service);

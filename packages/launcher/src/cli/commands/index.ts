@@ -7,6 +7,7 @@ import { registerDibImageDelete } from './dib-image-delete.js';
 import { registerDibImageList } from './dib-image-list.js';
 import { registerErase } from './erase.js';
 import { registerHold } from './hold.js';
+import { builderCommand, imageCommand } from './image.js';
 import { registerImageDelete } from './image-delete.js';
 import { registerImageList } from './image-list.js';
 import { registerImageStatus } from './image-status.js';
@@ -43,4 +44,6 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerRequest,
   registerSystemId,
   (program, io) => void program.addCommand(cleanupCommand(io)),
+  (program, io) => void program.addCommand(imageCommand(io)),
+  (program, io) => void program.addCommand(builderCommand(io)),
 ];

@@ -4,6 +4,7 @@ import { SERVICE_PATHS } from '../keystone/catalog.js';
 import { ApiError, renderGlanceError } from '../errors.js';
 import type { ImageRecord } from '../model.js';
 import { Router } from '../router.js';
+import { createImage, DEFAULT_IMAGE_SIZE_CAP, uploadImageData } from './image-upload.js';
 import type { ApiContext, OpenStackService, RouteSpec, ServiceEnv } from '../service.js';
 import { isoSeconds } from '../wire.js';
 
@@ -18,7 +19,7 @@ function imageView(image: ImageRecord): Record<string, unknown> {
   return {
     ...image.properties,
     ...(image.osDistro ? { os_distro: image.osDistro } : {}),
-    checksum: createHash('md5').update(image.id).digest('hex'),
+    checksum: image.status === 'queued' ? null : (image.checksum ?? createHash('md5').update(image.id).digest('hex')),
     container_format: image.containerFormat,
     created_at: isoSeconds(image.createdAt),
     disk_format: image.diskFormat,
@@ -28,14 +29,14 @@ function imageView(image: ImageRecord): Record<string, unknown> {
     min_ram: image.minRamMb,
     name: image.name,
     os_hash_algo: 'sha512',
-    os_hash_value: createHash('sha512').update(image.id).digest('hex'),
+    os_hash_value: image.status === 'queued' ? null : (image.hashValue ?? createHash('sha512').update(image.id).digest('hex')),
     os_hidden: false,
     owner: image.owner,
     protected: image.protected,
     schema: '/v2/schemas/image',
     self: `/v2/images/${image.id}`,
     size: image.sizeBytes,
-    status: 'active',
+    status: image.status ?? 'active',
     tags: image.tags,
     updated_at: isoSeconds(image.createdAt),
     virtual_size: null,
@@ -48,10 +49,10 @@ const CONTROL_PARAMETERS = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort
 
 /**
  * Glance's image API v2 under `/image`: list (filters by any base or custom property such as
- * `name`, `owner` or `nodepool_provider_name`, by `tag` and `visibility`; paging), show and
- * delete.
+ * `name`, `owner` or `nodepool_provider_name`, by `tag` and `visibility`; paging), show,
+ * delete, and create with a data upload (see image-upload.ts).
  */
-export function glanceService(env: ServiceEnv): OpenStackService {
+export function glanceService(env: ServiceEnv, options: { imageSizeCap?: number } = {}): OpenStackService {
   const endpoint = () => `${env.baseUrl()}${SERVICE_PATHS.image}`;
   const routes = new Router<RouteSpec>()
     .add('GET', '/', {
@@ -61,6 +62,12 @@ export function glanceService(env: ServiceEnv): OpenStackService {
       handle: () => json(300, { versions: [{ id: 'v2.16', links: [{ href: `${endpoint()}/v2/`, rel: 'self' }], status: 'CURRENT' }] }),
     })
     .add('GET', '/v2/images', { action: 'glance.images.list', kind: 'read', handle: (context) => listImages(env, context) })
+    .add('POST', '/v2/images', { action: 'glance.images.create', kind: 'write', handle: (context) => createImage(env, context, imageView) })
+    .add('PUT', '/v2/images/:id/file', {
+      action: 'glance.images.upload',
+      kind: 'write',
+      handle: (context) => uploadImageData(env, context, options.imageSizeCap ?? DEFAULT_IMAGE_SIZE_CAP),
+    })
     .add('GET', '/v2/images/:id', {
       action: 'glance.images.get',
       kind: 'read',
