@@ -205,19 +205,22 @@ export class PoolWorker {
 
   /**
    * Finishes the requests whose launches all ended. A finish that fails stays in `active` and is
-   * tried again on the next pass (it resumes where it stopped); failures while ZooKeeper is
-   * unreachable do not count, as the request lock is either kept or lost with the session. After
-   * `FINISH_ATTEMPTS` failures while connected, the request is abandoned: its locks are released
-   * so lost-request recovery and the deleter take over.
+   * tried again on the next pass (it resumes where it stopped). A failed attempt counts when it
+   * began while connected: its writes reached ZooKeeper, or cost the connection (a write that
+   * always drops it fails with ConnectionLoss, by then not connected, and must count too).
+   * Attempts begun while ZooKeeper is unreachable do not count, as the request lock is either
+   * kept or lost with the session. After `FINISH_ATTEMPTS` counted failures, the request is
+   * abandoned: its locks are released so lost-request recovery and the deleter take over.
    */
   private async collectFinished(): Promise<void> {
     for (const [id, active] of this.active) {
       if (!active.launchesComplete()) continue;
       let outcome: RequestOutcome | undefined;
+      const connectedAtStart = this.context.client.connectionState === 'connected';
       try {
         outcome = await active.finish();
       } catch (error) {
-        if (this.context.client.connectionState === 'connected') active.finishFailures++;
+        if (connectedAtStart) active.finishFailures++;
         if (active.finishFailures < FINISH_ATTEMPTS) {
           this.log.warn({ request: id, err: error }, 'could not finish request; will try again');
           continue;
