@@ -13,6 +13,8 @@
  * |                         | may or may not have been applied (retry once reconnected)           |
  * | SessionExpired          | the session ended: its ephemeral znodes, locks and watches are gone  |
  * | Closed                  | the client was closed by its owner                                  |
+ * | TooLarge                | a write whose request would exceed ZooKeeper's `jute.maxbuffer`;    |
+ * |                         | refused before sending (the session is unharmed, nothing written)   |
  * | Other                   | any other ZooKeeper return code (`rc` holds it)                      |
  */
 export type ZkErrorCode =
@@ -24,6 +26,7 @@ export type ZkErrorCode =
   | 'ConnectionLoss'
   | 'SessionExpired'
   | 'Closed'
+  | 'TooLarge'
   | 'Other';
 
 export interface ZkErrorOptions {

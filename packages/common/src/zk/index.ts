@@ -1,4 +1,4 @@
-export { ZkClient } from './client.js';
+export { JUTE_MAX_BUFFER, maxWriteBytes, ZkClient } from './client.js';
 export type { ZkClientEvents, ZkConnectionState } from './client.js';
 export { childPath } from './znode.js';
 export type { ZkCreateOptions, ZkStat, ZkWatchEvent, ZkWatcher } from './znode.js';

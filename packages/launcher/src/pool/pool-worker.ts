@@ -4,6 +4,7 @@ import {
   poolQuotaLockPath,
   ZkLock,
   describeVerdict,
+  JUTE_MAX_BUFFER,
   sortRequestsForService,
   sumQuota,
   type NodeRequestRecord,
@@ -26,8 +27,13 @@ export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
 
 type Handling = 'accepted' | 'declined' | 'paused' | 'skipped';
 
-/** Requests whose record is larger are not handled (see `refuseOversized`). */
-const MAX_HANDLED_RECORD_BYTES = 256 * 1024;
+/**
+ * Requests whose record is larger are not handled (see `refuseOversized`). The launcher rewrites
+ * a request's whole record (pending, fulfilled, declined) with what it adds (state, node ids,
+ * declined_by), and one write carries at most ZooKeeper's `jute.maxbuffer` with its path and
+ * header; 16 KiB is left for those additions and the path.
+ */
+const MAX_HANDLED_RECORD_BYTES = JUTE_MAX_BUFFER - 16 * 1024;
 
 /** How long a pool worker waits for another launcher's quota check on the same pool. */
 const QUOTA_LOCK_WAIT_MS = 10_000;
@@ -116,8 +122,8 @@ export class PoolWorker {
 
   /**
    * Whether a request is too large to handle: every write of it (pending, declined, fulfilled)
-   * would resend its whole record, and records near ZooKeeper's 1 MiB packet limit cost the
-   * session. Such a request is left untouched and named in the log once.
+   * resends its whole record, and a write beyond ZooKeeper's packet limit is refused (see
+   * `MAX_HANDLED_RECORD_BYTES`). Such a request is left untouched and named in the log once.
    */
   private refuseOversized(request: NodeRequestRecord): boolean {
     if (request.stat.dataLength <= MAX_HANDLED_RECORD_BYTES) return false;
