@@ -89,6 +89,12 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
     this.sim.setKnobs({ azure: { asyncAllocationFailureRatio: 0 } });
   }
 
+  /** Rewrites the provider's service principal file with a client secret the tenant does not know. */
+  async breakCredentials(): Promise<void> {
+    const { authFile } = this.sim.connectionInfo();
+    await writeFile(this.authPath, JSON.stringify({ ...authFile, clientSecret: 'not-the-secret' }), { mode: 0o600 });
+  }
+
   protected async startSimulator(): Promise<AzureSimulator> {
     // The launcher tests time boots themselves (BOOT_TIME_MS); everything else instant.
     const sim = await new AzureSimulator({ timing: 'fast', knobs: { bootTimeMs: BOOT_TIME_MS, azure: { lroRetryAfterSeconds: 0, nicReservationMs: 1_000 } } }).start();
