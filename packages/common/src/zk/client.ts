@@ -5,6 +5,7 @@ import {
   DEFAULT_SESSION_TIMEOUT_MS,
   connectString,
   normalizeChroot,
+  type ZkAuth,
   type ZkClientConfig,
   type ZkHost,
 } from './client-config.js';
@@ -85,6 +86,7 @@ interface OpenOptions {
   sessionTimeoutMs: number;
   connectTimeoutMs: number;
   tls?: ZkTlsFiles;
+  auth?: ZkAuth;
 }
 
 /**
@@ -114,6 +116,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     private readonly tlsArgument: string | undefined,
     /** Prefixed to every path by the C client (counts toward a request's size). */
     private readonly chroot = '',
+    private readonly auth?: ZkAuth,
   ) {
     super();
     // Every held lock listens for session loss: a launcher holds many at once.
@@ -140,6 +143,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       sessionTimeoutMs: config.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       ...(config.tls ? { tls: await checkTlsFiles(config.tls) } : {}),
+      ...(config.auth ? { auth: config.auth } : {}),
     };
     if (options.tls && !constants.HAVE_OPENSSL) {
       throw new ZkTlsError(
@@ -166,9 +170,9 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   }
 
   private static async open(chroot: string | undefined, options: OpenOptions): Promise<ZkClient> {
-    const { hosts, sessionTimeoutMs, connectTimeoutMs, tls } = options;
+    const { hosts, sessionTimeoutMs, connectTimeoutMs, tls, auth } = options;
     const target = connectString(hosts, chroot);
-    const client = new ZkClient(target, sessionTimeoutMs, tls && nativeTlsArgument(tls), chroot);
+    const client = new ZkClient(target, sessionTimeoutMs, tls && nativeTlsArgument(tls), chroot, auth);
     try {
       await awaitFirstSession((signal) => client.waitForConnection(signal), { hosts, target, connectTimeoutMs, ...(tls ? { tls } : {}) });
       return client;
@@ -294,6 +298,15 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     this.refuseOversized('set', path, data);
     const stat = await this.call('set', path, (zk) => zk.set(path, data, version));
     return toStat(stat as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * Replaces a znode's ACL: entries of `perms` (ZooKeeper's bits, 31 for all), `scheme` and its
+   * `id` (e.g. scheme `auth`, id '': every identity this session authenticated as; see `auth`).
+   * Throws NoNode, BadVersion, NoAuth.
+   */
+  async setAcl(path: string, acl: Array<{ perms: number; scheme: string; id: string }>, version = -1): Promise<void> {
+    await this.call('setAcl', path, (zk) => zk.set_acl(path, version, acl.map(({ perms, scheme, id }) => ({ perms, scheme, auth: id }))));
   }
 
   /**
@@ -461,6 +474,8 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     this.native = native;
     this.state = 'connecting';
     native.init({});
+    // Queued before the first connect; the C client sends it right after each handshake, ahead of any call.
+    if (this.auth) native.add_auth(this.auth.scheme, this.auth.credential, () => undefined);
   }
 
   private onConnected(): void {

@@ -128,6 +128,23 @@ describe('ZkClient', () => {
     expect(events).toEqual([]);
   });
 
+  it('authenticates every session with `auth` (Nodepool\'s zookeeper-auth, digest), as a digest ACL sees', async () => {
+    const auth = { scheme: 'digest', credential: 'nodepool:s3cret' };
+    const owner = await connectClient(chroot, { auth });
+    const stranger = await connectClient(chroot);
+    const sameUser = await connectClient(chroot, { auth });
+    try {
+      await owner.create('/guarded', 'x');
+      // Scheme `auth`: all rights to the identities the owner's session authenticated as (digest nodepool:...).
+      await owner.setAcl('/guarded', [{ perms: 31, scheme: 'auth', id: '' }]);
+      await expect(stranger.get('/guarded')).rejects.toMatchObject({ code: 'NoAuth', path: '/guarded' });
+      expect((await sameUser.get('/guarded')).data.toString()).toBe('x');
+      await sameUser.delete('/guarded');
+    } finally {
+      await Promise.all([owner.close(), stranger.close(), sameUser.close()]);
+    }
+  });
+
   it('gives up connecting after connectTimeoutMs', async () => {
     await expect(
       ZkClient.connect({ hosts: [{ host: '127.0.0.1', port: 1 }], connectTimeoutMs: 300 }),
