@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUTE_MAX_BUFFER, maxWriteBytes, ZkClient, type ZkWatchEvent } from '../../src/zk/index.js';
 import { connectClient, sharedServerConfig, testChroot, waitFor } from './helpers.js';
@@ -135,8 +136,9 @@ describe('ZkClient', () => {
     const sameUser = await connectClient(chroot, { auth });
     try {
       await owner.create('/guarded', 'x');
-      // Scheme `auth`: all rights to the identities the owner's session authenticated as (digest nodepool:...).
-      await owner.setAcl('/guarded', [{ perms: 31, scheme: 'auth', id: '' }]);
+      // All rights to digest identity nodepool only (ZooKeeper's digest: user:base64(sha1(user:password))).
+      const digest = `nodepool:${createHash('sha1').update(auth.credential).digest('base64')}`;
+      await owner.setAcl('/guarded', [{ perms: 31, scheme: 'digest', id: digest }]);
       await expect(stranger.get('/guarded')).rejects.toMatchObject({ code: 'NoAuth', path: '/guarded' });
       expect((await sameUser.get('/guarded')).data.toString()).toBe('x');
       await sameUser.delete('/guarded');
