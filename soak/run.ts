@@ -102,6 +102,8 @@ interface Figures {
   leaks: number;
   orphans: number;
   overMax: number;
+  /** Launcher processes that ended on their own (crashed); none is restarted. */
+  crashes: number;
   seconds: number;
   /** What went wrong, one line each (printed as it is found). */
   notes: string[];
@@ -154,7 +156,7 @@ async function runFault(fault: Fault, trials: number): Promise<Figures> {
   const bed = await SoakBed.start(fault.bed);
   const phase = (what: string) => process.stdout.write(`  ${what} at ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   phase('bed up');
-  const figures: Figures = { fault: fault.name, trials, requests: 0, served: 0, failed: 0, stuck: 0, broken: 0, inUseDeleted: 0, leaks: 0, orphans: 0, overMax: 0, seconds: 0, notes: [] };
+  const figures: Figures = { fault: fault.name, trials, requests: 0, served: 0, failed: 0, stuck: 0, broken: 0, inUseDeleted: 0, leaks: 0, orphans: 0, overMax: 0, crashes: 0, seconds: 0, notes: [] };
   try {
     for (let i = 0; i < trials; i++) {
       for (const outcome of await trial(bed, fault)) {
@@ -180,6 +182,7 @@ async function runFault(fault: Fault, trials: number): Promise<Figures> {
     phase('audited; stopping');
     figures.overMax = Math.max(0, bed.peakInstances - fault.bed.maxServers);
   } finally {
+    figures.crashes = bed.launchers.reduce((sum, launcher) => sum + launcher.crashes.length, 0);
     await bed.stop();
   }
   figures.seconds = Math.round((Date.now() - started) / 1000);
@@ -198,9 +201,10 @@ const COLUMNS: Array<[keyof Figures, string]> = [
   ['leaks', 'leaks'],
   ['orphans', 'orphans'],
   ['overMax', 'peak over max-servers'],
+  ['crashes', 'launcher crashes'],
   ['seconds', 'seconds'],
 ];
-const BAD: Array<keyof Figures> = ['stuck', 'broken', 'inUseDeleted', 'leaks', 'orphans', 'overMax'];
+const BAD: Array<keyof Figures> = ['stuck', 'broken', 'inUseDeleted', 'leaks', 'orphans', 'overMax', 'crashes'];
 
 function table(rows: Figures[]): string {
   const cells = [COLUMNS.map(([, header]) => header), ...rows.map((row) => COLUMNS.map(([key]) => String(row[key])))];

@@ -31,6 +31,8 @@ const repoRoot = path.join(here, '..');
 /** A launcher child process. */
 class LauncherProcess {
   private child: ChildProcess | undefined;
+  /** How this launcher ended when nobody asked it to (a crash: exit code or signal), in order. */
+  readonly crashes: string[] = [];
   constructor(
     readonly name: string,
     private readonly configPath: string,
@@ -44,6 +46,14 @@ class LauncherProcess {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.child = child;
+    child.once('exit', (code, signal) => {
+      // kill() and stop() forget the child first; any other end is a crash, and nobody restarts it.
+      if (this.child !== child) return;
+      this.child = undefined;
+      const how = signal ?? `exit code ${String(code)}`;
+      this.crashes.push(how);
+      process.stdout.write(`  launcher ${this.name} crashed: ${how}\n`);
+    });
     const lines = createInterface({ input: child.stdout! });
     await new Promise<void>((resolve, reject) => {
       lines.once('line', () => resolve());

@@ -78,6 +78,23 @@ function classifyAuthenticationError(status: number | undefined): CloudErrorKind
 }
 
 /**
+ * AAD answers that mean "try again later", as @azure/identity's client-secret credential reports
+ * them: a CredentialUnavailableError with no status whose message names the OAuth error
+ * (Microsoft identity platform error codes `temporarily_unavailable`, `server_error`), e.g. for a
+ * 503 from the token endpoint; and, while MSAL replays such an answer from its throttling cache
+ * (it keeps a 429 or 5xx for its Retry-After, 60 s without one, and asks AAD nothing meanwhile),
+ * a message that starts with the bare AADSTS codes (`90033: AADSTS90033: ...`). Credential
+ * problems (4xx: `invalid_client`, `unauthorized_client`, `invalid_tenant`) are never cached
+ * that way and always name their OAuth error.
+ */
+const TRANSIENT_OAUTH_ERROR = /\b(temporarily_unavailable|server_error)\b|^\d+(?: \d+)*: AADSTS\d+/;
+
+/** The kind of a credential that yielded no token: an AAD outage is transient, anything else a credential problem. */
+function classifyCredentialError(message: string): CloudErrorKind {
+  return TRANSIENT_OAUTH_ERROR.test(message) ? 'transient' : 'auth';
+}
+
+/**
  * Maps whatever an Azure SDK call threw to a CloudError, once, at the SDK boundary. The SDK error
  * is not kept as `cause`: it holds the request, whose body may carry secrets (an admin password).
  * Messages are ARM's or AAD's own, which never repeat credentials.
@@ -100,7 +117,8 @@ export function toCloudError(error: unknown, action: string): CloudError {
       return new CloudError(classifyAuthenticationError(status), `${action}: authentication failed: ${message}`, { ...options, credentialsRefused: true });
     case 'CredentialUnavailableError':
     case 'AuthenticationRequiredError':
-      return new CloudError('auth', `${action}: no usable Azure credential: ${message}`, { ...options, credentialsRefused: true });
+      // Refused credentials only when the classification says auth (an AAD outage is transient).
+      return new CloudError(classifyCredentialError(message), `${action}: no usable Azure credential: ${message}`, { ...options, credentialsRefused: true });
     case 'AbortError':
       return new CloudError('transient', `${action}: aborted`, options);
     default:

@@ -58,6 +58,11 @@ describe('Azure error mapping', () => {
     [{ name: 'AuthenticationError', statusCode: 429, message: 'throttled' }, 'throttled'],
     [{ name: 'AuthenticationError', statusCode: 503, message: 'down' }, 'transient'],
     [{ name: 'CredentialUnavailableError', message: 'no credential' }, 'auth'],
+    [{ name: 'CredentialUnavailableError', message: 'invalid_client: Error(s): 7000215 - Description: AADSTS7000215: Invalid client secret provided.' }, 'auth'],
+    [{ name: 'CredentialUnavailableError', message: 'temporarily_unavailable: Error(s): 90033 - Description: AADSTS90033: A transient error has occurred.' }, 'transient'],
+    [{ name: 'CredentialUnavailableError', message: 'server_error: Error(s): 50000 - Description: AADSTS50000: There was an error issuing a token.' }, 'transient'],
+    // MSAL replaying a cached 503 during its throttle window.
+    [{ name: 'CredentialUnavailableError', message: '90033: AADSTS90033: A transient error has occurred. Please try again.' }, 'transient'],
     [new TypeError('a bug'), 'permanent'],
   ])('maps %o to %s', (error, kind) => {
     expect(toCloudError(error, 'token')).toMatchObject({ kind });

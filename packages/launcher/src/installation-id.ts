@@ -94,3 +94,15 @@ export async function resolveInstallationId(
   }
   return zk.getSystemId();
 }
+
+/**
+ * The installation id for a one-off command (a CLI command, a cleanup job): read, checked
+ * against a pinned `cloudpool.system-id`, and never created. Every launcher stores it on its
+ * first start, so a ZooKeeper without one is not this installation's (wrong servers or chroot,
+ * or lost data): there the command refuses (`purpose` says what it would have done), even with
+ * a pinned id, rather than mint an id no launcher uses.
+ */
+export async function readInstallationId(zk: NodepoolZk, config: NodepoolConfig, purpose: string): Promise<string> {
+  if ((await zk.storedSystemId()) !== undefined) return zk.getSystemId(config.cloudpool.systemId);
+  throw new Error(`no installation id in ZooKeeper at ${SYSTEM_ID_PATH}: no launcher has run against these servers and chroot; refusing to ${purpose}`);
+}

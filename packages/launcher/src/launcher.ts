@@ -111,6 +111,7 @@ export class Launcher {
       ...(first?.chroot ? { chroot: first.chroot } : {}),
       sessionTimeoutMs: config.zookeeperTimeout * 1000,
       ...(config.zookeeperTls ? { tls: config.zookeeperTls } : {}),
+      ...(config.zookeeperAuth ? { auth: config.zookeeperAuth } : {}),
     });
     client.on('suspended', () => logger.warn('ZooKeeper connection suspended'));
     client.on('lost', () => logger.error('ZooKeeper session lost: every lock is gone; in-flight requests will be recovered'));

@@ -1,6 +1,6 @@
 import { ProxyProcess, sharedServerHosts, waitFor } from '@cloudpool/common/testing';
-import { isZkError, TAG, type NodeRecord } from '@cloudpool/common';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isZkError, nodeLockPath, requestLockPath, TAG, ZkLock, type NodeRecord } from '@cloudpool/common';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeProvider, label, type LauncherHarness, useLauncherHarness } from './support/launcher-harness.js';
 
 /** Session timeout 4 s (the harness's `zookeeper-timeout`); every cut here is shorter. */
@@ -91,6 +91,67 @@ describe('launcher: ZooKeeper connection losses below the session timeout', () =
     }
     expect(problems).toEqual([]);
   }, 90_000);
+});
+
+/** The identifiers holding or waiting for the request's lock and for each node's lock (the launcher's id when it kept one). */
+async function lockHolders(h: LauncherHarness, requestId: string, nodeIds: string[]): Promise<string[]> {
+  const client = h.requester.client;
+  const held = [...(await new ZkLock(client, requestLockPath(requestId)).contenders()).map((who) => `request ${requestId}: ${who}`)];
+  for (const id of nodeIds) held.push(...(await new ZkLock(client, nodeLockPath(id)).contenders()).map((who) => `node ${id}: ${who}`));
+  return held;
+}
+
+/** The lock holders left once the launcher had a few seconds to release them after fulfilling (it releases right after the write). */
+async function released(h: LauncherHarness, requestId: string, nodeIds: string[]): Promise<string[]> {
+  await waitFor(async () => (await lockHolders(h, requestId, nodeIds)).length === 0, 5000).catch(() => undefined);
+  return lockHolders(h, requestId, nodeIds);
+}
+
+/** The bytes of the launcher's write that fulfils a request (records are JSON; Zuul never writes this state). */
+const FULFILLING_WRITE = '"state":"fulfilled"';
+
+describe('launcher: ConnectionLoss while a request finishes', () => {
+  const harness = useLauncherHarness();
+  let h: LauncherHarness;
+  beforeEach(async () => {
+    h = harness();
+    await proxy.restore();
+  });
+  afterEach(async () => {
+    await proxy.dropWhenSent(FULFILLING_WRITE, 0);
+  });
+
+  it('tries the finish again after the connection is back: fulfilled, every lock released, the node not deleted', async () => {
+    await h.startLauncher(CONFIG(0), 'proxied', [proxy.hostPort]);
+    await proxy.dropWhenSent(FULFILLING_WRITE, 1);
+    const id = await h.request(['small']);
+    const request = await h.waitForRequest(id, ['fulfilled', 'failed'], 15_000).catch(() => h.requester.getRequest(id));
+    expect(await proxy.drops()).toBe(1);
+    expect(request?.state).toBe('fulfilled');
+    expect(await brokenNodes(h, id, request!.nodes)).toEqual([]);
+    expect(await released(h, id, request!.nodes as string[])).toEqual([]);
+  });
+
+  it('abandons a finish that keeps costing the connection: its locks are released, and the request is served once the fault is over', async () => {
+    const lines: string[] = [];
+    const launcher = await h.startLauncher(CONFIG(0), 'proxied', [proxy.hostPort], (line) => lines.push(line));
+    await proxy.dropWhenSent(FULFILLING_WRITE, 1000);
+    const id = await h.request(['small']);
+    // Each attempt begins connected and ends in ConnectionLoss; after five the request is given up.
+    await waitFor(() => lines.some((line) => line.includes('abandoning the request')), 30_000);
+    await proxy.dropWhenSent(FULFILLING_WRITE, 0);
+    expect(await proxy.drops()).toBeGreaterThanOrEqual(5);
+    // The first attempt's node (the lowest id; a second attempt may have made another since).
+    const first = (await h.nodes()).filter((n) => n.allocated_to === id).map((n) => n.id).sort().slice(0, 1);
+    expect(first).toHaveLength(1);
+    // Its lock is released (nothing takes it again: the node stays allocated to the request).
+    await waitFor(async () => (await lockHolders(h, id, first)).every((held) => !held.startsWith('node ')));
+    const request = await h.waitForRequest(id, ['fulfilled', 'failed'], 15_000).catch(() => h.requester.getRequest(id));
+    expect(request?.state).toBe('fulfilled');
+    expect(await brokenNodes(h, id, request!.nodes)).toEqual([]);
+    expect(await released(h, id, [...first, ...(request!.nodes as string[])])).toEqual([]);
+    expect(launcher.context.client.connectionState).toBe('connected');
+  }, 60_000);
 });
 
 describe('launcher: ZooKeeper session loss', () => {

@@ -110,6 +110,12 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
     return this.calls('token');
   }
 
+  /** Rewrites the provider's service principal file with a client secret the tenant does not know. */
+  async breakCredentials(): Promise<void> {
+    const { authFile } = this.sim.connectionInfo();
+    await writeFile(this.authPath, JSON.stringify({ ...authFile, clientSecret: 'not-the-secret' }), { mode: 0o600 });
+  }
+
   protected async startSimulator(): Promise<AzureSimulator> {
     // The driver's test bed: the simulator (fast, the launcher tests time boots themselves:
     // BOOT_TIME_MS), its auth file and clients of the test's own.

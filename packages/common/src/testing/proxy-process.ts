@@ -33,6 +33,20 @@ export class ProxyProcess {
     return this.command('restore');
   }
 
+  /** See `TcpProxy.dropWhenSent` (`text` on one line); resolves once armed. */
+  dropWhenSent(text: string, times: number): Promise<void> {
+    if (text.includes('\n')) throw new Error('dropWhenSent: the text must be one line');
+    return this.command(`drop-when-sent ${times} ${text}`);
+  }
+
+  /** How many times the `dropWhenSent` trigger dropped the connections so far. */
+  async drops(): Promise<number> {
+    this.script.send('drops');
+    const count = Number(await this.script.nextLine());
+    if ((await this.script.nextLine()) !== 'ok') throw new Error('the proxy process did not confirm drops');
+    return count;
+  }
+
   /** Ends the proxy process. */
   async close(): Promise<void> {
     const { child } = this.script;

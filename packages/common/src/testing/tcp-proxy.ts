@@ -3,11 +3,15 @@ import net from 'node:net';
 /**
  * A loopback TCP proxy for tests that need to break a ZooKeeper connection without touching
  * the server: `cut()` drops every open connection and refuses new ones (by closing them as soon
- * as they arrive) until `restore()`.
+ * as they arrive) until `restore()`; `dropWhenSent()` drops them at the moment the client sends
+ * given bytes (a request the test wants to fail with ConnectionLoss), without forwarding them.
  */
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   private isCut = false;
+  private trigger: { bytes: Buffer; remaining: number } | undefined;
+  /** How many times a `dropWhenSent` trigger dropped the connections. */
+  drops = 0;
 
   private constructor(
     private readonly server: net.Server,
@@ -36,13 +40,22 @@ export class TcpProxy {
   /** Drops every open connection and refuses new ones until `restore()`. Idempotent. */
   cut(): void {
     this.isCut = true;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
+    this.dropAll();
   }
 
   /** Accepts and forwards connections again. Idempotent. */
   restore(): void {
     this.isCut = false;
+  }
+
+  /**
+   * From now on, the next `times` client writes that contain `bytes` are not forwarded: every
+   * open connection is dropped instead (new connections are accepted as usual), so the server
+   * never sees that request and the client gets ConnectionLoss. Replaces an earlier trigger;
+   * `times` 0 disarms it.
+   */
+  dropWhenSent(bytes: string | Buffer, times: number): void {
+    this.trigger = times > 0 ? { bytes: Buffer.from(bytes), remaining: times } : undefined;
   }
 
   /** Drops every connection and stops listening; resolves once the listener is closed. */
@@ -67,7 +80,25 @@ export class TcpProxy {
         this.sockets.delete(a);
         b.destroy();
       });
-      a.pipe(b);
     }
+    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (this.triggeredBy(chunk)) this.dropAll();
+      else upstream.write(chunk);
+    });
+  }
+
+  /** Whether a client's chunk fires the `dropWhenSent` trigger (and counts it). */
+  private triggeredBy(chunk: Buffer): boolean {
+    const trigger = this.trigger;
+    if (!trigger || !chunk.includes(trigger.bytes)) return false;
+    if (--trigger.remaining === 0) this.trigger = undefined;
+    this.drops++;
+    return true;
+  }
+
+  private dropAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
   }
 }

@@ -14,6 +14,15 @@ export interface ZkTlsConfig {
   ca: string;
 }
 
+/**
+ * Credentials added to every session before any call, as kazoo's `auth_data` entry
+ * `(scheme, credential)`: Nodepool's `zookeeper-auth` (scheme `digest`, `username:password`).
+ */
+export interface ZkAuth {
+  scheme: string;
+  credential: string;
+}
+
 export interface ZkClientConfig {
   hosts: ZkHost[];
   /** A path every other path is relative to, e.g. `/nodepool-prod`; created when missing. */
@@ -24,6 +33,8 @@ export interface ZkClientConfig {
   connectTimeoutMs?: number;
   /** Connect over TLS with these files (every connection, the chroot's second one too). */
   tls?: ZkTlsConfig;
+  /** Authenticate every session (the C client sends it again on each reconnect; a new session gets it too). */
+  auth?: ZkAuth;
 }
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;

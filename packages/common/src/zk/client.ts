@@ -5,6 +5,7 @@ import {
   DEFAULT_SESSION_TIMEOUT_MS,
   connectString,
   normalizeChroot,
+  type ZkAuth,
   type ZkClientConfig,
   type ZkHost,
 } from './client-config.js';
@@ -59,12 +60,33 @@ export interface ZkClientStats {
 
 const READ_OPERATIONS = new Set(['get', 'exists', 'getChildren']);
 
+/**
+ * ZooKeeper's `jute.maxbuffer` default, 0xfffff bytes (1 MiB less one): the longest request
+ * packet the server reads. The server closes the connection of a client that sends a longer
+ * one, so such a write is never applied and costs the connection (and, if the caller retries
+ * it, the connection again each time). Measured on the 3.8 server: 1023 KiB of data written,
+ * 1024 KiB refused.
+ */
+export const JUTE_MAX_BUFFER = 0xfffff;
+
+/**
+ * Bytes of a create or set request besides its path and data (both length-prefixed): the
+ * header (xid, type), the version, one ACL, the flags and a TTL, rounded up.
+ */
+const REQUEST_OVERHEAD_BYTES = 64;
+
+/** The most data one create or set of `path` (as the server sees it, with the chroot) can carry. */
+export function maxWriteBytes(serverPath: string): number {
+  return JUTE_MAX_BUFFER - REQUEST_OVERHEAD_BYTES - Buffer.byteLength(serverPath);
+}
+
 /** What every session of one `connect` shares: the first one, and the chroot's second one. */
 interface OpenOptions {
   hosts: ZkHost[];
   sessionTimeoutMs: number;
   connectTimeoutMs: number;
   tls?: ZkTlsFiles;
+  auth?: ZkAuth;
 }
 
 /**
@@ -92,6 +114,9 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     private readonly sessionTimeoutMs: number,
     /** The C client's `ca,cert,key` when sessions run over TLS. */
     private readonly tlsArgument: string | undefined,
+    /** Prefixed to every path by the C client (counts toward a request's size). */
+    private readonly chroot = '',
+    private readonly auth?: ZkAuth,
   ) {
     super();
     // Every held lock listens for session loss: a launcher holds many at once.
@@ -118,6 +143,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
       sessionTimeoutMs: config.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       ...(config.tls ? { tls: await checkTlsFiles(config.tls) } : {}),
+      ...(config.auth ? { auth: config.auth } : {}),
     };
     if (options.tls && !constants.HAVE_OPENSSL) {
       throw new ZkTlsError(
@@ -144,9 +170,9 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   }
 
   private static async open(chroot: string | undefined, options: OpenOptions): Promise<ZkClient> {
-    const { hosts, sessionTimeoutMs, connectTimeoutMs, tls } = options;
+    const { hosts, sessionTimeoutMs, connectTimeoutMs, tls, auth } = options;
     const target = connectString(hosts, chroot);
-    const client = new ZkClient(target, sessionTimeoutMs, tls && nativeTlsArgument(tls));
+    const client = new ZkClient(target, sessionTimeoutMs, tls && nativeTlsArgument(tls), chroot, auth);
     try {
       await awaitFirstSession((signal) => client.waitForConnection(signal), { hosts, target, connectTimeoutMs, ...(tls ? { tls } : {}) });
       return client;
@@ -233,10 +259,12 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   /**
    * Creates a znode and returns its actual path (with the sequence number for sequential ones).
-   * Throws NodeExists, or NoNode when the parent is missing (see `mkdirp`). Not idempotent.
+   * Throws NodeExists, or NoNode when the parent is missing (see `mkdirp`), and TooLarge (sending
+   * nothing) when the request would exceed `jute.maxbuffer`. Not idempotent.
    */
   async create(path: string, data: Buffer | string, options: ZkCreateOptions = {}): Promise<string> {
     const flags = createFlags(options);
+    this.refuseOversized('create', path, data);
     return this.call('create', path, (zk) => zk.create(path, data, flags, options.ttlMs));
   }
 
@@ -263,11 +291,22 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   /**
    * Writes a znode's data; with `version`, only if that is still its version (else BadVersion).
-   * Throws NoNode when it does not exist. Returns the new stat.
+   * Throws NoNode when it does not exist, and TooLarge (sending nothing) when the request would
+   * exceed `jute.maxbuffer`. Returns the new stat.
    */
   async set(path: string, data: Buffer | string, version = -1): Promise<ZkStat> {
+    this.refuseOversized('set', path, data);
     const stat = await this.call('set', path, (zk) => zk.set(path, data, version));
     return toStat(stat as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * Replaces a znode's ACL: entries of `perms` (ZooKeeper's bits, 31 for all), `scheme` and its
+   * `id` (e.g. scheme `auth`, id '': every identity this session authenticated as; see `auth`).
+   * Throws NoNode, BadVersion, NoAuth.
+   */
+  async setAcl(path: string, acl: Array<{ perms: number; scheme: string; id: string }>, version = -1): Promise<void> {
+    await this.call('setAcl', path, (zk) => zk.set_acl(path, version, acl.map(({ perms, scheme, id }) => ({ perms, scheme, auth: id }))));
   }
 
   /**
@@ -386,6 +425,19 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     }
   }
 
+  /** Throws TooLarge for a write the server would answer by closing the connection (see `JUTE_MAX_BUFFER`). */
+  private refuseOversized(operation: string, path: string, data: Buffer | string): void {
+    const bytes = Buffer.byteLength(data);
+    const limit = maxWriteBytes(`${this.chroot}${path}`);
+    if (bytes <= limit) return;
+    throw new ZkError(
+      'TooLarge',
+      `ZooKeeper ${operation} ${path} refused: ${bytes} bytes of data, more than the ${limit} one request can carry ` +
+        `(the server's jute.maxbuffer, ${JUTE_MAX_BUFFER} bytes, less the path and header); nothing was sent`,
+      { operation, path },
+    );
+  }
+
   /** Wraps a watcher so it fires once, only for znode events, and never for a replaced session. */
   private oneShot(path: string, watcher: ZkWatcher): (type: number) => void {
     const generation = this.generation;
@@ -422,6 +474,8 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     this.native = native;
     this.state = 'connecting';
     native.init({});
+    // Queued before the first connect; the C client sends it right after each handshake, ahead of any call.
+    if (this.auth) native.add_auth(this.auth.scheme, this.auth.credential, () => undefined);
   }
 
   private onConnected(): void {

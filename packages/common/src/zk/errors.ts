@@ -9,10 +9,13 @@
  * | BadVersion              | a set/delete with a version that is no longer current               |
  * | NotEmpty                | delete of a znode that has children                                 |
  * | NoChildrenForEphemerals | create under an ephemeral znode                                      |
+ * | NoAuth                  | the znode's ACL does not let this session do that (see `auth`)       |
  * | ConnectionLoss          | the connection dropped; the session may still be alive and the call |
  * |                         | may or may not have been applied (retry once reconnected)           |
  * | SessionExpired          | the session ended: its ephemeral znodes, locks and watches are gone  |
  * | Closed                  | the client was closed by its owner                                  |
+ * | TooLarge                | a write whose request would exceed ZooKeeper's `jute.maxbuffer`;    |
+ * |                         | refused before sending (the session is unharmed, nothing written)   |
  * | Other                   | any other ZooKeeper return code (`rc` holds it)                      |
  */
 export type ZkErrorCode =
@@ -21,9 +24,11 @@ export type ZkErrorCode =
   | 'BadVersion'
   | 'NotEmpty'
   | 'NoChildrenForEphemerals'
+  | 'NoAuth'
   | 'ConnectionLoss'
   | 'SessionExpired'
   | 'Closed'
+  | 'TooLarge'
   | 'Other';
 
 export interface ZkErrorOptions {
@@ -63,6 +68,7 @@ const CODE_BY_RC = new Map<number, ZkErrorCode>([
   [-103, 'BadVersion'],
   [-111, 'NotEmpty'],
   [-108, 'NoChildrenForEphemerals'],
+  [-102, 'NoAuth'], // ZNOAUTH
   [-4, 'ConnectionLoss'], // ZCONNECTIONLOSS
   [-7, 'ConnectionLoss'], // ZOPERATIONTIMEOUT
   [-112, 'SessionExpired'], // ZSESSIONEXPIRED

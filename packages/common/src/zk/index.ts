@@ -1,8 +1,8 @@
-export { ZkClient } from './client.js';
+export { JUTE_MAX_BUFFER, maxWriteBytes, ZkClient } from './client.js';
 export type { ZkClientEvents, ZkConnectionState } from './client.js';
 export { childPath } from './znode.js';
 export type { ZkCreateOptions, ZkStat, ZkWatchEvent, ZkWatcher } from './znode.js';
-export type { ZkClientConfig, ZkHost, ZkTlsConfig } from './client-config.js';
+export type { ZkAuth, ZkClientConfig, ZkHost, ZkTlsConfig } from './client-config.js';
 export { ZkTlsError, checkTlsFiles, tlsFileProblems } from './tls.js';
 export type { ZkTlsFiles } from './tls.js';
 export { ZkError, isZkError } from './errors.js';

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZkClient, type ZkWatchEvent } from '../../src/zk/index.js';
+import { JUTE_MAX_BUFFER, maxWriteBytes, ZkClient, type ZkWatchEvent } from '../../src/zk/index.js';
 import { connectClient, sharedServerConfig, testChroot, waitFor } from './helpers.js';
 
 const chroot = testChroot();
@@ -111,6 +112,39 @@ describe('ZkClient', () => {
       for (const { data } of replies) expect(data.equals(large)).toBe(true);
     }
     expect(zk.sessionId).toBe(sessionId);
+  });
+
+  it('writes data up to the jute.maxbuffer bound, and refuses one byte more without sending it (the session stays)', async () => {
+    const events: string[] = [];
+    for (const event of ['suspended', 'lost'] as const) zk.on(event, () => events.push(event));
+    const limit = maxWriteBytes(`${chroot}/bound`);
+    expect(limit).toBeGreaterThan(JUTE_MAX_BUFFER - 200);
+    await zk.create('/bound', Buffer.alloc(limit, 'a'));
+    await zk.set('/bound', Buffer.alloc(limit, 'b'));
+    expect((await zk.get('/bound')).data.length).toBe(limit);
+    await expect(zk.set('/bound', Buffer.alloc(limit + 1, 'c'))).rejects.toMatchObject({ code: 'TooLarge', operation: 'set', path: '/bound' });
+    await expect(zk.create('/bound-2', Buffer.alloc(limit + 1, 'c'))).rejects.toThrow(/create \/bound-2 refused: \d+ bytes of data, more than/);
+    expect((await zk.get('/bound')).data.toString('utf8', 0, 1)).toBe('b');
+    expect(await zk.exists('/bound-2')).toBeUndefined();
+    expect(events).toEqual([]);
+  });
+
+  it('authenticates every session with `auth` (Nodepool\'s zookeeper-auth, digest), as a digest ACL sees', async () => {
+    const auth = { scheme: 'digest', credential: 'nodepool:s3cret' };
+    const owner = await connectClient(chroot, { auth });
+    const stranger = await connectClient(chroot);
+    const sameUser = await connectClient(chroot, { auth });
+    try {
+      await owner.create('/guarded', 'x');
+      // All rights to digest identity nodepool only (ZooKeeper's digest: user:base64(sha1(user:password))).
+      const digest = `nodepool:${createHash('sha1').update(auth.credential).digest('base64')}`;
+      await owner.setAcl('/guarded', [{ perms: 31, scheme: 'digest', id: digest }]);
+      await expect(stranger.get('/guarded')).rejects.toMatchObject({ code: 'NoAuth', path: '/guarded' });
+      expect((await sameUser.get('/guarded')).data.toString()).toBe('x');
+      await sameUser.delete('/guarded');
+    } finally {
+      await Promise.all([owner.close(), stranger.close(), sameUser.close()]);
+    }
   });
 
   it('gives up connecting after connectTimeoutMs', async () => {

@@ -9,7 +9,7 @@ import {
   type ZkClient,
   type ZkClientEvents,
 } from '../../src/zk/index.js';
-import { connectClient, nextEvent, sharedServerHosts, testChroot, waitFor } from './helpers.js';
+import { connectClient, nextEvent, sharedServerHosts, sharedServerTls, startScript, testChroot, waitFor } from './helpers.js';
 import { ProxyProcess } from '@cloudpool/common/testing';
 
 const chroot = testChroot();
@@ -124,3 +124,26 @@ describe('session events through a TCP proxy', () => {
     expect(await listComponents(observer, 'pool')).toEqual([]);
   });
 });
+
+describe('a busy client through connection drops', () => {
+  // The C client closes its socket when a send fails inside a call; a poll on that socket that
+  // libuv had not yet applied then met a closed descriptor, and libuv aborted the process.
+  it('survives the connection dropped under calls in flight, and reconnects after each drop', async () => {
+    const tls = sharedServerTls();
+    const args = [`${proxy.hostPort.host}:${proxy.hostPort.port}`, chroot, ...(tls ? [JSON.stringify(tls)] : [])];
+    const { child, nextLine } = startScript(new URL('./busy-client-child.ts', import.meta.url), args);
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+    expect(await nextLine()).toBe('connected');
+    const DROPS = 12;
+    for (let drop = 0; drop < DROPS; drop++) {
+      await proxy.cut();
+      await proxy.restore();
+      const line = await Promise.race([nextLine(), exited]);
+      expect(line).toBe('reconnected');
+    }
+    child.stdin.end();
+    expect(await nextLine()).toBe('done');
+    expect(await exited).toBe('exit 0');
+  }, 120_000);
+});
+

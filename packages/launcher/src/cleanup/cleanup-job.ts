@@ -4,7 +4,6 @@ import {
   electionPath,
   passProblems,
   readOnlySightings,
-  SYSTEM_ID_PATH,
   ZkLock,
   ZkSightingsStore,
   type CleanupReport,
@@ -17,6 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { errorLine } from '../cli/cli-error.js';
 import { DEFAULT_TIMINGS } from '../context.js';
+import { readInstallationId } from '../installation-id.js';
 import { ProviderRuntime, type ProviderRuntimeContext } from '../providers/provider-runtime.js';
 import { cleanupElectionName } from './cleanup-leader.js';
 
@@ -75,7 +75,7 @@ interface Cleaner {
  */
 export async function runCleanupJob(zk: NodepoolZk, options: CleanupJobOptions): Promise<CleanupJobResult> {
   const names = selectedProviders(options.config, options.providers);
-  const context = jobContext(zk, await installationId(zk, options.config), options);
+  const context = jobContext(zk, await readInstallationId(zk, options.config, 'clean'), options);
   const stats = new CleanupStats();
   const attention: string[] = [];
   const record = (outcome: CleanupOutcome) => {
@@ -126,16 +126,6 @@ function selectedProviders(config: NodepoolConfig, wanted: readonly string[] | u
   const unknown = (wanted ?? []).filter((name) => !config.providers.has(name));
   if (unknown.length > 0) throw new Error(`no provider named ${unknown.join(', ')} in the configuration (it has: ${configured.join(', ') || 'none'})`);
   return wanted && wanted.length > 0 ? configured.filter((name) => wanted.includes(name)) : configured;
-}
-
-/**
- * The installation id, read and never created. Every launcher stores it on its first start, so
- * a ZooKeeper without one is not this installation's (wrong servers or chroot): there, every
- * resource would look leaked, so the run refuses, even with a configured `system-id`.
- */
-async function installationId(zk: NodepoolZk, config: NodepoolConfig): Promise<string> {
-  if (await zk.client.exists(SYSTEM_ID_PATH)) return zk.getSystemId(config.cloudpool.systemId);
-  throw new Error(`no installation id in ZooKeeper at ${SYSTEM_ID_PATH}: no launcher has run against these servers and chroot; refusing to clean`);
 }
 
 /** What a provider runtime needs; the job follows no node or request records. */

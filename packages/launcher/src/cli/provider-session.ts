@@ -9,12 +9,15 @@ export interface ProviderSessionOptions {
   config: NodepoolConfig;
   zk: NodepoolZk;
   logger: Logger;
+  /** This installation's id, as `readInstallationId` gave it (read before the command changes anything). */
+  systemId: string;
 }
 
 /**
  * Runs `work` with a started provider outside any launcher, as Nodepool's CLI starts a provider
  * manager for `delete --now`: its own API queue at the provider's rate, this installation's
- * system id, and a provider loop; stopped (waiting for in-flight cloud work) afterwards.
+ * system id (read, never minted: see `readInstallationId`), and a provider loop; stopped
+ * (waiting for in-flight cloud work) afterwards.
  */
 export async function withProvider<T>(
   providerConfig: ProviderConfig,
@@ -22,10 +25,10 @@ export async function withProvider<T>(
   options: ProviderSessionOptions,
   work: (provider: Provider) => Promise<T>,
 ): Promise<T> {
-  const { config, zk, logger } = options;
+  const { config, zk, logger, systemId } = options;
   const runtime = new ProviderRuntime(providerConfig, driver, {
     zk,
-    systemId: await zk.getSystemId(config.cloudpool.systemId),
+    systemId,
     logger,
     clock: systemClock,
     config: () => config,

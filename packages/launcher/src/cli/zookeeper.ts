@@ -16,6 +16,7 @@ export async function withZooKeeper<T>(config: NodepoolConfig, work: (zk: Nodepo
     sessionTimeoutMs: config.zookeeperTimeout * 1000,
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
     ...(config.zookeeperTls ? { tls: config.zookeeperTls } : {}),
+    ...(config.zookeeperAuth ? { auth: config.zookeeperAuth } : {}),
   });
   try {
     return await work(new NodepoolZk(client, { identifier: `cloudpool-cli-${os.hostname()}-${process.pid}` }));

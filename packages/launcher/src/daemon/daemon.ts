@@ -96,7 +96,6 @@ export class LauncherDaemon {
       throw error;
     }
     logger.info(`configuration loaded from ${configPath}${options.securePath ? ` and ${options.securePath}` : ''}`);
-    if (config.zookeeperAuth) logger.warn('zookeeper-auth is not applied yet: cloudpool connects to ZooKeeper without credentials');
     const launcher = await Launcher.start({
       config,
       drivers,

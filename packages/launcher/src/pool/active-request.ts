@@ -60,7 +60,7 @@ export class ActiveRequest {
   private readonly launching: LaunchingNode[] = [];
   private handler: NodeRequestHandler | undefined;
   private resultsRecorded = false;
-  /** Failed `finish()` calls made while connected to ZooKeeper (kept by the pool worker). */
+  /** Failed `finish()` calls begun while connected to ZooKeeper (counted by the pool worker). */
   finishFailures = 0;
   private readonly log: Logger;
 

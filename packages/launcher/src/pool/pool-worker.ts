@@ -4,6 +4,7 @@ import {
   poolQuotaLockPath,
   ZkLock,
   describeVerdict,
+  JUTE_MAX_BUFFER,
   sortRequestsForService,
   sumQuota,
   type NodeRequestRecord,
@@ -27,8 +28,13 @@ export const MIN_READY_REQUESTOR = 'NodePool:min-ready';
 
 type Handling = 'accepted' | 'declined' | 'paused' | 'skipped';
 
-/** Requests whose record is larger are not handled (see `refuseOversized`). */
-const MAX_HANDLED_RECORD_BYTES = 256 * 1024;
+/**
+ * Requests whose record is larger are not handled (see `refuseOversized`). The launcher rewrites
+ * a request's whole record (pending, fulfilled, declined) with what it adds (state, node ids,
+ * declined_by), and one write carries at most ZooKeeper's `jute.maxbuffer` with its path and
+ * header; 16 KiB is left for those additions and the path.
+ */
+const MAX_HANDLED_RECORD_BYTES = JUTE_MAX_BUFFER - 16 * 1024;
 
 /** How long a pool worker waits for another launcher's quota check on the same pool. */
 const QUOTA_LOCK_WAIT_MS = 10_000;
@@ -119,8 +125,8 @@ export class PoolWorker {
 
   /**
    * Whether a request is too large to handle: every write of it (pending, declined, fulfilled)
-   * would resend its whole record, and records near ZooKeeper's 1 MiB packet limit cost the
-   * session. Such a request is left untouched and named in the log once.
+   * resends its whole record, and a write beyond ZooKeeper's packet limit is refused (see
+   * `MAX_HANDLED_RECORD_BYTES`). Such a request is left untouched and named in the log once.
    */
   private refuseOversized(request: NodeRequestRecord): boolean {
     if (request.stat.dataLength <= MAX_HANDLED_RECORD_BYTES) return false;
@@ -208,19 +214,22 @@ export class PoolWorker {
 
   /**
    * Finishes the requests whose launches all ended. A finish that fails stays in `active` and is
-   * tried again on the next pass (it resumes where it stopped); failures while ZooKeeper is
-   * unreachable do not count, as the request lock is either kept or lost with the session. After
-   * `FINISH_ATTEMPTS` failures while connected, the request is abandoned: its locks are released
-   * so lost-request recovery and the deleter take over.
+   * tried again on the next pass (it resumes where it stopped). A failed attempt counts when it
+   * began while connected: its writes reached ZooKeeper, or cost the connection (a write that
+   * always drops it fails with ConnectionLoss, by then not connected, and must count too).
+   * Attempts begun while ZooKeeper is unreachable do not count, as the request lock is either
+   * kept or lost with the session. After `FINISH_ATTEMPTS` counted failures, the request is
+   * abandoned: its locks are released so lost-request recovery and the deleter take over.
    */
   private async collectFinished(): Promise<void> {
     for (const [id, active] of this.active) {
       if (!active.launchesComplete()) continue;
       let outcome: RequestOutcome | undefined;
+      const connectedAtStart = this.context.client.connectionState === 'connected';
       try {
         outcome = await active.finish();
       } catch (error) {
-        if (this.context.client.connectionState === 'connected') active.finishFailures++;
+        if (connectedAtStart) active.finishFailures++;
         if (active.finishFailures < FINISH_ATTEMPTS) {
           this.log.warn({ request: id, err: error }, 'could not finish request; will try again');
           continue;

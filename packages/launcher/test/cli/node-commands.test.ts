@@ -79,6 +79,8 @@ describe('the node commands on ZooKeeper: list, delete, hold, request-list, info
   });
 
   it('delete --now deletes the cloud instance through the provider, then the record', async () => {
+    // A launcher of this installation ran here: it stored the installation id.
+    await harness().requester.getSystemId();
     const cloud = harness().driver.cloud('fake-a');
     const instance = cloud.plantInstance({ nodepool_node_id: 'x' });
     const id = await seed({ external_id: instance.id });
@@ -89,7 +91,20 @@ describe('the node commands on ZooKeeper: list, delete, hold, request-list, info
     expect(await harness().requester.getNode(id)).toBeUndefined();
   });
 
+  it('delete --now where no launcher stored an installation id refuses, mints none and changes nothing', async () => {
+    const cloud = harness().driver.cloud('fake-a');
+    const instance = cloud.plantInstance({ nodepool_node_id: 'x' });
+    const id = await seed({ external_id: instance.id });
+    const { code, stderr } = await run(['delete', id, '--now']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^cloudpool: no installation id in ZooKeeper at /cloudpool/system-id: .*refusing to delete node ${id}'s cloud resources here\n$`));
+    expect(await harness().requester.storedSystemId()).toBeUndefined();
+    expect(cloud.listInstances().map((i) => i.id)).toContain(instance.id);
+    expect((await harness().requester.getNode(id))?.state).toBe('ready');
+  });
+
   it('delete --now of a node whose provider is not configured changes nothing and says why, on one line', async () => {
+    await harness().requester.getSystemId();
     const id = await seed({ provider: 'elsewhere' });
     const { code, stderr } = await run(['delete', id, '--now']);
     expect(code).toBe(1);

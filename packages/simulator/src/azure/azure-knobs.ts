@@ -8,6 +8,13 @@ export interface AzureKnobs {
   /** Lifetime of the access tokens the token endpoint issues (AAD gives about an hour). */
   tokenLifetimeSeconds: number;
   /**
+   * The next this-many token requests are answered 503 `temporarily_unavailable` (AADSTS90033,
+   * "A transient error has occurred", `Retry-After: 1`), as AAD answers while its sign-in service is degraded; each
+   * such answer counts it down. The OAuth error means "retry the request" (Microsoft identity
+   * platform, error codes).
+   */
+  tokenOutageRequests: number;
+  /**
    * How long a NIC stays reserved for its VM after the VM is deleted (Azure: 180 s). Meanwhile
    * deleting the NIC or attaching it to another VM fails with `NicReservedForAnotherVm`.
    */
@@ -54,6 +61,7 @@ export function timingKnobs(timing: AzureTiming): { bootTimeMs: number; deleteTi
 export function defaultAzureKnobs(): AzureKnobs {
   return {
     tokenLifetimeSeconds: 3599,
+    tokenOutageRequests: 0,
     nicReservationMs: 180_000,
     lroRetryAfterSeconds: 1,
     asyncAllocationFailureRatio: 0,

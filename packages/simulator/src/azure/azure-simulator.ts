@@ -111,7 +111,12 @@ export class AzureSimulator extends SimulatedCloud {
     const locations = (options.locations ?? [this.location]).map(normalizeLocation);
     const tokens = new AccessTokens(this.clock, this.principal.tenantId,
       () => ['https://management.azure.com/', 'https://management.core.windows.net/', `${this.url}/`]);
-    this.tokenEndpoint = new TokenEndpoint(this.principal, tokens, () => this.url, () => this.azureKnobsValue.tokenLifetimeSeconds);
+    this.tokenEndpoint = new TokenEndpoint(this.principal, tokens, () => this.url, () => this.azureKnobsValue.tokenLifetimeSeconds, () => {
+      const left = this.azureKnobsValue.tokenOutageRequests;
+      if (left <= 0) return false;
+      this.azureKnobsValue = { ...this.azureKnobsValue, tokenOutageRequests: left - 1 };
+      return true;
+    });
     this.arm = new ResourceManager({
       subscriptionId: this.subscriptionId,
       locations,

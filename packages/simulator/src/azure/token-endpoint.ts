@@ -32,6 +32,8 @@ export class TokenEndpoint {
     private readonly tokens: AccessTokens,
     private readonly baseUrl: () => string,
     private readonly tokenLifetimeSeconds: () => number,
+    /** True when this token request falls in an outage (see the `tokenOutageRequests` knob); counts it. */
+    private readonly inOutage: () => boolean = () => false,
   ) {}
 
   /** The AAD route for this request, or undefined when the path is not an AAD one. */
@@ -89,6 +91,10 @@ export class TokenEndpoint {
   }
 
   private token(form: URLSearchParams): SimResponse {
+    if (this.inOutage()) {
+      // With Retry-After, which MSAL honours: it replays this answer without asking for that long.
+      return aadErrorResponse(503, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.', { 'retry-after': '1' });
+    }
     const grantType = form.get('grant_type');
     if (grantType !== 'client_credentials') {
       return aadErrorResponse(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);

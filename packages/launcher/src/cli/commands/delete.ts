@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Driver, NodepoolZk, NodeRecord, ProviderConfig } from '@cloudpool/common';
+import { readInstallationId } from '../../installation-id.js';
 import { CliError } from '../cli-error.js';
 import { loadConfigFile, type LoadedConfig } from '../config-file.js';
 import type { CliIo } from '../io.js';
@@ -27,11 +28,13 @@ export function registerDelete(program: Command, io: CliIo): void {
     .action(async (id: string, options: { now?: boolean }, command: Command) => {
       const loaded = await loadConfigFile(configPath(command), io);
       await withZooKeeper(loaded.config, async (zk) => {
+        // Before anything changes: an installation with no stored id is not one to delete in.
+        const systemId = options.now ? await readInstallationId(zk, loaded.config, `delete node ${id}'s cloud resources here`) : undefined;
         const task = await existingNodeTask({ zk, logger: commandLogger(io) }, id, { purpose: 'delete', blocking: true, timeoutMs: LOCK_TIMEOUT_MS });
         const marked = await task.run(async () => {
           const provider = options.now ? providerOf(task.node, loaded) : undefined;
           const node = await task.update((fresh) => void (fresh.state = 'deleting'));
-          if (provider) await deleteNow(node, provider, zk, loaded, io);
+          if (provider && systemId !== undefined) await deleteNow(node, provider, { zk, systemId }, loaded, io);
           return node;
         });
         if (options.now) {
@@ -60,12 +63,12 @@ function providerOf(node: NodeRecord, loaded: LoadedConfig): { config: ProviderC
 async function deleteNow(
   node: NodeRecord,
   provider: { config: ProviderConfig; driver: Driver },
-  zk: NodepoolZk,
+  { zk, systemId }: { zk: NodepoolZk; systemId: string },
   loaded: LoadedConfig,
   io: CliIo,
 ): Promise<void> {
   const externalId = typeof node.external_id === 'string' ? node.external_id : undefined;
-  await withProvider(provider.config, provider.driver, { config: loaded.config, zk, logger: commandLogger(io) }, async (running) => {
+  await withProvider(provider.config, provider.driver, { config: loaded.config, zk, systemId, logger: commandLogger(io) }, async (running) => {
     if (externalId) await running.cleanupNode(externalId);
     await zk.deleteNode(node.id);
     running.nodeDeletedNotification({ id: node.id, externalId });
