@@ -215,9 +215,10 @@ export class PoolWorker {
   /**
    * Finishes the requests whose launches all ended. A finish that fails stays in `active` and is
    * tried again on the next pass (it resumes where it stopped). A failed attempt counts when it
-   * began while connected: its writes reached ZooKeeper, or cost the connection (a write that
-   * always drops it fails with ConnectionLoss, by then not connected, and must count too).
-   * Attempts begun while ZooKeeper is unreachable do not count, as the request lock is either
+   * was connected at some point (when it began, or a reconnection while its queued writes
+   * waited): its writes reached ZooKeeper, or cost the connection (a write that always drops it
+   * fails with ConnectionLoss, by then not connected, and must count too). Attempts that never
+   * saw ZooKeeper reachable do not count, as the request lock is either
    * kept or lost with the session. After `FINISH_ATTEMPTS` counted failures, the request is
    * abandoned: its locks are released so lost-request recovery and the deleter take over.
    */
@@ -225,17 +226,23 @@ export class PoolWorker {
     for (const [id, active] of this.active) {
       if (!active.launchesComplete()) continue;
       let outcome: RequestOutcome | undefined;
-      const connectedAtStart = this.context.client.connectionState === 'connected';
+      // Reached ZooKeeper: connected when it began, or connected while it waited (the client
+      // queues an operation begun while suspended and sends it once the connection is back).
+      let reachedZooKeeper = this.context.client.connectionState === 'connected';
+      const onConnection = () => void (reachedZooKeeper = true);
+      this.context.client.on('reconnected', onConnection).on('connected', onConnection);
       try {
         outcome = await active.finish();
       } catch (error) {
-        if (connectedAtStart) active.finishFailures++;
+        if (reachedZooKeeper) active.finishFailures++;
         if (active.finishFailures < FINISH_ATTEMPTS) {
           this.log.warn({ request: id, err: error }, 'could not finish request; will try again');
           continue;
         }
         this.log.error({ request: id, err: error }, `could not finish request in ${FINISH_ATTEMPTS} attempts`);
         await active.abandon();
+      } finally {
+        this.context.client.off('reconnected', onConnection).off('connected', onConnection);
       }
       this.active.delete(id);
       if (outcome && outcome !== 'declined') {
