@@ -185,6 +185,11 @@ export class OpenStackProviderConfig extends BaseProviderConfig<OpenStackProvide
     };
   }
 
+  /** The label's key replaces the pool's, as in Nodepool. */
+  protected hostKeyChecking(label: LabelOf<OpenStackProviderEntry>, pool: PoolOf<OpenStackProviderEntry>): boolean {
+    return label['host-key-checking'] ?? pool['host-key-checking'];
+  }
+
   protected cloudImageSettings(image: CloudImageOf<OpenStackProviderEntry>): OpenStackCloudImageSettings {
     const imageId = image['image-id'];
     return {

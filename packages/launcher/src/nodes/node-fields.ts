@@ -1,14 +1,18 @@
-import type { CloudInstance, NodeRecord, PoolConfig, PoolLabelConfig, ProviderConfig } from '@cloudpool/common';
+import { interfaceAddress, type CloudInstance, type NodeRecord, type PoolConfig, type PoolLabelConfig, type ProviderConfig } from '@cloudpool/common';
 
-/** Writes what the cloud says of a ready instance, and how to connect to it, onto its node record. */
-export function applyReadyInstance(node: NodeRecord, instance: CloudInstance, provider: ProviderConfig, pool: PoolConfig, label: PoolLabelConfig): void {
+/**
+ * Writes what the cloud says of a ready instance, how to connect to it, and the host keys its
+ * readiness scan gathered (`hostKeys`, in the same write as the state `ready`) onto its record.
+ */
+export function applyReadyInstance(node: NodeRecord, instance: CloudInstance, hostKeys: string[], provider: ProviderConfig, pool: PoolConfig, label: PoolLabelConfig): void {
   const image = label.cloudImage === undefined ? undefined : provider.cloudImages.get(label.cloudImage);
   node.state = 'ready';
   node.external_id = instance.externalId;
   node.public_ipv4 = instance.publicIpv4 ?? null;
   node.private_ipv4 = instance.privateIpv4 ?? null;
   node.public_ipv6 = instance.publicIpv6 ?? null;
-  node.interface_ip = instance.interfaceIp ?? instance.publicIpv4 ?? instance.publicIpv6 ?? instance.privateIpv4 ?? null;
+  node.interface_ip = interfaceAddress(instance) ?? null;
+  node.host_keys = [...hostKeys];
   if (instance.cloud !== undefined) node.cloud = instance.cloud;
   node.az = instance.az ?? null;
   node.region = instance.region ?? null;
