@@ -3,7 +3,7 @@ import type { Driver } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
 import { Ec2Simulator, PUBLIC_IMAGES } from '@cloudpool/simulator';
 import { vi } from 'vitest';
-import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, SSH_PORT, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The simulator's Ubuntu 22.04 amd64 image. */
 const JAMMY_IMAGE_ID = PUBLIC_IMAGES.find((image) => image.name.includes('jammy-22.04-amd64'))!.id;
@@ -32,7 +32,7 @@ export class AwsCloud extends CloudUnderTest<Ec2Simulator> {
     return awsDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
+  providerYaml({ maxServers = 10, launchRetries = 3, bootTimeout, hostKeyChecking }: ProviderOptions = {}): string {
     const label = (name: string, instanceType: string) =>
       `          - name: ${name}\n            cloud-image: ubuntu\n            instance-type: ${instanceType}\n            key-name: zuul\n`;
     return `  - name: ${this.providerName}
@@ -41,14 +41,15 @@ export class AwsCloud extends CloudUnderTest<Ec2Simulator> {
     endpoint: ${this.sim.url}
     rate: 1000
     launch-retries: ${launchRetries}
-    cloud-images:
+${bootTimeout === undefined ? '' : `    boot-timeout: ${bootTimeout}\n`}    cloud-images:
       - name: ubuntu
         image-id: ${JAMMY_IMAGE_ID}
         username: ${this.username}
+        connection-port: ${SSH_PORT}
     pools:
       - name: main
         max-servers: ${maxServers}
-        labels:
+${hostKeyChecking === undefined ? '' : `        host-key-checking: ${hostKeyChecking}\n`}        labels:
 ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   }
 
@@ -85,7 +86,7 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   }
 
   protected async startSimulator(): Promise<Ec2Simulator> {
-    const sim = await new Ec2Simulator({ knobs: { bootTimeMs: BOOT_TIME_MS } }).start();
+    const sim = await new Ec2Simulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, ssh: { port: SSH_PORT } }).start();
     const { accessKeyId, secretAccessKey, region, endpoint } = sim.connectionInfo();
     // The SDK's default credential chain reads these first, for the driver's clients and ours.
     vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);

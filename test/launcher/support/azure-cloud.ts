@@ -38,7 +38,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     return this.azureDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
+  providerYaml({ maxServers = 10, launchRetries = 3, hostKeyChecking = false }: ProviderOptions = {}): string {
     const { resourceGroup, location } = this.sim;
     const label = (name: string, vmSize: string) =>
       `          - name: ${name}\n            cloud-image: ubuntu\n            hardware-profile:\n              vm-size: ${vmSize}\n`;
@@ -65,6 +65,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     pools:
       - name: main
         max-servers: ${maxServers}
+        host-key-checking: ${hostKeyChecking}
         labels:
 ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   }

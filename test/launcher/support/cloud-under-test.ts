@@ -19,7 +19,14 @@ export interface ProviderOptions {
   maxServers?: number;
   /** The provider's `launch-retries` (default 3). */
   launchRetries?: number;
+  /** The provider's `boot-timeout` in seconds (default: the driver's). */
+  bootTimeout?: number;
+  /** The pool's `host-key-checking` (default: Nodepool's, true, where the cloud's simulated VMs run an sshd). */
+  hostKeyChecking?: boolean;
 }
+
+/** The port the simulated VMs' sshd listens on, and the cloud images' `connection-port`. */
+export const SSH_PORT = 2222;
 
 /**
  * One cloud as the launcher tests drive it: its simulator, what its driver needs to reach it

@@ -39,7 +39,7 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
     return this.openstackDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3 }: ProviderOptions = {}): string {
+  providerYaml({ maxServers = 10, launchRetries = 3, hostKeyChecking = false }: ProviderOptions = {}): string {
     const label = (name: string, flavor: string) => `          - name: ${name}\n            cloud-image: ubuntu\n            flavor-name: ${flavor}\n`;
     return `  - name: ${this.providerName}
     driver: openstack
@@ -53,6 +53,7 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
     pools:
       - name: main
         max-servers: ${maxServers}
+        host-key-checking: ${hostKeyChecking}
         networks: [private]
         labels:
 ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
