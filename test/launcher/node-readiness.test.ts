@@ -1,6 +1,6 @@
 import type { NodeRecord } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
-import type { SshHosts } from '@cloudpool/simulator';
+import type { HostKeys, SshHosts } from '@cloudpool/simulator';
 import { describe, expect, it } from 'vitest';
 import { CLOUDS, useCloudHarness, type CloudHarness } from './support/cloud-harness.js';
 import { SSH_PORT } from './support/cloud-under-test.js';
@@ -10,6 +10,13 @@ function sshOf(h: CloudHarness): SshHosts {
   const { ssh } = h.cloud.sim;
   if (!ssh) throw new Error(`${h.cloud.name}: simulator not in SSH mode`);
   return ssh;
+}
+
+/** The host keys the VM at the node's `interface_ip` offers. */
+async function keysAt(h: CloudHarness, node: NodeRecord): Promise<HostKeys> {
+  const host = sshOf(h).hostAt(node.interface_ip ?? '');
+  if (!host) throw new Error(`no simulated VM at ${node.interface_ip}`);
+  return sshOf(h).keys(host);
 }
 
 /** Every version of a node's record the launcher's cache saw, in order. */
@@ -36,7 +43,7 @@ function expectZuulHostKeys(raw: unknown): void {
 }
 
 /** Nodepool's readiness on each cloud: the launcher scans the simulated VM's real sshd before the node is ready. */
-describe.each(CLOUDS.filter((cloud) => cloud.name === 'aws'))('launcher on $name: node readiness', ({ create }) => {
+describe.each(CLOUDS)('launcher on $name: node readiness', ({ create }) => {
   const harness = useCloudHarness(create);
 
   it('writes the host keys the node offers into its record, in the write that makes it ready', async () => {
@@ -46,7 +53,7 @@ describe.each(CLOUDS.filter((cloud) => cloud.name === 'aws'))('launcher on $name
     const request = await h.zk.waitForRequest(await h.zk.request(['small']));
     expect(request.state).toBe('fulfilled');
     const node = (await h.zk.requester.getNode(request.nodes[0]!))!;
-    const offered = await sshOf(h).keys(node.external_id as string);
+    const offered = await keysAt(h, node);
 
     expect(node.host_keys).toEqual(offered.public);
     expect(node.host_keys.map((key) => key.split(' ')[0])).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ssh-rsa']);
@@ -73,7 +80,7 @@ describe.each(CLOUDS.filter((cloud) => cloud.name === 'aws'))('launcher on $name
     const request = await h.zk.waitForRequest(await h.zk.request(['small']));
     expect(request.state).toBe('fulfilled');
     const node = (await h.zk.requester.getNode(request.nodes[0]!))!;
-    expect(node.host_keys).toEqual((await sshOf(h).keys(node.external_id as string)).public);
+    expect(node.host_keys).toEqual((await keysAt(h, node)).public);
     expect(h.cloud.calls(h.cloud.createAction, 'ok')).toBe(1);
     await h.release([request]);
   });
@@ -95,18 +102,14 @@ describe.each(CLOUDS.filter((cloud) => cloud.name === 'aws'))('launcher on $name
     h.cloud.sim.setKnobs({ sshd: { never: true } });
     await h.startLauncher({ bootTimeout: 1, launchRetries: 2 });
     const id = await h.zk.request(['small']);
-    const [first] = await waitFor(async () => {
-      const instances = await h.cloud.instances();
-      return instances.length === 1 ? instances : undefined;
-    });
-    const firstKeys = await sshOf(h).keys(first!.id);
+    const firstHost = await waitFor(() => sshOf(h).ids()[0]);
+    const firstKeys = await sshOf(h).keys(firstHost);
     // The next attempt's VM runs its sshd.
     h.cloud.sim.setKnobs({ sshd: { never: false } });
     const request = await h.zk.waitForRequest(id, ['fulfilled', 'failed'], 20_000);
     expect(request.state).toBe('fulfilled');
     const node = (await h.zk.requester.getNode(request.nodes[0]!))!;
-    expect(node.external_id).not.toBe(first!.id);
-    expect(node.host_keys).toEqual((await sshOf(h).keys(node.external_id as string)).public);
+    expect(node.host_keys).toEqual((await keysAt(h, node)).public);
     expect(node.host_keys.some((key) => firstKeys.public.includes(key))).toBe(false);
     await h.release([request]);
   });
@@ -119,7 +122,7 @@ describe.each(CLOUDS.filter((cloud) => cloud.name === 'aws'))('launcher on $name
     expect(request.state).toBe('fulfilled');
     const node = (await h.zk.requester.getNode(request.nodes[0]!))!;
     expect(node.host_keys).toEqual([]);
-    expect(sshOf(h).running(node.external_id as string)).toBe(false);
+    expect(sshOf(h).running(sshOf(h).hostAt(node.interface_ip!)!)).toBe(false);
     await h.release([request]);
   });
 });

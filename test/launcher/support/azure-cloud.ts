@@ -5,7 +5,7 @@ import { ArmClientRegistry, createAzureDriver, openSdkPort, type AzurePort, type
 import type { Driver } from '@cloudpool/common';
 import { waitFor } from '@cloudpool/common/testing';
 import { AzureSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, SSH_PORT, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The resource types of a node, by their ARM type (lower case). */
 const NODE_TYPES: Readonly<Record<string, string>> = {
@@ -38,7 +38,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     return this.azureDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3, hostKeyChecking = false }: ProviderOptions = {}): string {
+  providerYaml({ maxServers = 10, launchRetries = 3, bootTimeout, hostKeyChecking }: ProviderOptions = {}): string {
     const { resourceGroup, location } = this.sim;
     const label = (name: string, vmSize: string) =>
       `          - name: ${name}\n            cloud-image: ubuntu\n            hardware-profile:\n              vm-size: ${vmSize}\n`;
@@ -53,9 +53,10 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
       subnet: default
     rate: 1000
     launch-retries: ${launchRetries}
-    cloud-images:
+${bootTimeout === undefined ? '' : `    boot-timeout: ${bootTimeout}\n`}    cloud-images:
       - name: ubuntu
         username: ${this.username}
+        connection-port: ${SSH_PORT}
         key: ${SSH_KEY}
         image-reference:
           publisher: Canonical
@@ -65,8 +66,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
     pools:
       - name: main
         max-servers: ${maxServers}
-        host-key-checking: ${hostKeyChecking}
-        labels:
+${hostKeyChecking === undefined ? '' : `        host-key-checking: ${hostKeyChecking}\n`}        labels:
 ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   }
 
@@ -92,7 +92,7 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
 
   protected async startSimulator(): Promise<AzureSimulator> {
     // The launcher tests time boots themselves (BOOT_TIME_MS); everything else instant.
-    const sim = await new AzureSimulator({ timing: 'fast', knobs: { bootTimeMs: BOOT_TIME_MS, azure: { lroRetryAfterSeconds: 0, nicReservationMs: 1_000 } } }).start();
+    const sim = await new AzureSimulator({ timing: 'fast', knobs: { bootTimeMs: BOOT_TIME_MS, azure: { lroRetryAfterSeconds: 0, nicReservationMs: 1_000 } }, ssh: { port: SSH_PORT } }).start();
     const { authFile, ca } = sim.connectionInfo();
     this.directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-azure-'));
     await writeFile(this.authPath, JSON.stringify(authFile), { mode: 0o600 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Driver } from '@cloudpool/common';
 import { ConnectionRegistry, createOpenStackDriver, fromNeutronTags } from '@cloudpool/openstack';
 import { OpenStackSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, SSH_PORT, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** What Nova says when the scheduler finds no host; the OpenStack driver maps it to `capacity`. */
 const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
@@ -39,22 +39,22 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
     return this.openstackDriver;
   }
 
-  providerYaml({ maxServers = 10, launchRetries = 3, hostKeyChecking = false }: ProviderOptions = {}): string {
+  providerYaml({ maxServers = 10, launchRetries = 3, bootTimeout, hostKeyChecking }: ProviderOptions = {}): string {
     const label = (name: string, flavor: string) => `          - name: ${name}\n            cloud-image: ubuntu\n            flavor-name: ${flavor}\n`;
     return `  - name: ${this.providerName}
     driver: openstack
     cloud: ${this.sim.connectionInfo().cloudName}
     rate: 0.001
     launch-retries: ${launchRetries}
-    cloud-images:
+${bootTimeout === undefined ? '' : `    boot-timeout: ${bootTimeout}\n`}    cloud-images:
       - name: ubuntu
         image-name: ubuntu-jammy
         username: ${this.username}
+        connection-port: ${SSH_PORT}
     pools:
       - name: main
         max-servers: ${maxServers}
-        host-key-checking: ${hostKeyChecking}
-        networks: [private]
+${hostKeyChecking === undefined ? '' : `        host-key-checking: ${hostKeyChecking}\n`}        networks: [private]
         labels:
 ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
   }
@@ -80,7 +80,7 @@ ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
   }
 
   protected async startSimulator(): Promise<OpenStackSimulator> {
-    const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, neutronL3: true }).start();
+    const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, neutronL3: true, ssh: { port: SSH_PORT } }).start();
     const directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-openstack-'));
     this.directory = directory;
     await writeFile(path.join(directory, 'clouds.yaml'), sim.connectionInfo().yaml, { mode: 0o600 });

@@ -41,7 +41,7 @@ interface Host {
 /**
  * Reachable simulated VMs. Each simulator reserves a block `127.B.0.0/16` of loopback addresses
  * (Linux routes all of 127.0.0.0/8 to `lo`) when it starts, by holding a sentinel listener on
- * `127.B.255.254:<port>`, so simulators in other processes pick other blocks. In SSH mode the
+ * `127.B.255.255:<port>` (an address no cloud hands out), so simulators in other processes pick other blocks. In SSH mode the
  * cloud hands out its IPv4 addresses (private and public) from that block (`nextAddress`), and
  * each instance runs an SSH server (ssh2's) with host keys of its own on every address it has,
  * started on the simulator's clock `delayMs` after the instance is running, or never, as the
@@ -66,7 +66,7 @@ export class SshHosts {
     for (let tries = 0; tries < 32 && this.block === undefined; tries++) {
       const block = randomInt(16, 255);
       const sentinel = net.createServer((socket) => socket.destroy());
-      const bound = await listen(sentinel, `127.${block}.255.254`, this.options.port).then(
+      const bound = await listen(sentinel, `127.${block}.255.255`, this.options.port).then(
         () => true,
         () => false,
       );
@@ -83,11 +83,23 @@ export class SshHosts {
     this.sentinel = undefined;
   }
 
-  /** A fresh address of the block, e.g. `127.42.0.2` (after `start`). */
+  /**
+   * The block's halves as subnets, for clouds whose networks have a CIDR (after `start`;
+   * undefined before): private addresses from the first, public ones from the second.
+   */
+  cidrs(): { private: string; public: string } | undefined {
+    if (this.block === undefined) return undefined;
+    return { private: `127.${this.block}.0.0/17`, public: `127.${this.block}.128.0/17` };
+  }
+
+  /**
+   * A fresh address of the block's public half, e.g. `127.42.128.1` (after `start`), for clouds
+   * that number addresses themselves (a cloud with subnets allocates from `cidrs()` instead).
+   */
   nextAddress(): string {
     if (this.block === undefined) throw new Error('simulated sshd hosts not started');
-    const n = 2 + this.addressesMade++;
-    if (n >= 0xfffe) throw new Error('simulated loopback block exhausted');
+    const n = 0x8001 + this.addressesMade++;
+    if (n >= 0xffff) throw new Error('simulated loopback block exhausted');
     return `127.${this.block}.${n >> 8}.${n & 255}`;
   }
 
@@ -138,6 +150,17 @@ export class SshHosts {
     const host = this.hosts.get(id);
     if (!host) throw new Error(`no simulated host ${id}`);
     return host.keys;
+  }
+
+  /** The ids of the instances booted and not removed. */
+  ids(): string[] {
+    return [...this.hosts.keys()];
+  }
+
+  /** The id of the instance that has `address`, if any (after the cloud gave it the address). */
+  hostAt(address: string): string | undefined {
+    for (const [id, host] of this.hosts) if (host.addresses().includes(address)) return id;
+    return undefined;
   }
 
   /** Whether the instance's sshd has started. */
