@@ -9,6 +9,7 @@ import { apiEconomy } from './benchmarks/api-economy.js';
 import { cleanupPass } from './benchmarks/cleanup-pass.js';
 import { launchThroughput } from './benchmarks/launch-throughput.js';
 import { memory } from './benchmarks/memory.js';
+import { nodeScan } from './benchmarks/node-scan.js';
 import { simulatorList } from './benchmarks/simulator-list.js';
 import { timeToReady } from './benchmarks/time-to-ready.js';
 import { zookeeperCost } from './benchmarks/zookeeper-cost.js';
@@ -17,7 +18,7 @@ import { Harness } from './support/harness.js';
 import { childWarnings } from './support/ipc.js';
 import { markdownTable, printTable, RESULTS_DIR, writeResult, writeText, type Benchmark, type Snippet } from './support/report.js';
 
-const BENCHMARKS: Benchmark[] = [simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, cleanupPass, memory];
+const BENCHMARKS: Benchmark[] = [simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, nodeScan, cleanupPass, memory];
 
 interface SavedResult {
   name: string;
