@@ -199,7 +199,12 @@ export class SshHosts {
     return this.block !== undefined && address.startsWith(`127.${this.block}.`);
   }
 
+  /** Runs `callback` once `ms` have passed on the simulator's clock; at once (not waiting for the clock to move) when due already. */
   private schedule(callback: () => void, ms: number): unknown {
+    if (ms <= 0) {
+      queueMicrotask(callback);
+      return undefined;
+    }
     const clock = this.options.clock as Clock & { setTimeout?: (callback: () => void, ms: number) => unknown };
     if (clock.setTimeout) return clock.setTimeout(callback, Math.max(0, ms));
     return setTimeout(callback, Math.max(0, ms));
