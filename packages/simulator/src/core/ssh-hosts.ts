@@ -113,14 +113,14 @@ export class SshHosts {
     host.timer = this.schedule(() => {
       host.timer = undefined;
       host.started = true;
-      void this.reconcile(host);
+      void this.reconcile(host).catch(() => undefined);
     }, runningAt + delayMs - this.options.clock.now());
   }
 
   /** The instance's addresses may have changed: listen on exactly those (once its sshd runs). */
   refresh(id: string): void {
     const host = this.hosts.get(id);
-    if (host?.started) void this.reconcile(host);
+    if (host?.started) void this.reconcile(host).catch(() => undefined);
   }
 
   /** The instance shut down: its sshd stops answering. */
@@ -180,11 +180,7 @@ export class SshHosts {
       host.listeners.delete(address);
       void close(listener);
     }
-    const keys = await host.keys;
-    const sshd = new Server({ hostKeys: keys.private }, (client) => {
-      client.on('error', () => undefined);
-      client.on('authentication', (context) => context.reject());
-    });
+    const sshd = await this.sshdOf(host);
     for (const address of wanted) {
       if (host.listeners.has(address) || this.hosts.get(host.id) !== host) continue;
       const listener = net.createServer((socket) => sshd.injectSocket(socket));
@@ -192,6 +188,25 @@ export class SshHosts {
       // A listener that cannot bind (the address taken elsewhere) leaves the host unreachable there, as a broken VM.
       await listen(listener, address, this.options.port).catch(() => host.listeners.delete(address));
       if (this.hosts.get(host.id) !== host) void close(listener);
+    }
+  }
+
+  /**
+   * An ssh2 server with the host's keys. ssh2 now and then refuses a key pair it generated itself
+   * ("Malformed OpenSSH private key", seen under the soak's load): the host then gets new keys.
+   */
+  private async sshdOf(host: Host): Promise<InstanceType<typeof Server>> {
+    for (let tries = 1; ; tries++) {
+      const keys = await host.keys;
+      try {
+        return new Server({ hostKeys: keys.private }, (client) => {
+          client.on('error', () => undefined);
+          client.on('authentication', (context) => context.reject());
+        });
+      } catch (error) {
+        if (tries >= 3) throw error;
+        host.keys = generateHostKeys();
+      }
     }
   }
 
