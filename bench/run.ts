@@ -10,6 +10,7 @@ import { cleanupPass } from './benchmarks/cleanup-pass.js';
 import { launcherStart } from './benchmarks/launcher-start.js';
 import { launchThroughput } from './benchmarks/launch-throughput.js';
 import { memory } from './benchmarks/memory.js';
+import { nodeScan } from './benchmarks/node-scan.js';
 import { simulatorList } from './benchmarks/simulator-list.js';
 import { timeToReady } from './benchmarks/time-to-ready.js';
 import { zookeeperCost } from './benchmarks/zookeeper-cost.js';
@@ -18,7 +19,7 @@ import { Harness } from './support/harness.js';
 import { childWarnings } from './support/ipc.js';
 import { markdownTable, printTable, RESULTS_DIR, writeResult, writeText, type Benchmark, type Snippet } from './support/report.js';
 
-const BENCHMARKS: Benchmark[] = [launcherStart, simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, cleanupPass, memory];
+const BENCHMARKS: Benchmark[] = [launcherStart, simulatorList, launchThroughput, apiEconomy, zookeeperCost, zookeeperTls, timeToReady, nodeScan, cleanupPass, memory];
 
 interface SavedResult {
   name: string;

@@ -11,6 +11,9 @@ import { Ec2Simulator, PUBLIC_IMAGES } from '@cloudpool/simulator';
 import { soakLogger } from './soak-logger.js';
 import { ProviderRuntime } from '../packages/launcher/src/providers/provider-runtime.js';
 
+/** The simulated VMs' sshd port (the cloud image's `connection-port`). */
+const SOAK_SSH_PORT = 2222;
+
 export const PROVIDER = 'ec2-sim';
 export const LABEL = 'soak-small';
 export const CLEANUP_INTERVAL_S = 2;
@@ -105,7 +108,8 @@ export class SoakBed {
   static async start(options: BedOptions): Promise<SoakBed> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-soak-'));
     const zk = await startZooKeeperEnsemble(options.servers);
-    const ec2 = new Ec2Simulator({ knobs: { bootTimeMs: 800, deleteTimeMs: 300, latency: { default: { medianMs: 5, p95Ms: 20 } } } });
+    // SSH mode: every VM runs an sshd that the launcher's readiness scan must reach, as in production.
+    const ec2 = new Ec2Simulator({ knobs: { bootTimeMs: 800, deleteTimeMs: 300, latency: { default: { medianMs: 5, p95Ms: 20 } } }, ssh: { port: SOAK_SSH_PORT } });
     await ec2.start();
     const bed = new SoakBed(options, zk, ec2, dir);
     await bed.setUp();
@@ -222,6 +226,7 @@ providers:
       - name: ubuntu-jammy
         image-id: ${JSON.stringify(jammyAmiId())}
         username: ubuntu
+        connection-port: ${SOAK_SSH_PORT}
     pools:
       - name: main
         max-servers: ${maxServers}

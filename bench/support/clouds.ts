@@ -11,6 +11,8 @@ export const RATE = 10;
 /** Simulated boot time of every cloud. */
 export const BOOT_TIME_MS = 5_000;
 export const DELETE_TIME_MS = 2_000;
+/** The port of the simulated VMs' sshd (the cloud images' `connection-port`): nodes are checked as Nodepool does. */
+export const SSH_PORT = 2222;
 /** The largest page a list call returns (the simulators' and the clouds' default). */
 export const PAGE_SIZE = 1000;
 
@@ -123,7 +125,7 @@ export function providerYaml(profile: CloudProfile, info: ConnectionInfo, files:
       return (
         head +
         `    driver: aws\n    region-name: ${info.region}\n    endpoint: ${info.endpoint}\n` +
-        `    cloud-images:\n      - name: jammy\n        image-id: ${JAMMY}\n        username: ubuntu\n` +
+        `    cloud-images:\n      - name: jammy\n        image-id: ${JAMMY}\n        username: ubuntu\n        connection-port: ${SSH_PORT}\n` +
         pool('', `            cloud-image: jammy\n            instance-type: t3.medium\n            key-name: zuul\n`)
       );
     case 'azure':
@@ -132,7 +134,7 @@ export function providerYaml(profile: CloudProfile, info: ConnectionInfo, files:
         `    driver: azure\n    location: ${info.location}\n    resource-group: ${info.resourceGroup}\n    auth-path: ${files.azureAuth}\n` +
         (files.azureCa ? `    ca-file: ${files.azureCa}\n` : '') +
         `    network: ${info.resourceGroup}-vnet\n` +
-        `    cloud-images:\n      - name: ubuntu\n        username: zuul\n        key: ${SSH_KEY}\n` +
+        `    cloud-images:\n      - name: ubuntu\n        username: zuul\n        key: ${SSH_KEY}\n        connection-port: ${SSH_PORT}\n` +
         `        image-reference: { sku: server, publisher: Canonical, version: latest, offer: ubuntu-24_04-lts }\n` +
         pool('', `            cloud-image: ubuntu\n            hardware-profile: { vm-size: Standard_B2s }\n`)
       );
@@ -140,7 +142,7 @@ export function providerYaml(profile: CloudProfile, info: ConnectionInfo, files:
       return (
         head +
         `    driver: openstack\n    cloud: ${info.cloudName}\n    region-name: ${info.regionName}\n` +
-        `    cloud-images:\n      - name: ubuntu\n        image-name: ubuntu-jammy\n        username: ubuntu\n` +
+        `    cloud-images:\n      - name: ubuntu\n        image-name: ubuntu-jammy\n        username: ubuntu\n        connection-port: ${SSH_PORT}\n` +
         pool('        networks: [private]\n', `            cloud-image: ubuntu\n            flavor-name: m1.small\n`)
       );
   }

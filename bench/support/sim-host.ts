@@ -5,6 +5,7 @@
  */
 import type { HandlerResult, KnobsPatch, SimRequest, SimulatedCloud } from '@cloudpool/simulator';
 import { AzureSimulator, Ec2Simulator, OpenStackSimulator } from '@cloudpool/simulator';
+import { SSH_PORT } from './clouds.js';
 import { exitSoon, serve } from './ipc.js';
 import { parseXml, toXml } from './xml.js';
 
@@ -31,16 +32,18 @@ export interface CaptureResult {
 
 const [cloud, knobsJson] = process.argv.slice(2) as [CloudName, string];
 const knobs = JSON.parse(knobsJson) as KnobsPatch;
+/** Every VM runs an sshd, so time-to-ready includes the launcher's readiness scan. */
+const ssh = { port: SSH_PORT };
 
 function makeSimulator(): SimulatedCloud {
   switch (cloud) {
     case 'aws':
-      return new Ec2Simulator({ knobs });
+      return new Ec2Simulator({ knobs, ssh });
     case 'azure':
       // The benchmarks set their own boot and delete times; the rest of Azure's pace is off.
-      return new AzureSimulator({ timing: 'fast', knobs });
+      return new AzureSimulator({ timing: 'fast', knobs, ssh });
     case 'openstack':
-      return new OpenStackSimulator({ knobs, neutronL3: true });
+      return new OpenStackSimulator({ knobs, neutronL3: true, ssh });
   }
 }
 

@@ -251,6 +251,10 @@ export class AwsProviderConfig extends BaseProviderConfig<AwsProviderEntry, AwsS
     };
   }
 
+  protected hostKeyChecking(_label: LabelOf<AwsProviderEntry>, pool: PoolOf<AwsProviderEntry>): boolean {
+    return pool['host-key-checking'];
+  }
+
   protected labelSettings(label: LabelOf<AwsProviderEntry>): AwsLabelSettings {
     const { fleet } = label;
     const profile = label['iam-instance-profile'];

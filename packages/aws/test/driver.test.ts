@@ -5,6 +5,8 @@ import { Ec2Simulator } from '@cloudpool/simulator';
 import { recordingLogger } from '../src/testing/test-bed.js';
 import { JAMMY_IMAGE_ID } from '../src/testing/provider-fixture.js';
 
+const SSH_PORT = 2222;
+
 function nodepoolYaml(endpoint: string): string {
   return `
 zookeeper-servers:
@@ -24,6 +26,7 @@ providers:
       - name: jammy
         image-id: ${JAMMY_IMAGE_ID}
         username: ubuntu
+        connection-port: ${SSH_PORT}
     pools:
       - name: main
         max-servers: 10
@@ -51,7 +54,8 @@ describe('awsDriver', () => {
 
   beforeEach(async () => {
     clock = new ManualClock();
-    sim = await new Ec2Simulator({ clock, knobs: { bootTimeMs: 5_000 } }).start();
+    // SSH mode: each VM runs an sshd, so a launch ends with the readiness scan as in production.
+    sim = await new Ec2Simulator({ clock, knobs: { bootTimeMs: 5_000 }, ssh: { port: SSH_PORT } }).start();
     const { accessKeyId, secretAccessKey } = sim.connectionInfo();
     // The SDK's default credential chain reads these first.
     vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
@@ -101,6 +105,7 @@ describe('awsDriver', () => {
   it('launches a node to ready through the SDK default credentials and the configured endpoint', async () => {
     const result = await launch('small', '0000000001');
     expect(result).toMatchObject({ status: 'ready', nodeId: '0000000001', instance: { state: 'ready', nodeId: '0000000001' } });
+    expect(result.status === 'ready' && result.hostKeys.length).toBeGreaterThan(0);
     expect(sim.resources().instances.running).toBe(1);
     expect(awsClients.size).toBe(1);
   });

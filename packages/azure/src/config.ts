@@ -221,6 +221,11 @@ export class AzureProviderConfig extends BaseProviderConfig<AzureProviderEntry, 
     };
   }
 
+  /** Nodepool's rule: the pool's key, else the provider's, else true. */
+  protected hostKeyChecking(_label: LabelOf<AzureProviderEntry>, pool: PoolOf<AzureProviderEntry>, provider: AzureProviderEntry): boolean {
+    return pool['host-key-checking'] ?? provider['host-key-checking'] ?? true;
+  }
+
   protected labelSettings(label: LabelOf<AzureProviderEntry>): AzureLabelSettings {
     return {
       vmSize: label['hardware-profile']['vm-size'],

@@ -9,7 +9,8 @@ describe('the azure driver', () => {
   let azure: SimulatedAzure;
 
   beforeAll(async () => {
-    azure = await SimulatedAzure.start();
+    // SSH mode: each VM runs an sshd, so a launch ends with the readiness scan as in production.
+    azure = await SimulatedAzure.start({ ssh: { port: 2222 } });
   });
   afterAll(async () => {
     await azure.stop();
@@ -35,6 +36,7 @@ providers:
     cloud-images:
       - name: ubuntu
         username: zuul
+        connection-port: 2222
         key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtM3m4O1Pq3yXHkz7qFJfG0nQ zuul@example.com
         image-reference: { sku: server, publisher: Canonical, version: latest, offer: ubuntu-24_04-lts }
     pools:
@@ -68,7 +70,7 @@ providers:
       const externalIds: string[] = [];
       handler.launch('0000000042', pool.labels.get('ubuntu')!, { externalId: (_nodeId, id) => externalIds.push(id) });
       const [result] = await handler.whenComplete();
-      expect(result).toMatchObject({ status: 'ready', nodeId: '0000000042' });
+      expect(result).toMatchObject({ status: 'ready', nodeId: '0000000042', hostKeys: [expect.stringMatching(/^ssh-ed25519 /), expect.stringMatching(/^ecdsa-sha2-nistp256 /), expect.stringMatching(/^ssh-rsa /)] });
       const instance = result!.status === 'ready' ? result!.instance : undefined;
       expect(instance?.tags).toMatchObject({ team: 'ci', [TAG.nodeId]: '0000000042', [TAG.providerName]: 'azure-sim', [TAG.systemId]: 'system-under-test' });
       expect(instance?.interfaceIp).toBe(instance?.publicIpv4);

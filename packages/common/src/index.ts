@@ -12,6 +12,7 @@ export * from './errors/retry-policy.js';
 export * from './quota/quota-check.js';
 export * from './quota/quota-set.js';
 export * from './random/seeded-random.js';
+export * from './readiness/index.js';
 export * from './ratelimit/index.js';
 export * from './time/clock.js';
 export * from './zk/index.js';

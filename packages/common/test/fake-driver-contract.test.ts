@@ -6,7 +6,7 @@ defineDriverContract('fake', {
   async setup(options) {
     const clock = new ManualClock();
     const cloud = new FakeCloud({ clock, bootTimeMs: 5_000, deleteTimeMs: 2_000, limits: { instances: 50, cores: 200, ram: 409_600 } });
-    const label: PoolLabelConfig = { name: 'small', poolName: 'main', tags: { team: 'ci' }, settings: { cores: 2, ram: 2048 } };
+    const label: PoolLabelConfig = { name: 'small', poolName: 'main', tags: { team: 'ci' }, hostKeyChecking: false, settings: { cores: 2, ram: 2048 } };
     const pool: PoolConfig = {
       name: 'main',
       providerName: 'fake-provider',

@@ -5,6 +5,8 @@ import { startAllClouds, writeClientFiles, type AllClouds, type KnobsPatch } fro
 import { builtinDrivers } from '@cloudpool/launcher';
 
 const BOOT_MS = 2_500;
+/** The simulated VMs' sshd port (the cloud images' `connection-port`): unprivileged. */
+const DEMO_SSH_PORT = 2222;
 const WRITE_MEDIAN_MS = 200;
 const RATES = { read: { perSecond: 20, burst: 20 }, write: { perSecond: 5, burst: 10 } };
 /**
@@ -69,6 +71,8 @@ export async function startDemoClouds(directory: string, zookeeperPort: number):
     // NICs of deleted VMs stay reserved for 180 s on Azure: too long for a demo.
     azure: { knobs: { ...DEMO_KNOBS, azure: { lroRetryAfterSeconds: 0, nicReservationMs: 500 } } },
     openstack: { knobs: DEMO_KNOBS },
+    // Every VM runs an sshd: the launcher waits for it and gathers its host keys, as Nodepool does.
+    ssh: { port: DEMO_SSH_PORT },
   });
   let restoreEnv = () => {};
   try {

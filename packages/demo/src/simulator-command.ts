@@ -11,6 +11,7 @@ import { untilSignal } from '@cloudpool/launcher/cli';
 interface SimulatorOptions {
   dir?: string;
   zookeeper: ZooKeeperAddress;
+  sshPort: number;
 }
 
 /**
@@ -23,10 +24,11 @@ export function registerSimulator(program: Command, io: CliIo): void {
     .description('run simulated EC2, Azure and OpenStack clouds on loopback and write client files and a nodepool.yaml for them')
     .option('--dir <path>', 'where to write the files (default: a new temporary directory, removed on exit)')
     .option('--zookeeper <host:port[/chroot]>', 'the ZooKeeper the written nodepool.yaml uses', parseZooKeeper, { host: '127.0.0.1', port: 2181 })
+    .option('--ssh-port <port>', "the port of every simulated VM's sshd, on its own loopback address (0: no sshd, and the nodepool.yaml turns host-key-checking off)", Number, 2222)
     .action(async (options: SimulatorOptions, command: Command) => {
       const directory = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'cloudpool-simulator-')));
       await mkdir(directory, { recursive: true });
-      const clouds = await startAllClouds();
+      const clouds = await startAllClouds(options.sshPort > 0 ? { ssh: { port: options.sshPort } } : {});
       try {
         const files = await writeClientFiles(directory, clouds, options.zookeeper);
         printResult(io, wantsJson(command), summary(clouds, files), () => text(clouds, files));

@@ -4,13 +4,16 @@ import type { Narrator } from './narrator.js';
 
 /**
  * Tells, one row per event, what Zuul sees in ZooKeeper: nodes ready (provider, address, time
- * from the node record's creation), requests fulfilled and accepted, nodes deleted, and any failure, for as long as
+ * from the node record's creation, the host keys in the record), requests fulfilled and accepted, nodes deleted, and any failure, for as long as
  * `zuul` lives.
  */
 export function narrateZuul(zuul: DemoZuul, narrator: Narrator): void {
   zuul
     .on('nodeReady', (node) => {
-      const took = node.created_time === null ? '' : `launched in ${(node.state_time - node.created_time).toFixed(1)} s`;
+      const launched = node.created_time === null ? '' : `launched in ${(node.state_time - node.created_time).toFixed(1)} s`;
+      // What Zuul writes to known_hosts: the keys the launcher's scan gathered from the VM's sshd.
+      const keys = node.host_keys.length === 0 ? '' : `, ${node.host_keys.length} host keys (${node.host_keys.map((key) => key.split(' ')[0]).join(', ')})`;
+      const took = `${launched}${keys}`;
       narrator.event([`node ${node.id}`, 'ready', node.provider ?? '', node.type.join(','), address(node), took]);
     })
     .on('accepted', (request, nodes) => {

@@ -160,6 +160,12 @@ export class OpenStackAdapter implements CloudAdapter<OpenStackSettings> {
     this.quota.invalidate();
   }
 
+  /** Nodepool's `console-log`: the server's console output, for labels that ask for it. */
+  async getConsoleLog(label: PoolLabelConfig<OpenStackSettings['label']>, externalId: string): Promise<string | undefined> {
+    if (!label.settings.consoleLog) return undefined;
+    return this.options.api.getConsoleOutput(externalId);
+  }
+
   async stop(): Promise<void> {
     this.options.api.close();
   }

@@ -205,6 +205,11 @@ export class OpenStackProviderConfig extends BaseProviderConfig<OpenStackProvide
     return { configDrive: image['config-drive'], meta: Object.fromEntries(Object.entries(image.meta ?? {}).map(([key, value]) => [key, String(value)])) };
   }
 
+  /** The label's key replaces the pool's, as in Nodepool. */
+  protected hostKeyChecking(label: LabelOf<OpenStackProviderEntry>, pool: PoolOf<OpenStackProviderEntry>): boolean {
+    return label['host-key-checking'] ?? pool['host-key-checking'];
+  }
+
   protected cloudImageSettings(image: CloudImageOf<OpenStackProviderEntry>): OpenStackCloudImageSettings {
     const imageId = image['image-id'];
     return {

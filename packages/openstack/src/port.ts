@@ -17,6 +17,8 @@ export interface OpenStackApi {
   /** `GET /servers/{id}`: the one view with the `fault` of a server that never left cell0; undefined when there is none. */
   getServer(id: string): Promise<NovaServer | undefined>;
   deleteServer(id: string): Promise<void>;
+  /** Nova's `os-getConsoleOutput` server action: the server's console log since boot. */
+  getConsoleOutput(id: string): Promise<string>;
   /** `GET /flavors/detail`, every page. */
   listFlavors(): Promise<NovaFlavor[]>;
   /** `GET /limits`: the `absolute` limits and usage (`-1` means unlimited). */

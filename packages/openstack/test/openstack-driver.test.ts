@@ -19,6 +19,7 @@ providers:
       - name: ubuntu
         image-name: ubuntu-jammy
         username: ubuntu
+        connection-port: 2222
     pools:
       - name: main
         networks: [private]
@@ -42,7 +43,8 @@ async function drive(provider: StateMachineProvider, done: () => boolean): Promi
 describe('the openstack driver', () => {
   let cloud: SimulatedOpenStack;
   beforeEach(async () => {
-    cloud = await SimulatedOpenStack.start();
+    // SSH mode: each VM runs an sshd, so a launch ends with the readiness scan as in production.
+    cloud = await SimulatedOpenStack.start({ ssh: { port: 2222 } });
   });
   afterEach(async () => {
     await cloud.stop();
@@ -78,9 +80,14 @@ describe('the openstack driver', () => {
     const handler = provider.getRequestHandler(pool, '100-0000000001');
     const externalIds: string[] = [];
     handler.launch('0000000007', pool.labels.get('small')!, { externalId: (_node, id) => externalIds.push(id) });
-    await drive(provider, () => handler.launchesComplete());
+    // The scan waits between attempts on the provider's clock: let it move.
+    await drive(provider, () => {
+      cloud.clock.advance(100);
+      return handler.launchesComplete();
+    });
     const [result] = handler.results() as [LaunchResult & { status: 'ready' }];
     expect(result.status).toBe('ready');
+    expect(result.hostKeys.map((key) => key.split(' ')[0])).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ssh-rsa']);
     expect(result.instance).toMatchObject({ nodeId: '0000000007', externalId: externalIds[0], tags: { team: 'ci' }, publicIpv4: expect.any(String) });
     expect(queue.stats().actions['nova.servers.create']).toBeDefined();
 

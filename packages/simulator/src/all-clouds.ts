@@ -3,12 +3,15 @@ import path from 'node:path';
 import { AzureSimulator, type AzureSimulatorOptions } from './azure/index.js';
 import { Ec2Simulator, PUBLIC_IMAGES, type Ec2SimulatorOptions } from './ec2/index.js';
 import { OpenStackSimulator, type OpenStackSimulatorOptions } from './openstack/index.js';
+import type { SimulatedCloud } from './core/index.js';
 
 /** Options of each simulator (knobs, seed, port...); every one is optional. */
 export interface AllCloudsOptions {
   ec2?: Ec2SimulatorOptions;
   azure?: AzureSimulatorOptions;
   openstack?: OpenStackSimulatorOptions;
+  /** SSH mode for the three (see `SshHosts`), unless a cloud's own options say otherwise. */
+  ssh?: { port: number };
 }
 
 /** The three simulated clouds, started on loopback. */
@@ -26,10 +29,11 @@ export interface AllClouds {
  * the error is thrown.
  */
 export async function startAllClouds(options: AllCloudsOptions = {}): Promise<AllClouds> {
-  const ec2 = new Ec2Simulator(options.ec2);
+  const ssh = options.ssh ? { ssh: options.ssh } : {};
+  const ec2 = new Ec2Simulator({ ...ssh, ...options.ec2 });
   // The demo and `cloudpool simulator` show the flow, not Azure's pace (pass `timing: 'realistic'` for that).
-  const azure = new AzureSimulator({ timing: 'fast', ...options.azure });
-  const openstack = new OpenStackSimulator({ neutronL3: true, ...options.openstack });
+  const azure = new AzureSimulator({ timing: 'fast', ...ssh, ...options.azure });
+  const openstack = new OpenStackSimulator({ neutronL3: true, ...ssh, ...options.openstack });
   const stop = async () => {
     await Promise.all([ec2.stop(), azure.stop(), openstack.stop()]);
   };
@@ -126,6 +130,12 @@ function nodepoolYaml(clouds: AllClouds, files: ClientFiles, zookeeper: ZooKeepe
   const azure = clouds.azure.connectionInfo();
   const openstack = clouds.openstack.connectionInfo();
   const chroot = zookeeper.chroot === undefined ? '' : `\n    chroot: ${quoted(zookeeper.chroot)}`;
+  // In SSH mode the launcher checks each node as Nodepool does (its sshd's port and host keys); otherwise nothing answers.
+  const reach = (sim: SimulatedCloud) => ({
+    image: sim.ssh ? `\n        connection-port: ${sim.ssh.port}` : '',
+    pool: sim.ssh ? '' : '\n        host-key-checking: false',
+  });
+  const [ec2Reach, azureReach, openstackReach] = [reach(clouds.ec2), reach(clouds.azure), reach(clouds.openstack)];
   return `# Written by \`cloudpool simulator\`: one provider per simulated cloud.
 # Before starting a launcher on this file, in its shell (the AWS SDK ignores the variables
 # while AWS_PROFILE is set):
@@ -149,10 +159,10 @@ providers:
     cloud-images:
       - name: ubuntu-jammy
         image-id: ${jammyAmi()}
-        username: ubuntu
+        username: ubuntu${ec2Reach.image}
     pools:
       - name: main
-        max-servers: 10
+        max-servers: 10${ec2Reach.pool}
         labels:
           - name: ${SIMULATOR_LABELS.ec2}
             cloud-image: ubuntu-jammy
@@ -171,10 +181,10 @@ providers:
       - name: ubuntu-jammy
         username: zuul
         generate-password: true
-        image-reference: { publisher: Canonical, offer: 0001-com-ubuntu-server-jammy, sku: 22_04-lts-gen2, version: latest }
+        image-reference: { publisher: Canonical, offer: 0001-com-ubuntu-server-jammy, sku: 22_04-lts-gen2, version: latest }${azureReach.image}
     pools:
       - name: main
-        max-servers: 10
+        max-servers: 10${azureReach.pool}
         labels:
           - name: ${SIMULATOR_LABELS.azure}
             cloud-image: ubuntu-jammy
@@ -190,10 +200,10 @@ providers:
     cloud-images:
       - name: ubuntu-jammy
         image-name: ubuntu-jammy
-        username: ubuntu
+        username: ubuntu${openstackReach.image}
     pools:
       - name: main
-        max-servers: 10
+        max-servers: 10${openstackReach.pool}
         networks: [private]
         labels:
           - name: ${SIMULATOR_LABELS.openstack}

@@ -152,8 +152,8 @@ export class LabCloud {
   }
 
   /**
-   * The provider entry: Nodepool's defaults (so `auto-floating-ip: true`), one pool `main` on the
-   * lab's network, labels `small` and `large` on the lab's image.
+   * The provider entry: Nodepool's defaults (so `auto-floating-ip: true`) but no readiness scan
+   * (the fake virt driver's servers have no sshd), one pool `main` on the lab's network, labels `small` and `large` on the lab's image.
    */
   providerYaml({ maxServers = 10, launchRetries = 3, extraPool = '', cloud = this.cloudName } = {}): string {
     const label = (name: string, flavor: string) => `          - name: ${name}\n            cloud-image: cirros\n            flavor-name: ${flavor}\n`;
@@ -170,6 +170,8 @@ export class LabCloud {
       - name: main
         max-servers: ${maxServers}
         networks: [${LAB.network}]
+        # Nova's fake virt driver boots no VM: nothing answers on a server's address.
+        host-key-checking: false
 ${extraPool}        labels:
 ${label('small', LAB.flavors.small)}${label('large', LAB.flavors.large)}`;
   }

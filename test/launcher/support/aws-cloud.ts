@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
-import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, SSH_PORT, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The simulator's Ubuntu 22.04 amd64 image. */
 const JAMMY_IMAGE_ID = PUBLIC_IMAGES.find((image) => image.name.includes('jammy-22.04-amd64'))!.id;
@@ -38,24 +38,25 @@ export class AwsCloud extends CloudUnderTest<Ec2Simulator> {
 
   /** `wrongCredentials`: profile `wrong` of a shared credentials file, an access key EC2 does not know. */
   providerYaml(options: ProviderOptions = {}): string {
-    const { maxServers = 10, launchRetries = 3, wrongCredentials = false } = options;
+    const { maxServers = 10, launchRetries = 3, wrongCredentials = false, bootTimeout, hostKeyChecking } = options;
     const label = (name: string, instanceType: string) =>
       `          - name: ${name}\n            ${labelImage(options)}\n            instance-type: ${instanceType}\n            key-name: zuul\n`;
-    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        import-method: snapshot\n        volume-type: gp3\n` : '';
+    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        import-method: snapshot\n        volume-type: gp3\n        connection-port: ${SSH_PORT}\n` : '';
     return `  - name: ${this.providerName}
     driver: aws
     region-name: ${this.sim.region}
     endpoint: ${this.sim.url}
 ${wrongCredentials ? '    profile-name: wrong\n' : ''}    rate: 1000
     launch-retries: ${launchRetries}
-    cloud-images:
+${bootTimeout === undefined ? '' : `    boot-timeout: ${bootTimeout}\n`}    cloud-images:
       - name: ubuntu
         image-id: ${JAMMY_IMAGE_ID}
         username: ${this.username}
+        connection-port: ${SSH_PORT}
 ${diskimages}    pools:
       - name: main
         max-servers: ${maxServers}
-        labels:
+${hostKeyChecking === undefined ? '' : `        host-key-checking: ${hostKeyChecking}\n`}        labels:
 ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   }
 
@@ -103,7 +104,7 @@ ${label('small', 't3.medium')}${label('large', 't3.xlarge')}`;
   }
 
   protected async startSimulator(): Promise<Ec2Simulator> {
-    const sim = await new Ec2Simulator({ knobs: { bootTimeMs: BOOT_TIME_MS } }).start();
+    const sim = await new Ec2Simulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, ssh: { port: SSH_PORT } }).start();
     const { accessKeyId, secretAccessKey, region, endpoint } = sim.connectionInfo();
     // The SDK's default credential chain reads these first, for the driver's clients and ours.
     vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);

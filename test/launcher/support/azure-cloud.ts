@@ -5,7 +5,7 @@ import { waitFor } from '@cloudpool/common/testing';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AzureSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, SSH_PORT, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** The resource types of a node, by their ARM type (lower case). */
 const NODE_TYPES: Readonly<Record<string, string>> = {
@@ -46,11 +46,11 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
 
   /** `wrongCredentials`: an auth file whose client secret is `WRONG_SECRET`. */
   providerYaml(options: ProviderOptions = {}): string {
-    const { maxServers = 10, launchRetries = 3, wrongCredentials = false } = options;
+    const { maxServers = 10, launchRetries = 3, wrongCredentials = false, bootTimeout, hostKeyChecking } = options;
     const { resourceGroup, location } = this.sim;
     const label = (name: string, vmSize: string) =>
       `          - name: ${name}\n            ${labelImage(options)}\n            hardware-profile:\n              vm-size: ${vmSize}\n`;
-    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        key: ${SSH_KEY}\n` : '';
+    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        key: ${SSH_KEY}\n        connection-port: ${SSH_PORT}\n` : '';
     return `  - name: ${this.providerName}
     driver: azure
     location: ${location}
@@ -62,9 +62,10 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
       subnet: default
     rate: 1000
     launch-retries: ${launchRetries}
-    cloud-images:
+${bootTimeout === undefined ? '' : `    boot-timeout: ${bootTimeout}\n`}    cloud-images:
       - name: ubuntu
         username: ${this.username}
+        connection-port: ${SSH_PORT}
         key: ${SSH_KEY}
         image-reference:
           publisher: Canonical
@@ -74,7 +75,7 @@ export class AzureCloud extends CloudUnderTest<AzureSimulator> {
 ${diskimages}    pools:
       - name: main
         max-servers: ${maxServers}
-        labels:
+${hostKeyChecking === undefined ? '' : `        host-key-checking: ${hostKeyChecking}\n`}        labels:
 ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   }
 
@@ -119,7 +120,7 @@ ${label('small', 'Standard_B2s')}${label('large', 'Standard_B4ms')}`;
   protected async startSimulator(): Promise<AzureSimulator> {
     // The driver's test bed: the simulator (fast, the launcher tests time boots themselves:
     // BOOT_TIME_MS), its auth file and clients of the test's own.
-    this.simulated = await SimulatedAzure.start({ knobs: { bootTimeMs: BOOT_TIME_MS, azure: { nicReservationMs: 1_000 } } });
+    this.simulated = await SimulatedAzure.start({ knobs: { bootTimeMs: BOOT_TIME_MS, azure: { nicReservationMs: 1_000 } }, ssh: { port: SSH_PORT } });
     this.azureDriver = createAzureDriver({ ca: this.simulated.sim.ca, adapter: { pollIntervalMs: 20, listTtlMs: 100 } });
     const authFile = this.simulated.sim.connectionInfo().authFile;
     await writeFile(this.wrongAuthPath, JSON.stringify({ ...authFile, clientSecret: WRONG_SECRET }), { mode: 0o600 });

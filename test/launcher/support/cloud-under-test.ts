@@ -23,6 +23,10 @@ export interface ProviderOptions {
   diskimage?: boolean;
   /** Credentials the cloud refuses: its known user or principal with `WRONG_SECRET` (AWS: an unknown access key). */
   wrongCredentials?: boolean;
+  /** The provider's `boot-timeout` in seconds (default: the driver's). */
+  bootTimeout?: number;
+  /** The pool's `host-key-checking` (default: Nodepool's, true, where the cloud's simulated VMs run an sshd). */
+  hostKeyChecking?: boolean;
 }
 
 /** The builder image `dib` of `ProviderOptions.diskimage`, as the top-level `diskimages` entry names it. */
@@ -35,6 +39,9 @@ export function labelImage(options: ProviderOptions): string {
 
 /** The secret of `wrongCredentials`; no output of the launcher may contain it. */
 export const WRONG_SECRET = 'wrong-secret-5c1e0d7a';
+
+/** The port the simulated VMs' sshd listens on, and the cloud images' `connection-port`. */
+export const SSH_PORT = 2222;
 
 /**
  * One cloud as the launcher tests drive it: its simulator, what its driver needs to reach it

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Driver } from '@cloudpool/common';
 import { ConnectionRegistry, createOpenStackDriver, fromNeutronTags } from '@cloudpool/openstack';
 import { OpenStackSimulator } from '@cloudpool/simulator';
-import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
+import { BOOT_TIME_MS, CloudUnderTest, DISKIMAGE, labelImage, WRONG_SECRET, SSH_PORT, type HeldResource, type ProviderOptions } from './cloud-under-test.js';
 
 /** What Nova says when the scheduler finds no host; the OpenStack driver maps it to `capacity`. */
 const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
@@ -41,22 +41,23 @@ export class OpenStackCloud extends CloudUnderTest<OpenStackSimulator> {
 
   /** `wrongCredentials`: cloud `<cloud>-wrong` of the same `clouds.yaml`, the same user with password `WRONG_SECRET`. */
   providerYaml(options: ProviderOptions = {}): string {
-    const { maxServers = 10, launchRetries = 3, wrongCredentials = false } = options;
+    const { maxServers = 10, launchRetries = 3, wrongCredentials = false, bootTimeout, hostKeyChecking } = options;
     const label = (name: string, flavor: string) => `          - name: ${name}\n            ${labelImage(options)}\n            flavor-name: ${flavor}\n`;
-    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        config-drive: false\n` : '';
+    const diskimages = options.diskimage ? `    diskimages:\n      - name: ${DISKIMAGE}\n        config-drive: false\n        connection-port: ${SSH_PORT}\n` : '';
     return `  - name: ${this.providerName}
     driver: openstack
     cloud: ${this.sim.connectionInfo().cloudName}${wrongCredentials ? '-wrong' : ''}
     rate: 0.001
     launch-retries: ${launchRetries}
-    cloud-images:
+${bootTimeout === undefined ? '' : `    boot-timeout: ${bootTimeout}\n`}    cloud-images:
       - name: ubuntu
         image-name: ubuntu-jammy
         username: ${this.username}
+        connection-port: ${SSH_PORT}
 ${diskimages}    pools:
       - name: main
         max-servers: ${maxServers}
-        networks: [private]
+${hostKeyChecking === undefined ? '' : `        host-key-checking: ${hostKeyChecking}\n`}        networks: [private]
         labels:
 ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
   }
@@ -95,7 +96,7 @@ ${label('small', 'm1.medium')}${label('large', 'm1.large')}`;
   }
 
   protected async startSimulator(): Promise<OpenStackSimulator> {
-    const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, neutronL3: true }).start();
+    const sim = await new OpenStackSimulator({ knobs: { bootTimeMs: BOOT_TIME_MS }, neutronL3: true, ssh: { port: SSH_PORT } }).start();
     const directory = await mkdtemp(path.join(os.tmpdir(), 'cloudpool-launcher-openstack-'));
     this.directory = directory;
     const { cloudName, document } = sim.connectionInfo();

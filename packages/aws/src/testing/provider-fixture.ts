@@ -40,7 +40,7 @@ export function poolSettings(overrides: Partial<AwsPoolSettings> = {}): AwsPoolS
 export function providerView(labels: LabelFixture[] = [{ name: 'small' }], pool: Partial<AwsPoolSettings> = {}): AwsProviderView {
   const poolLabels = new Map<string, PoolLabelConfig<AwsLabelSettings>>();
   for (const { name, cloudImage, tags, ...settings } of labels) {
-    poolLabels.set(name, { name, poolName: POOL_NAME, cloudImage: cloudImage ?? 'jammy', tags: tags ?? { team: 'ci' }, settings: labelSettings(settings) });
+    poolLabels.set(name, { name, poolName: POOL_NAME, cloudImage: cloudImage ?? 'jammy', tags: tags ?? { team: 'ci' }, hostKeyChecking: pool.hostKeyChecking ?? false, settings: labelSettings(settings) });
   }
   const mainPool: PoolConfig<AwsPoolSettings> & { labels: Map<string, PoolLabelConfig<AwsLabelSettings>> } = {
     name: POOL_NAME,

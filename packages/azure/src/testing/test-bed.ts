@@ -98,7 +98,7 @@ export const labelSettings: AzureLabelSettings = {
   customData: '#cloud-config\npackages: [git]\n',
 };
 
-export const label: PoolLabelConfig<AzureLabelSettings> = { name: 'ubuntu', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, settings: labelSettings };
+export const label: PoolLabelConfig<AzureLabelSettings> = { name: 'ubuntu', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, hostKeyChecking: false, settings: labelSettings };
 
 export const pool: PoolConfig<AzurePoolSettings> = {
   name: 'main',

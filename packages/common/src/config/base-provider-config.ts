@@ -125,6 +125,8 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
   protected abstract diskimageSettings(image: DiskimageOf<P>, provider: P): T['diskimage'];
   /** The user tags (or metadata) the label puts on its resources. */
   protected abstract labelTags(label: LabelOf<P>): Record<string, string>;
+  /** The `host-key-checking` that applies to `label` (see `PoolLabelConfig.hostKeyChecking`), by the driver's schema. */
+  protected abstract hostKeyChecking(label: LabelOf<P>, pool: PoolOf<P>, provider: P): boolean;
 
   /**
    * Why this pool cannot launch `label` although the file is valid, or undefined. Drivers that
@@ -224,6 +226,7 @@ export abstract class BaseProviderConfig<P extends CommonProviderOutput, T exten
         diskimage: label.diskimage,
         unavailable: this.unavailableReason(label),
         tags: this.labelTags(label),
+        hostKeyChecking: this.hostKeyChecking(label, pool, provider),
         settings: this.labelSettings(label, pool, provider),
       });
     });

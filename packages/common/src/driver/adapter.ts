@@ -89,6 +89,13 @@ export interface CloudAdapter<T extends DriverSettingTypes = DriverSettingTypes>
   invalidateQuotaCache(): void;
 
   /**
+   * The console log of a node's instance, for the launcher's log after the node failed its
+   * readiness scan (Nodepool's `console-log`); undefined when the label does not ask for it.
+   * Optional: clouds without a console API leave it out.
+   */
+  getConsoleLog?(label: PoolLabelConfig<T['label']>, externalId: string): Promise<string | undefined>;
+
+  /**
    * What bounds the wait for an accepted instance to become ready in `listNodes`: `boot-timeout`
    * (the default), or only the launch's own `launch-timeout`, as in Nodepool's Azure driver, where
    * provisioning often takes minutes and `boot-timeout` bounds only the reachability check after it.

@@ -64,6 +64,14 @@ export interface PoolLabelConfig<S = Record<string, unknown>> {
   unavailable?: string;
   /** User tags from the label config (applied before ours). */
   tags: Record<string, string>;
+  /**
+   * Nodepool's `host-key-checking` as it applies to this label (a pool key; OpenStack's label
+   * key replaces the pool's): whether a launch, once the cloud says the instance is running,
+   * waits until the node answers on its cloud image's `connection-port` and gathers its SSH host
+   * keys (for `ssh` and `network_cli` connections) before the node is ready. Nodepool's default
+   * is true; false makes a node ready as soon as the cloud says running.
+   */
+  hostKeyChecking: boolean;
   /** Driver-specific label keys (instance-type, flavor-name, hardware-profile...). */
   settings: S;
 }

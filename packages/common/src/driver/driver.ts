@@ -8,6 +8,7 @@ import type { BootUpload, CloudInstance, TaggedInstance } from './adapter.js';
 import type { CleanupSettings, PoolConfig, PoolLabelConfig, ProviderConfig } from './config-model.js';
 import type { ImageUploads } from './image-upload.js';
 import type { NodeRequestInfo } from './request-format.js';
+import type { NodeScanSettings } from '../readiness/node-scan.js';
 
 /**
  * A cloud driver, found by the name in a provider's `driver:` key. Drivers are the workspace's
@@ -50,6 +51,8 @@ export interface ProviderContext {
   readReferences(tagged: ReadonlySet<string>): Promise<ZooKeeperReferences>;
   /** Ms between provider-loop ticks; 0 means no timer (tests call `tick()`). Default 250. */
   loopIntervalMs?: number;
+  /** How readiness scans connect and pace their attempts (tests shorten them); Nodepool's defaults otherwise. */
+  nodeScan?: NodeScanSettings;
 }
 
 /**
@@ -115,7 +118,8 @@ export interface Provider extends ProviderNotifications {
 
 /** The outcome of launching one node. */
 export type LaunchResult =
-  | { status: 'ready'; nodeId: string; instance: CloudInstance }
+  /** `hostKeys`: what the readiness scan gathered, for the record's `host_keys` (empty without one). */
+  | { status: 'ready'; nodeId: string; instance: CloudInstance; hostKeys: string[] }
   /** The cloud said quota: not a failure; the node becomes `aborted` and the pool pauses. */
   | { status: 'aborted'; nodeId: string; externalId: string | undefined; reason: string }
   | { status: 'failed'; nodeId: string; externalId: string | undefined; reason: string };

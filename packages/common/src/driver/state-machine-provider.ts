@@ -8,6 +8,9 @@ import { DeleteNodeStateMachine } from './node-state-machines.js';
 import type { NodeRequestInfo } from './request-format.js';
 import { StateMachineRequestHandler } from './state-machine-request-handler.js';
 import { providerOwnership } from './tags.js';
+import { scanNode } from '../readiness/node-scan.js';
+import { readinessFor, withTimers } from '../readiness/readiness-spec.js';
+import type { CreateReadiness } from './node-state-machines.js';
 
 interface PendingDelete {
   machine: DeleteNodeStateMachine;
@@ -135,6 +138,8 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
         systemId: this.context.systemId,
         settings: this.config.common,
         clock: this.context.clock,
+        readiness: (label) => this.readiness(label),
+        logger: this.context.logger,
       },
       pool,
       requestId,
@@ -142,6 +147,15 @@ export class StateMachineProvider extends ProviderNotifications implements Provi
     );
     this.handlers.add(handler);
     return handler;
+  }
+
+  /** The label's readiness check: scans run on their own, outside the API queue, on the provider's clock. */
+  private readiness(label: PoolLabelConfig): CreateReadiness | undefined {
+    const spec = readinessFor(this.config, label);
+    if (!spec) return undefined;
+    const clock = withTimers(this.context.clock);
+    const settings = this.context.nodeScan;
+    return { spec, scan: (target, timeoutMs, signal) => scanNode(target, { ...settings, clock, timeoutMs, signal }) };
   }
 
   getQuotaLimits(): Promise<QuotaSet> {

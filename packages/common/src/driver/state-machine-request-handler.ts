@@ -2,7 +2,7 @@ import { CloudError, isCloudError } from '../errors/cloud-error.js';
 import type { BootUpload, CloudAdapter } from './adapter.js';
 import type { PoolConfig, PoolLabelConfig, ProviderCommonSettings } from './config-model.js';
 import { NodeRequestHandlerNotifications, type LaunchListener, type LaunchResult, type NodeRequestHandler } from './driver.js';
-import { CreateNodeStateMachine, DeleteNodeStateMachine } from './node-state-machines.js';
+import { CreateNodeStateMachine, DeleteNodeStateMachine, NODESCAN_ACTION, type CreateReadiness } from './node-state-machines.js';
 import type { NodeRequestInfo } from './request-format.js';
 import { nodeTags } from './tags.js';
 import { newNodeNonce } from '../zk/records.js';
@@ -38,6 +38,13 @@ export interface RequestHandlerContext {
   systemId: string;
   settings: ProviderCommonSettings;
   clock: Clock;
+  /**
+   * The readiness check of a label's nodes once running (its `host-key-checking`, connection
+   * type and port, `boot-timeout`); absent, or undefined for a label: ready at running.
+   */
+  readiness?: (label: PoolLabelConfig) => CreateReadiness | undefined;
+  /** Where a failed scan's console log goes (`CloudAdapter.getConsoleLog`); absent: not fetched. */
+  logger?: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
 /**
@@ -46,7 +53,9 @@ export interface RequestHandlerContext {
  * two instances never exist for one node id. A cloud quota error ends the launch as `aborted`
  * (not a failure, no retry used). Throttled calls are sent again by the provider's queue; a
  * failed poll of a booting instance is repeated by its state machine. `launch-timeout` bounds
- * each node's whole launch.
+ * each node's whole launch, its readiness scan included. A node that never answers its scan is
+ * a failed attempt like any other (its instance deleted, then retried); the console log of its
+ * instance goes to the logger first, where the adapter has one (OpenStack's `console-log`).
  * Non-blocking: `advance()` is called by the provider loop on every tick.
  */
 export class StateMachineRequestHandler extends NodeRequestHandlerNotifications implements NodeRequestHandler {
@@ -110,12 +119,13 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     }
     launch.create.advance();
     if (launch.create.complete) {
-      launch.result = { status: 'ready', nodeId: launch.nodeId, instance: launch.create.instance! };
+      launch.result = { status: 'ready', nodeId: launch.nodeId, instance: launch.create.instance!, hostKeys: launch.create.hostKeys };
       return;
     }
     if (!launch.create.failed) return;
     const error = launch.create.error;
     const reason = error?.message ?? 'unknown error';
+    if (isCloudError(error) && error.action === NODESCAN_ACTION && launch.create.externalId) this.logConsole(launch, launch.create.externalId);
     if (isCloudError(error, 'quota')) {
       launch.result = this.failure('aborted', launch, reason);
     } else if (launch.attempt < Math.max(1, settings.launchRetries) && !isCloudError(error, 'permanent') && !this.timedOut(launch)) {
@@ -130,6 +140,20 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     } else {
       launch.result = this.failure('failed', launch, reason);
     }
+  }
+
+  /** Nodepool's `console-log`: the failed node's console, line by line, in the launcher's log. Best effort, never awaited. */
+  private logConsole(launch: Launch, externalId: string): void {
+    const { adapter, logger } = this.context;
+    if (!adapter.getConsoleLog || !logger) return;
+    adapter.getConsoleLog(launch.label, externalId).then(
+      (text) => {
+        if (text === undefined) return;
+        logger.info({ node: launch.nodeId, externalId }, `console log of ${externalId}:`);
+        for (const line of text.split(/\r?\n/)) logger.info({ node: launch.nodeId, externalId }, line.trimEnd());
+      },
+      (error: unknown) => logger.warn({ node: launch.nodeId, externalId, err: error }, 'could not read the console log'),
+    );
   }
 
   private timedOut(launch: Launch): boolean {
@@ -149,7 +173,12 @@ export class StateMachineRequestHandler extends NodeRequestHandlerNotifications 
     return new CreateNodeStateMachine(
       adapter,
       { nodeId: launch.nodeId, nonce: launch.nonce, attempt: launch.cloudAttempt, resend, hostname: `np${launch.nodeId}`, label: launch.label, pool: this.pool, tags, request: this.request, ...(launch.upload ? { upload: launch.upload } : {}) },
-      { clock, bootTimeoutMs: adapter.readyWaitBound === 'launch-timeout' ? Infinity : settings.bootTimeout * 1000, onExternalId: (id) => launch.listener.externalId(launch.nodeId, id) },
+      {
+        clock,
+        bootTimeoutMs: adapter.readyWaitBound === 'launch-timeout' ? Infinity : settings.bootTimeout * 1000,
+        onExternalId: (id) => launch.listener.externalId(launch.nodeId, id),
+        readiness: this.context.readiness?.(launch.label),
+      },
     );
   }
 }

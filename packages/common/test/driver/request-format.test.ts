@@ -153,7 +153,7 @@ describe('nodeRequestInfo', () => {
 });
 
 describe('DynamicValues', () => {
-  const label = { name: 'small', poolName: 'main', tags: {}, settings: {} } satisfies PoolLabelConfig;
+  const label = { name: 'small', poolName: 'main', tags: {}, hostKeyChecking: false, settings: {} } satisfies PoolLabelConfig;
 
   it('leaves out failing and protected keys, warning once per label and key with the request id', () => {
     const warnings: DynamicValueWarning[] = [];

@@ -15,7 +15,7 @@ import {
 } from '@cloudpool/common';
 import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
 
-const label: PoolLabelConfig = { name: 'small', poolName: 'main', tags: {}, settings: { cores: 2, ram: 2048 } };
+const label: PoolLabelConfig = { name: 'small', poolName: 'main', tags: {}, hostKeyChecking: false, settings: { cores: 2, ram: 2048 } };
 const pool: PoolConfig = {
   name: 'main',
   providerName: 'fake',

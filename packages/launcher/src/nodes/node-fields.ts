@@ -1,30 +1,28 @@
-import type { BootUpload, CloudInstance, NodeRecord, PoolConfig, PoolLabelConfig, ProviderConfig } from '@cloudpool/common';
+import { interfaceAddress, labelImageEntry, type BootUpload, type CloudInstance, type NodeRecord, type PoolConfig, type PoolLabelConfig, type ProviderConfig } from '@cloudpool/common';
 
 /**
  * Writes what the cloud says of a ready instance, and how to connect to it, onto its node record.
  * A diskimage node is reached as the provider's `diskimages` entry says and gets the upload's
- * znode path as `image_id`, as Nodepool writes them; a cloud-image node its entry's name.
+ * znode path as `image_id`, as Nodepool writes them; a cloud-image node its entry's name. The
+ * host keys its readiness scan gathered (`hostKeys`) go in the same write as the state `ready`.
  */
 export function applyReadyInstance(
   node: NodeRecord,
   instance: CloudInstance,
+  hostKeys: string[],
   provider: ProviderConfig,
   pool: PoolConfig,
   label: PoolLabelConfig,
   upload?: BootUpload,
 ): void {
-  const image =
-    label.diskimage !== undefined
-      ? provider.diskimages.get(label.diskimage)
-      : label.cloudImage === undefined
-        ? undefined
-        : provider.cloudImages.get(label.cloudImage);
+  const image = labelImageEntry(provider, label);
   node.state = 'ready';
   node.external_id = instance.externalId;
   node.public_ipv4 = instance.publicIpv4 ?? null;
   node.private_ipv4 = instance.privateIpv4 ?? null;
   node.public_ipv6 = instance.publicIpv6 ?? null;
-  node.interface_ip = instance.interfaceIp ?? instance.publicIpv4 ?? instance.publicIpv6 ?? instance.privateIpv4 ?? null;
+  node.interface_ip = interfaceAddress(instance) ?? null;
+  node.host_keys = [...hostKeys];
   if (instance.cloud !== undefined) node.cloud = instance.cloud;
   node.az = instance.az ?? null;
   node.region = instance.region ?? null;

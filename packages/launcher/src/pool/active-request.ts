@@ -236,7 +236,7 @@ export class ActiveRequest {
     const { config } = this.runtime;
     this.write(launching, (node) => {
       if (result.status === 'ready') {
-        applyReadyInstance(node, result.instance, config, this.pool, launching.label, launching.upload);
+        applyReadyInstance(node, result.instance, result.hostKeys, config, this.pool, launching.label, launching.upload);
       } else {
         node.state = result.status === 'aborted' ? 'aborted' : 'failed';
         if (result.externalId) node.external_id = result.externalId;

@@ -112,6 +112,17 @@ export class HttpOpenStackApi implements OpenStackApi {
     await this.nova({ action: 'nova.servers.delete', kind: 'write', method: 'DELETE', path: `/servers/${encodeURIComponent(id)}` });
   }
 
+  async getConsoleOutput(id: string): Promise<string> {
+    const { data } = await this.nova<{ output?: string }>({
+      action: 'nova.servers.action.os-getConsoleOutput',
+      kind: 'read',
+      method: 'POST',
+      path: `/servers/${encodeURIComponent(id)}/action`,
+      body: { 'os-getConsoleOutput': {} },
+    });
+    return data.output ?? '';
+  }
+
   async listFlavors(): Promise<NovaFlavor[]> {
     const call = await this.novaCall({ action: 'nova.flavors.detail', kind: 'read', method: 'GET', path: '/flavors/detail' });
     return this.client.listAll<NovaFlavor>(call, 'flavors', this.pageSize);

@@ -177,7 +177,7 @@ export function poolWithLabel(
   pool: Partial<OpenStackPoolSettings> = {},
   label: Partial<OpenStackLabelSettings> = {},
 ): { pool: PoolConfig<OpenStackPoolSettings>; label: PoolLabelConfig<OpenStackLabelSettings> } {
-  const labelConfig: PoolLabelConfig<OpenStackLabelSettings> = { name: 'small', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, settings: labelSettings(label) };
+  const labelConfig: PoolLabelConfig<OpenStackLabelSettings> = { name: 'small', poolName: 'main', cloudImage: 'ubuntu', tags: { team: 'ci' }, hostKeyChecking: label.hostKeyChecking ?? pool.hostKeyChecking ?? false, settings: labelSettings(label) };
   const poolConfig: PoolConfig<OpenStackPoolSettings> = {
     name: 'main',
     providerName: PROVIDER,

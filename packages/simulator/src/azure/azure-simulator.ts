@@ -94,6 +94,7 @@ export class AzureSimulator extends SimulatedCloud {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.ssh ? { ssh: options.ssh } : {}),
     };
     super(serverOptions);
     this.serverOptions = serverOptions;
@@ -126,6 +127,7 @@ export class AzureSimulator extends SimulatedCloud {
       azure: () => this.azureKnobsValue,
       baseUrl: () => this.url,
       tokens,
+      ssh: this.ssh,
     });
     this.seeder = new Seeder(this.arm, () => ({ resourceGroup: this.resourceGroup, location: this.location, subnetId: this.subnetId }));
     this.errorFormat = azureGateErrors(() => this.cloudKnobs(), this.subscriptionId, this.principal.clientId);
@@ -136,7 +138,10 @@ export class AzureSimulator extends SimulatedCloud {
   override async start(): Promise<this> {
     this.certificate ??= await makeSelfSignedCertificate();
     this.serverOptions.tls = { key: this.certificate.key, cert: this.certificate.cert };
-    return super.start();
+    await super.start();
+    // In SSH mode the default network is planted again, in the loopback block reserved at start.
+    if (this.ssh) this.clearState();
+    return this;
   }
 
   /** The CA (PEM) clients must trust, e.g. `tlsOptions: { ca }` in the SDK client options. Only after `start()`. */
@@ -245,8 +250,8 @@ export class AzureSimulator extends SimulatedCloud {
     this.arm.createOrUpdate(this.arm.context(), kindOf('Microsoft.Network/virtualNetworks'), this.resourceGroup, `${this.resourceGroup}-vnet`, {
       location: this.location,
       properties: {
-        addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
-        subnets: [{ name: 'default', properties: { addressPrefix: '10.0.0.0/16', networkSecurityGroup: { id: nsg.id } } }],
+        addressSpace: { addressPrefixes: [this.ssh?.cidrs()?.private ?? '10.0.0.0/16'] },
+        subnets: [{ name: 'default', properties: { addressPrefix: this.ssh?.cidrs()?.private ?? '10.0.0.0/16', networkSecurityGroup: { id: nsg.id } } }],
       },
     });
   }

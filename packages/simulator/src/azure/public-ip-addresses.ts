@@ -1,3 +1,4 @@
+import type { SshHosts } from '../core/ssh-hosts.js';
 import { randomUUID } from 'node:crypto';
 import { ArmError } from './errors.js';
 import { checkRoomForPublicIp } from './network-usage.js';
@@ -9,7 +10,11 @@ import { provisioningState, type PublicIpAddress } from './resource-model.js';
 export class PublicAddressPool {
   private issued = 0;
 
+  /** In SSH mode IPv4 addresses come from the simulator's loopback block. */
+  constructor(private readonly ssh?: SshHosts) {}
+
   next(version: 'IPv4' | 'IPv6'): string {
+    if (version === 'IPv4' && this.ssh) return this.ssh.nextAddress();
     this.issued += 1;
     const n = this.issued;
     return version === 'IPv4'

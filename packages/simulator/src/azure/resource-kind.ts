@@ -1,3 +1,4 @@
+import type { SshHosts } from '../core/ssh-hosts.js';
 import type { CloudKnobs, Random } from '../core/index.js';
 import type { AzureKnobs } from './azure-knobs.js';
 import type { PublicAddressPool } from './public-ip-addresses.js';
@@ -15,6 +16,8 @@ export interface ArmContext {
   store: ResourceStore;
   usage: ComputeUsage;
   publicAddresses: PublicAddressPool;
+  /** SSH mode: each VM runs an sshd on its addresses. */
+  ssh?: SshHosts;
   subscriptionId: string;
   random: Random;
   /** Completes a resource's removal as of `at`, with its effects on others (cascades, detaching). */

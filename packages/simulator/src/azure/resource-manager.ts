@@ -1,3 +1,4 @@
+import type { SshHosts } from '../core/ssh-hosts.js';
 import type { CallDescription, Clock, CloudKnobs, HandlerResult, Random, SimRequest, SimResponse } from '../core/index.js';
 import type { AccessTokens } from './access-tokens.js';
 import { armEmpty, armJson } from './arm-response.js';
@@ -36,6 +37,8 @@ export interface ResourceManagerOptions {
   azure: () => AzureKnobs;
   baseUrl: () => string;
   tokens: AccessTokens;
+  /** SSH mode (see `SshHosts`). */
+  ssh?: SshHosts;
 }
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
@@ -80,9 +83,10 @@ export class ResourceManager {
   readonly usage = new ComputeUsage();
   private readonly operations: LongRunningOperations;
   private readonly pager = new Pager();
-  private publicAddresses = new PublicAddressPool();
+  private publicAddresses: PublicAddressPool;
 
   constructor(private readonly options: ResourceManagerOptions) {
+    this.publicAddresses = new PublicAddressPool(options.ssh);
     this.operations = new LongRunningOperations(options.subscriptionId);
   }
 
@@ -120,6 +124,7 @@ export class ResourceManager {
       store: this.store,
       usage: this.usage,
       publicAddresses: this.publicAddresses,
+      ssh: this.options.ssh,
       subscriptionId: this.options.subscriptionId,
       random: this.options.random,
       remove: (resource, at) => this.remove(context, resource, at),
@@ -192,7 +197,7 @@ export class ResourceManager {
     this.usage.clear();
     this.operations.clear();
     this.pager.clear();
-    this.publicAddresses = new PublicAddressPool();
+    this.publicAddresses = new PublicAddressPool(this.options.ssh);
   }
 
   /** The gate's view of a request (undefined for a method not served there). */

@@ -143,6 +143,7 @@ function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObje
   const fails = ctx.azure.asyncAllocationFailureRatio > 0 && ctx.random() < ctx.azure.asyncAllocationFailureRatio;
   const canceled = !fails && ctx.azure.asyncCancelRatio > 0 && ctx.random() < ctx.azure.asyncCancelRatio;
   const outcome = fails ? { failure: ALLOCATION_FAILED } : canceled ? { failure: CANCELED, canceled: true } : {};
+  if (!fails && !canceled) ctx.ssh?.boot(target.key, ctx.now + ctx.knobs.bootTimeMs, () => vmAddresses(ctx, nics.map(({ nic }) => nic)));
   return {
     type: TYPE,
     ...target,
@@ -169,6 +170,16 @@ function createVirtualMachine(ctx: ArmContext, target: PutTarget, body: JsonObje
       },
     },
   };
+}
+
+/** A VM's IPv4 addresses: its NICs' private ones and the public IPs on them. */
+function vmAddresses(ctx: ArmContext, nics: NetworkInterface[]): string[] {
+  return nics.flatMap((nic) =>
+    nic.ipConfigurations.flatMap((configuration) => {
+      const address = configuration.publicIp && ctx.store.find(configuration.publicIp.id, 'Microsoft.Network/publicIPAddresses');
+      return [configuration.privateIpAddress, ...(address?.ipAddress ? [address.ipAddress] : [])];
+    }),
+  );
 }
 
 /**
@@ -230,6 +241,7 @@ export const virtualMachines: ResourceKind<VirtualMachine> = {
   update: updateVirtualMachine,
 
   onRemoved(ctx, vm, at) {
+    ctx.ssh?.remove(vm.key);
     ctx.usage.add(vm.location, vm.size, -1);
     for (const link of vm.networkInterfaces) {
       const nic = ctx.store.find(link.id, 'Microsoft.Network/networkInterfaces');

@@ -4,4 +4,5 @@ export * from './counters.js';
 export * from './knobs.js';
 export * from './random.js';
 export * from './simulated-cloud.js';
+export * from './ssh-hosts.js';
 export * from './tls.js';

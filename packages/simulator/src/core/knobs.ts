@@ -1,3 +1,5 @@
+import type { SshdKnobs } from './ssh-hosts.js';
+
 /**
  * The knobs of one simulated cloud. Set at start, changed at run time through the admin
  * endpoint (`PATCH /__sim/knobs`) or `SimulatedCloud.setKnobs`. Durations are milliseconds.
@@ -50,6 +52,8 @@ export interface CloudKnobs {
   faults: Faults;
   /** Largest page a list call returns, whatever the client asks. */
   maxPageSize: number;
+  /** When an instance's sshd starts (SSH mode only, see `SshHosts`): read as each instance boots. */
+  sshd: SshdKnobs;
 }
 
 export function defaultKnobs(): CloudKnobs {
@@ -61,6 +65,7 @@ export function defaultKnobs(): CloudKnobs {
     quotas: {},
     faults: { serverErrorRatio: 0, timeoutRatio: 0, capacityErrorRatio: 0, lostResponseRatio: 0, timeoutMs: 30_000 },
     maxPageSize: 1000,
+    sshd: { delayMs: 0, never: false },
   };
 }
 

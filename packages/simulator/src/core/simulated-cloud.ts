@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CallCounters } from './counters.js';
 import { defaultKnobs, mergeKnobs, type CloudKnobs, type KnobsPatch } from './knobs.js';
 import { seededRandom, type Random } from './random.js';
+import { SshHosts } from './ssh-hosts.js';
 
 /** An HTTP answer from a simulated cloud. */
 export interface SimResponse {
@@ -42,6 +43,12 @@ export interface SimulatedCloudOptions {
   tls?: { key: string; cert: string };
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * SSH mode: instances get loopback addresses and run an sshd on `port` (unprivileged; the
+   * cloud images' `connection-port`), see `SshHosts`. Off by default: addresses are the cloud's
+   * usual private and public ranges, and nothing answers on them.
+   */
+  ssh?: { port: number };
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): SimResponse {
@@ -58,6 +65,8 @@ export function json(status: number, value: unknown, headers: Record<string, str
 export abstract class SimulatedCloud {
   readonly counters = new CallCounters();
   readonly clock: Clock;
+  /** The instances' sshd endpoints, in SSH mode (`options.ssh`). */
+  readonly ssh: SshHosts | undefined;
   protected readonly random: Random;
   protected readonly gate: CallGate;
   private knobsValue: CloudKnobs;
@@ -72,6 +81,7 @@ export abstract class SimulatedCloud {
     this.initialKnobs = mergeKnobs(defaultKnobs(), options.knobs ?? {});
     this.knobsValue = this.initialKnobs;
     this.gate = new CallGate(() => this.knobsValue, this.counters, this.random, this.clock);
+    this.ssh = options.ssh && new SshHosts({ port: options.ssh.port, clock: this.clock, knobs: () => this.knobsValue.sshd });
   }
 
   get knobs(): CloudKnobs {
@@ -86,6 +96,7 @@ export abstract class SimulatedCloud {
 
   /** Forgets every resource and counter, and restores the knobs given at start. */
   reset(): void {
+    this.ssh?.clear();
     this.clearState();
     this.counters.reset();
     this.knobsValue = this.initialKnobs;
@@ -100,6 +111,7 @@ export abstract class SimulatedCloud {
   }
 
   async start(): Promise<this> {
+    await this.ssh?.start();
     const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void this.dispatch(req, res);
     const server = this.options.tls ? https.createServer(this.options.tls, listener) : http.createServer(listener);
     // Longer than any pause between a client's calls: a server that closes an idle keep-alive
@@ -120,6 +132,7 @@ export abstract class SimulatedCloud {
     this.server = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.ssh?.stop();
   }
 
   /** The cloud's API. Call `gated` for every API action so that knobs and counters apply. */

@@ -1,3 +1,4 @@
+import type { SshHosts } from '../core/ssh-hosts.js';
 import type { AddressRecord } from './addresses.js';
 import type { HostRecord } from './dedicated-hosts.js';
 import { DueQueue } from './due-queue.js';
@@ -82,6 +83,8 @@ export interface Ec2AccountOptions {
   ids: IdGenerator;
   /** How long terminated instances stay visible (EC2: about an hour). */
   terminatedRetentionMs: number;
+  /** SSH mode: addresses come from its loopback block and each instance runs an sshd there. */
+  ssh?: SshHosts;
 }
 
 /**
@@ -112,12 +115,14 @@ export class Ec2Account {
   private readonly terminatedRetentionMs: number;
   private addressesMade = 0;
   private privateIpsMade = 0;
+  private readonly ssh: SshHosts | undefined;
 
   constructor(options: Ec2AccountOptions) {
     this.accountId = options.accountId;
     this.region = options.region;
     this.ids = options.ids;
     this.terminatedRetentionMs = options.terminatedRetentionMs;
+    this.ssh = options.ssh;
     this.defaultVpcId = this.ids.next('vpc');
     this.defaultSubnetId = this.ids.next('subnet');
     this.defaultSecurityGroupId = this.ids.next('sg');
@@ -198,6 +203,7 @@ export class Ec2Account {
       });
       spec.host?.instanceIds.add(instanceId);
       if (spec.associatePublicIp ?? networkInterface.subnetId === this.defaultSubnetId) instance.publicIpAddress = this.nextPublicIp();
+      this.ssh?.boot(instance.id, spec.runningAt, () => [instance.privateIpAddress, instance.publicIpAddress ?? '']);
       this.usage.instances += 1;
       this.usage.vcpus += instance.vcpus;
       this.usage.memoryMiB += instance.memoryMiB;
@@ -216,6 +222,7 @@ export class Ec2Account {
     const previous = instanceStateAt(instance, now);
     if (instance.terminatedAt !== undefined) return { previous, current: previous };
     instance.terminateRequestedAt = now;
+    this.ssh?.remove(instance.id);
     const terminatedAt = now + Math.max(0, deleteTimeMs);
     instance.terminatedAt = terminatedAt;
     this.due.schedule(terminatedAt, () => this.finishTermination(instance, terminatedAt));
@@ -237,6 +244,7 @@ export class Ec2Account {
 
   /** The next Elastic IP of the simulator's public range (54.16.0.1, 54.16.0.2, …). */
   nextPublicIp(): string {
+    if (this.ssh) return this.ssh.nextAddress();
     const n = 0x10_0001 + this.addressesMade++;
     return `54.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
   }
@@ -250,6 +258,7 @@ export class Ec2Account {
       privateIpAddress: instance.privateIpAddress,
     };
     instance.publicIpAddress = address.publicIp;
+    this.ssh?.refresh(instance.id);
   }
 
   /**
@@ -318,6 +327,7 @@ export class Ec2Account {
 
   /** The next private address of the default subnet (10.0.0.4 on; AWS keeps the first four). */
   private nextPrivateIp(): string {
+    if (this.ssh) return this.ssh.nextAddress();
     const n = 4 + this.privateIpsMade++;
     return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
   }
@@ -342,6 +352,7 @@ export class Ec2Account {
       if (address.association?.instanceId === instance.id) address.association = undefined;
     }
     instance.publicIpAddress = undefined;
+    this.ssh?.remove(instance.id);
     this.due.schedule(terminatedAt + this.terminatedRetentionMs, () => this.instances.delete(instance.id));
   }
 

@@ -165,6 +165,7 @@ export class Ec2Simulator extends SimulatedCloud {
       region: this.region,
       ids: this.ids,
       terminatedRetentionMs: this.terminatedRetentionMs,
+      ssh: this.ssh,
     });
   }
 

@@ -75,7 +75,7 @@ export class OpenStackSimulator extends SimulatedCloud {
     this.identity = makeIdentity(options.identity);
     this.cloudName = options.cloudName ?? 'cloudpool-sim';
     this.regions = options.regions ?? ['RegionOne', 'RegionTwo'];
-    this.state = new OpenStackState(this.identity, this.clock);
+    this.state = new OpenStackState(this.identity, this.clock, this.ssh);
     const env: ServiceEnv = { state: this.state, clock: this.clock, knobs: () => this.knobs, baseUrl: () => this.url };
     this.keystone = new Keystone(this.identity, env, { tokenLifetimeMs: options.tokenLifetimeMs ?? 3_600_000, regions: this.regions });
     this.services = [
@@ -86,6 +86,13 @@ export class OpenStackSimulator extends SimulatedCloud {
       cinderService(env),
     ];
     for (const service of this.services) this.servicesByName.set(service.name, service);
+  }
+
+  /** In SSH mode the default networks are planted again, in the loopback block reserved at start. */
+  override async start(): Promise<this> {
+    await super.start();
+    if (this.ssh) this.state.clear();
+    return this;
   }
 
   /** Plants servers, ports, floating IPs, volumes or queued build faults (also `POST /__sim/seed`); returns their ids. */

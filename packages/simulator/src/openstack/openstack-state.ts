@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../core/index.js';
+import type { Clock, SshHosts } from '../core/index.js';
 import { ApiError } from './errors.js';
 import { DEFAULT_FLAVORS } from './nova/flavors.js';
 import type { CloudIdentity } from './keystone/identity.js';
@@ -85,8 +85,19 @@ export class OpenStackState {
   constructor(
     readonly identity: CloudIdentity,
     private readonly clock: Clock,
+    /** SSH mode: the networks are halves of its loopback block, and each server runs an sshd on its addresses. */
+    readonly ssh?: SshHosts,
   ) {
     this.plantDefaults();
+  }
+
+  /** A server's IPv4 addresses: its ports' fixed IPs and their floating IPs. */
+  serverAddresses(server: ServerRecord): string[] {
+    return server.ports.flatMap(({ portId }) => {
+      const port = this.ports.get(portId);
+      const floating = this.floatingIpByPort.get(portId)?.floatingIpAddress;
+      return [...(port?.fixedIps.map((fixed) => fixed.ipAddress) ?? []), ...(floating ? [floating] : [])];
+    });
   }
 
   get projectId(): string {
@@ -211,6 +222,7 @@ export class OpenStackState {
         throw new ApiError(400, `Bad floatingip request: Port ${port.id} does not have any IP addresses on it.`, 'BadRequest');
       }
     }
+    const previousPortId = floatingIp.portId;
     if (floatingIp.portId) this.floatingIpByPort.delete(floatingIp.portId);
     floatingIp.portId = port?.id ?? null;
     floatingIp.fixedIpAddress = port?.fixedIps[0]?.ipAddress ?? null;
@@ -218,6 +230,7 @@ export class OpenStackState {
     floatingIp.updatedAt = this.clock.now();
     floatingIp.revision += 1;
     if (port) this.floatingIpByPort.set(port.id, floatingIp);
+    for (const server of this.servers.values()) if (server.ports.some((plugged) => plugged.portId === port?.id || plugged.portId === previousPortId)) this.ssh?.refresh(server.id);
   }
 
   deleteFloatingIp(floatingIp: FloatingIpRecord): void {
@@ -264,6 +277,7 @@ export class OpenStackState {
     const now = this.clock.now();
     server.deleteRequestedAt = now;
     server.goneAt = now + deleteTimeMs;
+    this.ssh?.remove(server.id);
     server.updatedAt = now;
     this.deletingServers.add(server);
     this.settle();
@@ -343,8 +357,9 @@ export class OpenStackState {
 
   private plantDefaults(): void {
     const now = this.clock.now();
-    const publicNetwork = this.plantNetwork(PUBLIC_NETWORK, true, '172.24.0.0/16', now);
-    this.plantNetwork(PRIVATE_NETWORK, false, '10.0.0.0/16', now);
+    const loopback = this.ssh?.cidrs();
+    const publicNetwork = this.plantNetwork(PUBLIC_NETWORK, true, loopback?.public ?? '172.24.0.0/16', now);
+    this.plantNetwork(PRIVATE_NETWORK, false, loopback?.private ?? '10.0.0.0/16', now);
     const router: RouterRecord = { id: newUuid(), name: 'router1', externalNetworkId: publicNetwork.id };
     this.routers.set(router.id, router);
     this.plantImage('ubuntu-jammy', 'ubuntu', 2_361_393_152, now);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseProviderConfig, type LabelOf } from '../../config/base-provider-config.js';
+import { BaseProviderConfig, type LabelOf, type PoolOf } from '../../config/base-provider-config.js';
 import { providerSchema } from '../../config/provider-schema.js';
 import { count, secondsOrOff, wholeNumber } from '../../config/schema-helpers.js';
 
@@ -15,7 +15,13 @@ const fakeProviderSchema = providerSchema({
     /** Seconds from create until the instance is ready. */
     'boot-time': secondsOrOff().default(0),
   },
-  pool: {},
+  pool: {
+    /**
+     * Off by default, unlike Nodepool's drivers: the fake cloud's instances have no network to
+     * answer on (`10.0.0.1`). Tests of readiness give the fake adapter a reachable address.
+     */
+    'host-key-checking': z.boolean().default(false),
+  },
   label: {
     cores: wholeNumber().min(1).default(1),
     /** MiB. */
@@ -78,5 +84,9 @@ export class FakeProviderConfig extends BaseProviderConfig<FakeProviderEntry, Fa
 
   protected labelTags(): Record<string, string> {
     return {};
+  }
+
+  protected hostKeyChecking(_label: LabelOf<FakeProviderEntry>, pool: PoolOf<FakeProviderEntry>): boolean {
+    return pool['host-key-checking'];
   }
 }

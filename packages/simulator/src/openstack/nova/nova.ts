@@ -1,3 +1,4 @@
+import { addServerActionRoutes } from './server-actions.js';
 import { json } from '../../core/index.js';
 import { SERVICE_PATHS } from '../keystone/catalog.js';
 import { renderComputeFault } from '../errors.js';
@@ -58,6 +59,7 @@ export function novaService(env: ServiceEnv, options: NovaOptions): OpenStackSer
     });
   const api = routes.under('/v2.1');
   addServerRoutes(api, env);
+  addServerActionRoutes(api, env);
   addServerTagRoutes(api, env);
   addServerMetadataRoutes(api, env);
   addNovaMiscRoutes(api, env);

@@ -74,6 +74,7 @@ export function launchServer(state: OpenStackState, spec: LaunchSpec): ServerRec
   }
   state.servers.add(server);
   state.servers.setTags(server, spec.tags);
+  if (!spec.fault) state.ssh?.boot(server.id, server.readyAt, () => state.serverAddresses(server));
   return server;
 }
 

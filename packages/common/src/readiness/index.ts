@@ -1,0 +1,2 @@
+export * from './node-scan.js';
+export * from './readiness-spec.js';
