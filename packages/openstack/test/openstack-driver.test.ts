@@ -31,9 +31,12 @@ providers:
               team: ci
 `;
 
-/** Ticks the provider loop until `done()` holds. */
+/**
+ * Ticks the provider loop until `done()` holds, within 20 s of real time: the simulated VM's sshd
+ * makes its host keys (RSA included) in real time, slow on a loaded machine.
+ */
 async function drive(provider: StateMachineProvider, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !done(); i++) {
+  for (const deadline = Date.now() + 20_000; !done() && Date.now() < deadline; ) {
     provider.tick();
     await new Promise((resolve) => setTimeout(resolve, 2));
   }

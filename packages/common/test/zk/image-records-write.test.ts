@@ -41,7 +41,9 @@ afterEach(async () => {
 });
 
 async function kazoo(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, connect, ...args]);
+  const tls = inject('zookeeperTls');
+  const env = tls ? { ...process.env, KAZOO_TLS_CA: tls.ca, KAZOO_TLS_CERT: tls.cert, KAZOO_TLS_KEY: tls.key } : process.env;
+  const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, connect, ...args], { env });
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 

@@ -12,6 +12,7 @@ state among Nodepool's VALID_STATES (its setter raises otherwise) and picks, per
 the ready upload with the latest state_time, as getMostRecentImageUpload does.
 """
 import json
+import os
 import sys
 
 from kazoo.client import KazooClient
@@ -64,7 +65,11 @@ def try_locks(zk, paths):
     return free
 
 
-zk = KazooClient(hosts=sys.argv[1], timeout=10)
+# Over TLS (the zk-tls project) the client files come in the environment, as kazoo takes them.
+tls = {}
+if os.environ.get("KAZOO_TLS_CA"):
+    tls = dict(use_ssl=True, ca=os.environ["KAZOO_TLS_CA"], certfile=os.environ["KAZOO_TLS_CERT"], keyfile=os.environ["KAZOO_TLS_KEY"])
+zk = KazooClient(hosts=sys.argv[1], timeout=10, **tls)
 zk.start(timeout=15)
 try:
     if sys.argv[2] == "read":
