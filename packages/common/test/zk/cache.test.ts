@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CACHE_LOAD_CONCURRENCY,
   NODE_ROOT,
+  ZkRecordCache,
   NodepoolZk,
   createNodeCache,
   createRequestCache,
@@ -92,6 +94,39 @@ describe('request cache', () => {
     await submitter.close();
     expect(await removed).toMatchObject({ id, state: 'pending' });
     expect(cache.size).toBe(0);
+    cache.stop();
+  });
+});
+
+describe('loading a large tree', () => {
+  it('reads every child, with at most CACHE_LOAD_CONCURRENCY reads in flight', async () => {
+    const root = '/many-children';
+    const count = CACHE_LOAD_CONCURRENCY * 3 + 5;
+    await writerClient.mkdirp(root);
+    await Promise.all(Array.from({ length: count }, (_, i) => writerClient.create(`${root}/c${i}`, `value ${i}`)));
+    // Count the cache's reads in flight on the real client (each read still goes to ZooKeeper).
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const read = reader.getOrUndefined.bind(reader);
+    const counting = Object.create(reader) as ZkClient;
+    counting.getOrUndefined = async (...args) => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        return await read(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    const cache = new ZkRecordCache(counting, root, (_path, id, data, stat) => ({ id, stat, value: data.toString('utf8') }));
+    await cache.start();
+    await cache.waitForSync();
+    expect(cache.size).toBe(count);
+    expect(cache.get('c7')?.value).toBe('value 7');
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(CACHE_LOAD_CONCURRENCY);
+    // Still followed afterwards: a change made after the load arrives through the child's watch.
+    await writerClient.set(`${root}/c7`, 'changed');
+    await waitFor(() => cache.get('c7')?.value === 'changed');
     cache.stop();
   });
 });
