@@ -10,7 +10,7 @@ import { childPath, type ZkStat, type ZkWatchEvent } from './znode.js';
 const RELOAD_DELAY_MS = 1000;
 
 /**
- * Reads of children in flight at once during a (re)load. Reading all of a large tree at once
+ * Reads of the new children of one listing in flight at once (at a (re)load, all of them). Reading all of a large tree at once
  * leaves the memory of thousands of pending requests (the native client's buffers, promises,
  * the answers' buffers) in the process after they are done: RSS that malloc keeps.
  */
@@ -169,10 +169,12 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
     const present = new Set(children);
     for (const id of this.records.keys()) if (!present.has(id)) this.remove(id);
     const added = children.filter((id) => !this.watched.has(id));
+    // Claimed now, though read in turn: a children event meanwhile must not queue them again.
+    for (const id of added) this.watched.add(id);
     await this.refreshChildrenInTurn(added, epoch);
   }
 
-  /** Reads `ids` with at most `CACHE_LOAD_CONCURRENCY` in flight; rejects with the first failure once the others are done. */
+  /** Reads `ids` (claimed in `watched`) with at most `CACHE_LOAD_CONCURRENCY` in flight; rejects with the first failure once the others are done. */
   private async refreshChildrenInTurn(ids: string[], epoch: number): Promise<void> {
     let next = 0;
     let failure: { error: unknown } | undefined;
