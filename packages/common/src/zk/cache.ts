@@ -10,9 +10,10 @@ import { childPath, type ZkStat, type ZkWatchEvent } from './znode.js';
 const RELOAD_DELAY_MS = 1000;
 
 /**
- * Reads of the new children of one listing in flight at once (at a (re)load, all of them). Reading all of a large tree at once
- * leaves the memory of thousands of pending requests (the native client's buffers, promises,
- * the answers' buffers) in the process after they are done: RSS that malloc keeps.
+ * Reads of the new children of one listing in flight at once (at a (re)load, all of them).
+ * Reading all of a large tree at once leaves the memory of thousands of pending requests (the
+ * native client's buffers, promises, the answers' buffers) in the process after they are done:
+ * RSS that malloc keeps.
  */
 export const CACHE_LOAD_CONCURRENCY = 64;
 
