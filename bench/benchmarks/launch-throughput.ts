@@ -34,7 +34,7 @@ export const launchThroughput: Benchmark = {
       const ratio = boundSeconds / seconds;
       const idleShare = result.machine.idleShare;
       budgetRows.push([cloud, launchers, run.creates.count, seconds, boundSeconds, ratio, bounds.createOnly, `${fmt(idleShare * 100, 2)} %`, run.throttles, run.failedLaunches.length]);
-      budget.push({ cloud, launchers, nodes: run.creates.count, seconds, boundSeconds, ratio, createOnlyPerSecond: bounds.createOnly, idleShare, cores: result.machine.cores, throttles: run.throttles, failedLaunches: run.failedLaunches, creates: run.creates });
+      budget.push({ cloud, launchers, nodes: run.creates.count, seconds, boundSeconds, ratio, createOnlyPerSecond: bounds.createOnly, idleShare, cores: result.machine.cores, throttles: run.throttles, failedLaunches: run.failedLaunches, creates: run.creates, calls: run.calls });
     }
     const budgetNotes = [
       `N creates (target ${TARGET_NODES} per run${TARGET_NODES === 500 ? '' : '; the issue asks for 500: BENCH_THROUGHPUT_NODES set a shorter run'}) as fast as the backlog allows; time: from the clock's start to the last create the cloud saw.`,
