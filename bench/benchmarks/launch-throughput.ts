@@ -1,6 +1,21 @@
 import { CLOUDS, PROFILES, RATE } from '../support/clouds.js';
-import { cloudCells, joined, type Benchmark, type Cell } from '../support/report.js';
-import { cloudOf, createBounds, LAUNCHER_COUNTS, STEADY_FROM_MS, steadyCreateRate, TARGET_NODES, THROUGHPUT_BACKLOG, THROUGHPUT_CAP_MS, throughputRuns } from '../support/scenarios.js';
+import { cloudCells, fmt, joined, type Benchmark, type Cell } from '../support/report.js';
+import {
+  budgetRuns,
+  BUDGET_SLACK_S,
+  cloudOf,
+  createBounds,
+  LAUNCHER_COUNTS,
+  STEADY_FROM_MS,
+  steadyCreateRate,
+  TARGET_NODES,
+  THROUGHPUT_BACKLOG,
+  THROUGHPUT_CAP_MS,
+  throughputRuns,
+} from '../support/scenarios.js';
+
+/** The issue's bound on (N ÷ R + 2 s) ÷ the time N creates take. */
+const BUDGET_RATIO_BOUND = 0.9;
 
 /** Nodepool's AWS driver, measured the same way, reached about this share of its bound. */
 const NODEPOOL_AWS_RATIO = 0.3;
@@ -9,6 +24,24 @@ export const launchThroughput: Benchmark = {
   name: 'launch-throughput',
   description: `node creates per second against the rate bound (rate ${RATE}/s per provider)`,
   async run(harness) {
+    const budget: Array<Record<string, unknown> & { cloud: string; launchers: number; nodes: number; ratio: number; idleShare: number }> = [];
+    const budgetRows: Cell[][] = [];
+    for (const { cloud, launchers, result } of await budgetRuns(harness)) {
+      const run = cloudOf(result, cloud);
+      const bounds = createBounds(PROFILES[cloud], launchers, run.creates.count);
+      const seconds = run.creates.lastMs / 1000;
+      const boundSeconds = run.creates.count / bounds.createOnly + BUDGET_SLACK_S;
+      const ratio = boundSeconds / seconds;
+      const idleShare = result.machine.idleShare;
+      budgetRows.push([cloud, launchers, run.creates.count, seconds, boundSeconds, ratio, bounds.createOnly, `${fmt(idleShare * 100, 2)} %`, run.throttles, run.failedLaunches.length]);
+      budget.push({ cloud, launchers, nodes: run.creates.count, seconds, boundSeconds, ratio, createOnlyPerSecond: bounds.createOnly, idleShare, cores: result.machine.cores, throttles: run.throttles, failedLaunches: run.failedLaunches, creates: run.creates, calls: run.calls });
+    }
+    const budgetNotes = [
+      `N creates (target ${TARGET_NODES} per run${TARGET_NODES === 500 ? '' : '; the issue asks for 500: BENCH_THROUGHPUT_NODES set a shorter run'}) as fast as the backlog allows; time: from the clock's start to the last create the cloud saw.`,
+      `bound: N ÷ R + ${BUDGET_SLACK_S} s, R the create-only bound below (create latency 1 s); ratio: bound ÷ time, target ≥ ${BUDGET_RATIO_BOUND}.`,
+      'Each cloud and launcher count in a run of its own, one after the other: its simulator in a process of its own, its launchers in theirs;',
+      '  machine idle: share of all cores idle over the run (about 0 % means the figure measures CPU contention too).',
+    ];
     const rows: Cell[][] = [];
     const notes: string[] = [];
     const runs: Array<{ cloud: string; launchers: number; nodes: number; achievedPerSecond: number; bounds: { raw: number; createOnly: number } } & Record<string, unknown>> = [];
@@ -48,12 +81,25 @@ export const launchThroughput: Benchmark = {
     );
     const columns = ['cloud', 'launchers', 'nodes', 'last create (s)', 'creates/s', 'raw bound', 'create-only bound', 'ratio raw', 'ratio create-only', 'throttled', 'failed launches'];
     return {
-      tables: [{ title: 'launch-throughput: node creates per second against the rate bound', columns, rows, notes }],
-      json: { rate: RATE, capMs: THROUGHPUT_CAP_MS, targetNodes: TARGET_NODES, nodepoolAwsRatio: NODEPOOL_AWS_RATIO, runs, perLauncher },
+      tables: [
+        {
+          title: `launch-throughput at the API budget: N creates against N ÷ R + ${BUDGET_SLACK_S} s, each cloud and launcher count on its own`,
+          columns: ['cloud', 'launchers', 'nodes', 'time (s)', 'bound (s)', 'bound ÷ time', 'R: create-only bound (creates/s)', 'machine idle', 'throttled', 'failed launches'],
+          rows: budgetRows,
+          notes: budgetNotes,
+        },
+        { title: 'launch-throughput, stress: the three clouds and both launcher counts at once, node creates per second against the rate bound', columns, rows, notes },
+      ],
+      json: { rate: RATE, capMs: THROUGHPUT_CAP_MS, targetNodes: TARGET_NODES, budgetRatioBound: BUDGET_RATIO_BOUND, budget, nodepoolAwsRatio: NODEPOOL_AWS_RATIO, runs, perLauncher },
       snippet: {
         rows: [
           [
-            `launch-throughput, ${LAUNCHER_COUNTS.join(' / ')} launchers`,
+            `launch-throughput at the budget, N = ${TARGET_NODES}, ${LAUNCHER_COUNTS.join(' / ')} launchers, each run on its own`,
+            `(N ÷ R + ${BUDGET_SLACK_S} s) ÷ time of N creates, target ≥ ${BUDGET_RATIO_BOUND} (machine idle %)`,
+            ...cloudCells(budget, (_, mine) => `${joined(mine.map((r) => r.ratio))} (${joined(mine.map((r) => r.idleShare * 100), 2)})`),
+          ],
+          [
+            `launch-throughput, stress (all at once), ${LAUNCHER_COUNTS.join(' / ')} launchers`,
             'creates/s ÷ create-only bound (creates/s)',
             ...cloudCells(runs, (_, mine) => `${joined(mine.map((r) => r.achievedPerSecond / r.bounds.createOnly))} (${joined(mine.map((r) => r.achievedPerSecond), 2)})`),
           ],

@@ -2,6 +2,7 @@ import type { NodeRequestRecord } from '@cloudpool/common';
 import type { CloudName } from './clouds.js';
 import { counterDelta, inParallel, sleep, waitUntil, type Cloud, type Counters, type Harness, type LaunchEvent, type LauncherProcess, type Requester } from './harness.js';
 import type { LauncherStats } from './launcher-host.js';
+import { MachineLoad } from './machine-load.js';
 
 export interface LifecycleOptions {
   /** The clouds served, each by its own provider in every launcher. */
@@ -65,6 +66,8 @@ export interface CreateSeries {
 
 export interface LifecycleResult {
   options: LifecycleOptions;
+  /** How idle the whole machine was from the start of the clock to the end of the run (`MachineLoad`). */
+  machine: { idleShare: number; cores: number };
   clouds: CloudLifecycle[];
   /** Per launcher: ZooKeeper operations over the lifecycle, queue throttles, warnings logged. */
   launchers: Array<{
@@ -106,6 +109,7 @@ export async function runLifecycle(harness: Harness, options: LifecycleOptions):
     await sleep(1500);
     const statsBefore = await Promise.all(launchers.map((l) => l.stats()));
     const start = Date.now();
+    const load = new MachineLoad();
     const runs: CloudRun[] = await Promise.all(
       clouds.map(async (cloud) => ({
         cloud,
@@ -178,9 +182,11 @@ export async function runLifecycle(harness: Harness, options: LifecycleOptions):
     if (options.createsOnly) {
       polling = false;
       await poller;
+      const machine = load.idle();
       const statsAfter = await Promise.all(launchers.map((l) => l.stats()));
       return {
         options,
+        machine,
         clouds: await Promise.all(runs.map((run) => cloudResult(run, launchers.flatMap((l) => l.launches), statsAfter, statsBefore, requester, start, undefined))),
         launchers: launcherResults(statsAfter, statsBefore, launchers),
       };
@@ -204,11 +210,13 @@ export async function runLifecycle(harness: Harness, options: LifecycleOptions):
     );
     polling = false;
     await poller;
+    const machine = load.idle();
     const statsAfter = await Promise.all(launchers.map((l) => l.stats()));
     const launches: LaunchEvent[] = launchers.flatMap((l) => l.launches);
 
     return {
       options,
+      machine,
       clouds: await Promise.all(runs.map((run) => cloudResult(run, launches, statsAfter, statsBefore, requester, start, deletedAt.get(run)))),
       launchers: launcherResults(statsAfter, statsBefore, launchers),
     };

@@ -2,8 +2,55 @@ import { CLOUDS, createCallsPerNode, PROFILES, RATE, type CloudName, type CloudP
 import type { Harness } from './harness.js';
 import { runLifecycle, sharedLifecycle, type CloudLifecycle, type CreateSeries, type LifecycleResult } from './lifecycle.js';
 
-/** Nodes per cloud the brief asks for. */
-export const TARGET_NODES = 500;
+/**
+ * Nodes per cloud in the throughput runs: issue #20's 500, or `BENCH_THROUGHPUT_NODES` for a
+ * shorter run (the figures then say which N they are from).
+ */
+export const TARGET_NODES = nodeCount(process.env.BENCH_THROUGHPUT_NODES) ?? 500;
+
+function nodeCount(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_THROUGHPUT_NODES must be a positive integer, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Seconds the issue allows beyond N ÷ rate for N creates (the pipeline filling, the last create's latency). */
+export const BUDGET_SLACK_S = 2;
+
+export interface BudgetRun {
+  cloud: CloudName;
+  launchers: number;
+  result: LifecycleResult;
+}
+
+/**
+ * The throughput runs at the API budget: each cloud and launcher count in a run of its own, one
+ * after the other (a simulator process and launcher processes of its own, nothing else of the
+ * benchmark running), TARGET_NODES creates as fast as the backlog allows; each result carries the
+ * machine's idle share over the run.
+ */
+export function budgetRuns(harness: Harness): Promise<BudgetRun[]> {
+  return harness.once('budget', async () => {
+    const runs: BudgetRun[] = [];
+    for (const cloud of CLOUDS) {
+      for (const launchers of LAUNCHER_COUNTS) {
+        const result = await runLifecycle(harness.scope(), {
+          clouds: [cloud],
+          launchers,
+          nodes: TARGET_NODES,
+          backlog: THROUGHPUT_BACKLOG,
+          submitForMs: THROUGHPUT_CAP_MS,
+          createsOnly: true,
+          readyTimeoutMs: THROUGHPUT_CAP_MS,
+          deleteTimeoutMs: 0,
+        });
+        runs.push({ cloud, launchers, result });
+      }
+    }
+    return runs;
+  });
+}
 /**
  * The most a throughput run may take: the three clouds are launched on at once (each provider
  * has its own API budget), and the runs with one and with two launchers side by side, each on

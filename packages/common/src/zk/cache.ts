@@ -9,6 +9,14 @@ import { childPath, type ZkStat, type ZkWatchEvent } from './znode.js';
 /** Wait before a failed (re)load of the tree is tried again. */
 const RELOAD_DELAY_MS = 1000;
 
+/**
+ * Reads of the new children of one listing in flight at once (at a (re)load, all of them).
+ * Reading all of a large tree at once leaves the memory of thousands of pending requests (the
+ * native client's buffers, promises, the answers' buffers) in the process after they are done:
+ * RSS that malloc keeps.
+ */
+export const CACHE_LOAD_CONCURRENCY = 64;
+
 export interface CachedRecord {
   readonly id: string;
   stat: ZkStat;
@@ -162,7 +170,27 @@ export class ZkRecordCache<T extends CachedRecord> extends EventEmitter<RecordCa
     const present = new Set(children);
     for (const id of this.records.keys()) if (!present.has(id)) this.remove(id);
     const added = children.filter((id) => !this.watched.has(id));
-    await Promise.all(added.map((id) => this.refreshChild(id, epoch)));
+    // Claimed now, though read in turn: a children event meanwhile must not queue them again.
+    for (const id of added) this.watched.add(id);
+    await this.refreshChildrenInTurn(added, epoch);
+  }
+
+  /** Reads `ids` (claimed in `watched`) with at most `CACHE_LOAD_CONCURRENCY` in flight; rejects with the first failure once the others are done. */
+  private async refreshChildrenInTurn(ids: string[], epoch: number): Promise<void> {
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      while (next < ids.length && epoch === this.epoch) {
+        const id = ids[next++]!;
+        try {
+          await this.refreshChild(id, epoch);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CACHE_LOAD_CONCURRENCY, ids.length) }, worker));
+    if (failure !== undefined) throw failure.error;
   }
 
   /** Reads a child and sets its data watch; resolves once the cache reflects what was read. */

@@ -82,6 +82,6 @@ export type {
   PoolComponentContent,
   RegisteredComponent,
 } from './components.js';
-export { ZkRecordCache, createNodeCache, createPoolComponentCache, createRequestCache } from './cache.js';
+export { CACHE_LOAD_CONCURRENCY, ZkRecordCache, createNodeCache, createPoolComponentCache, createRequestCache } from './cache.js';
 export type { CachedRecord, PoolComponentRecord, RecordCacheEvents, RecordCacheOptions, RecordParser } from './cache.js';
 export { ZkElection } from './election.js';

@@ -234,11 +234,54 @@ function stateTimeOf(path: string, value: unknown): number {
   return value;
 }
 
+/**
+ * Node fields whose values repeat across nodes (a few providers, pools, labels, images): a
+ * parsed node shares one copy of each such string with every other node (JSON.parse makes a
+ * new string per record), which is most of a cached node's string memory.
+ */
+const SHARED_NODE_FIELDS = [
+  'cloud',
+  'provider',
+  'pool',
+  'az',
+  'region',
+  'connection_type',
+  'shell_type',
+  'username',
+  'python_path',
+  'image_id',
+  'launcher',
+  'requestor',
+  'tenant_name',
+  'hold_job',
+] as const;
+
+/** At most this many distinct strings are shared; later new values are kept as parsed. */
+const SHARED_STRINGS_MAX = 4096;
+const sharedStrings = new Map<string, string>();
+
+/** The one shared copy of `value` (a string of a repeating field). */
+function shared(value: string): string {
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size < SHARED_STRINGS_MAX) sharedStrings.set(value, value);
+  return value;
+}
+
+function shareRepeatedStrings(node: NodeFields): void {
+  for (const field of SHARED_NODE_FIELDS) {
+    const value = node[field];
+    if (typeof value === 'string') node[field] = shared(value);
+  }
+  if (Array.isArray(node.type)) node.type = node.type.map((label) => (typeof label === 'string' ? shared(label) : label));
+}
+
 /** Parses `/nodepool/nodes/<id>`. Throws `InvalidRecordError` naming `path`. */
 export function parseNode(path: string, id: string, data: Buffer, stat: ZkStat): NodeRecord {
   const raw = parseJsonObject(path, data);
   const state = checkState(path, raw.state, NODE_STATES);
   const fields: NodeFields = Object.assign(nodeDefaults(), raw, { state, state_time: stateTimeOf(path, raw.state_time) });
+  shareRepeatedStrings(fields);
   return withMeta(fields, id, stat);
 }
 

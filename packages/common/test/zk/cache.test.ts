@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CACHE_LOAD_CONCURRENCY,
   NODE_ROOT,
+  ZkRecordCache,
   NodepoolZk,
   createNodeCache,
   createRequestCache,
@@ -92,6 +94,51 @@ describe('request cache', () => {
     await submitter.close();
     expect(await removed).toMatchObject({ id, state: 'pending' });
     expect(cache.size).toBe(0);
+    cache.stop();
+  });
+});
+
+describe('loading a large tree', () => {
+  it('reads every child once, with at most CACHE_LOAD_CONCURRENCY reads of one listing in flight', async () => {
+    const root = '/many-children';
+    const count = CACHE_LOAD_CONCURRENCY * 3 + 5;
+    await writerClient.mkdirp(root);
+    await Promise.all(Array.from({ length: count }, (_, i) => writerClient.create(`${root}/c${i}`, `value ${i}`)));
+    // Count the cache's reads in flight on the real client (each read still goes to ZooKeeper).
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const read = reader.getOrUndefined.bind(reader);
+    const counting = Object.create(reader) as ZkClient;
+    const reads = new Map<string, number>();
+    let late: Promise<string> | undefined;
+    counting.getOrUndefined = async (...args) => {
+      // A child added once the load has begun: its children event comes while most children are still queued.
+      late ??= writerClient.create(`${root}/late`, 'late');
+      reads.set(args[0], (reads.get(args[0]) ?? 0) + 1);
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        return await read(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    const cache = new ZkRecordCache(counting, root, (_path, id, data, stat) => ({ id, stat, value: data.toString('utf8') }));
+    await cache.start();
+    await cache.waitForSync();
+    await late;
+    await waitFor(() => cache.get('late'));
+    expect(cache.size).toBe(count + 1);
+    // Each child read once (with one watch), the queued ones too.
+    expect([...reads.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(reads.size).toBe(count + 1);
+    expect(cache.get('c7')?.value).toBe('value 7');
+    expect(mostInFlight).toBeGreaterThan(1);
+    // Per listing: the late child's read comes from the children event's own listing.
+    expect(mostInFlight).toBeLessThanOrEqual(CACHE_LOAD_CONCURRENCY + 1);
+    // Still followed afterwards: a change made after the load arrives through the child's watch.
+    await writerClient.set(`${root}/c7`, 'changed');
+    await waitFor(() => cache.get('c7')?.value === 'changed');
+    expect(reads.get(`${root}/c7`)).toBe(2);
     cache.stop();
   });
 });

@@ -45,6 +45,22 @@ describe('node records', () => {
     expect(JSON.parse(serializeNode(node).toString())).toMatchObject({ connection_port: 5986, ssh_port: 5986 });
   });
 
+  it('keeps every value as written when it shares repeated strings between nodes', () => {
+    const written = (i: number) => ({
+      state: 'ready',
+      provider: 'p1',
+      pool: i % 2 === 0 ? 'main' : 'second',
+      type: ['small', i, null],
+      image_id: i === 3 ? 42 : 'jammy',
+      username: null,
+      hostname: `np${i}`,
+    });
+    for (let i = 0; i < 5; i++) {
+      const node = parseNode(`/nodepool/nodes/${i}`, String(i), Buffer.from(JSON.stringify(written(i))), stat());
+      expect(node).toMatchObject(written(i));
+    }
+  });
+
   it('names the path on invalid JSON and unknown states', () => {
     expect(() => parseNode('/nodepool/nodes/0000000007', '0000000007', Buffer.from('{oops'), stat())).toThrow(
       /invalid record at \/nodepool\/nodes\/0000000007: not JSON/,
