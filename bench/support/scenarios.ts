@@ -15,6 +15,20 @@ function nodeCount(value: string | undefined): number | undefined {
   return n;
 }
 
+/** A throughput run's options: TARGET_NODES creates per cloud as fast as the backlog allows, only the creates timed. */
+function createsOnlyRun(clouds: CloudName[], launchers: number): Parameters<typeof runLifecycle>[1] {
+  return {
+    clouds,
+    launchers,
+    nodes: TARGET_NODES,
+    backlog: THROUGHPUT_BACKLOG,
+    submitForMs: THROUGHPUT_CAP_MS,
+    createsOnly: true,
+    readyTimeoutMs: THROUGHPUT_CAP_MS,
+    deleteTimeoutMs: 0,
+  };
+}
+
 /** Seconds the issue allows beyond N ÷ rate for N creates (the pipeline filling, the last create's latency). */
 export const BUDGET_SLACK_S = 2;
 
@@ -35,16 +49,7 @@ export function budgetRuns(harness: Harness): Promise<BudgetRun[]> {
     const runs: BudgetRun[] = [];
     for (const cloud of CLOUDS) {
       for (const launchers of LAUNCHER_COUNTS) {
-        const result = await runLifecycle(harness.scope(), {
-          clouds: [cloud],
-          launchers,
-          nodes: TARGET_NODES,
-          backlog: THROUGHPUT_BACKLOG,
-          submitForMs: THROUGHPUT_CAP_MS,
-          createsOnly: true,
-          readyTimeoutMs: THROUGHPUT_CAP_MS,
-          deleteTimeoutMs: 0,
-        });
+        const result = await runLifecycle(harness.scope(), createsOnlyRun([cloud], launchers));
         runs.push({ cloud, launchers, result });
       }
     }
@@ -84,16 +89,7 @@ export function throughputRuns(harness: Harness): Promise<ThroughputRun[]> {
     Promise.all(
       LAUNCHER_COUNTS.map(async (launchers) => ({
         launchers,
-        result: await runLifecycle(harness.scope(), {
-          clouds: [...CLOUDS],
-          launchers,
-          nodes: TARGET_NODES,
-          backlog: THROUGHPUT_BACKLOG,
-          submitForMs: THROUGHPUT_CAP_MS,
-          createsOnly: true,
-          readyTimeoutMs: THROUGHPUT_CAP_MS,
-          deleteTimeoutMs: 0,
-        }),
+        result: await runLifecycle(harness.scope(), createsOnlyRun([...CLOUDS], launchers)),
       })),
     ),
   );

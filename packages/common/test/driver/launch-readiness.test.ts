@@ -5,6 +5,7 @@ import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialTcp, ManualClock, QuotaSet, StateMachineProvider, type Dialer, type PoolConfig, type PoolLabelConfig, type ProviderConfig } from '@cloudpool/common';
 import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
+import { fakeProviderConfig } from './provider-fixture.js';
 
 const { Server, utils } = ssh2;
 
@@ -12,20 +13,8 @@ const label: PoolLabelConfig = { name: 'small', poolName: 'main', cloudImage: 'i
 const pool: PoolConfig = { name: 'main', providerName: 'fake', limits: QuotaSet.of({ instances: 10 }), priority: 100, nodeAttributes: {}, azs: [], labels: new Map([['small', label]]), settings: {} };
 
 function providerConfig(common: Partial<ProviderConfig['common']>): ProviderConfig {
-  return {
-    name: 'fake',
-    driver: 'fake',
-    getSchema: () => {
-      throw new Error('not used');
-    },
-    load: () => undefined,
-    pools: new Map([['main', pool]]),
-    cloudImages: new Map([['image', { name: 'image', pythonPath: 'auto', connectionType: 'ssh', connectionPort: 22, settings: {} }]]),
-    diskimages: new Map(),
-    common: { ratePerSecond: 10, launchRetries: 1, launchTimeout: 600, bootTimeout: 120, maxConcurrency: 0, priority: 100, ...common },
-    settings: {},
-    fingerprint: 'x',
-  };
+  const cloudImages = new Map([['image', { name: 'image', pythonPath: 'auto', connectionType: 'ssh', connectionPort: 22, settings: {} }]]);
+  return fakeProviderConfig(pool, { common: { launchRetries: 1, ...common }, cloudImages });
 }
 
 const servers: net.Server[] = [];

@@ -14,6 +14,7 @@ import {
   type ProviderConfig,
 } from '@cloudpool/common';
 import { FakeAdapter, FakeCloud, passthroughQueue } from '@cloudpool/common/testing';
+import { fakeProviderConfig } from './provider-fixture.js';
 
 const label: PoolLabelConfig = { name: 'small', poolName: 'main', tags: {}, hostKeyChecking: false, settings: { cores: 2, ram: 2048 } };
 const pool: PoolConfig = {
@@ -28,20 +29,7 @@ const pool: PoolConfig = {
 };
 
 function providerConfig(overrides: Partial<ProviderConfig['common']> = {}): ProviderConfig {
-  return {
-    name: 'fake',
-    driver: 'fake',
-    getSchema: () => {
-      throw new Error('not used');
-    },
-    load: () => undefined,
-    pools: new Map([['main', pool]]),
-    cloudImages: new Map(),
-    diskimages: new Map(),
-    common: { ratePerSecond: 10, launchRetries: 3, launchTimeout: 600, bootTimeout: 120, maxConcurrency: 0, priority: 100, ...overrides },
-    settings: {},
-    fingerprint: 'x',
-  };
+  return fakeProviderConfig(pool, { common: overrides });
 }
 
 /** Ticks the provider loop until `done` or the step budget runs out, letting promises settle between ticks. */
